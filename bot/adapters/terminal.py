@@ -1,0 +1,50 @@
+"""The terminal chat: the same engine the messenger adapters use.
+
+On a terminal it is interactive; otherwise it reads one user message per line
+until end of input. With --json each bot turn is one JSON object on a line.
+"""
+from __future__ import annotations
+
+import getpass
+import json
+import sys
+
+from bot.messages import Message, Reply
+
+
+def _render(reply: Reply) -> str:
+    lines = [reply.text]
+    for number, option in enumerate(reply.options, start=1):
+        lines.append(f"  {number}. {option.label}")
+    # Slack's *bold* reads fine in a terminal too; nothing else to translate.
+    return "\n".join(lines)
+
+
+def run_chat(rt, user: str | None, unit: str | None, as_json: bool, lang: str | None = None,
+             stdin=None, stdout=None) -> int:
+    stdin = stdin or sys.stdin
+    stdout = stdout or sys.stdout
+    interactive = stdin.isatty() and not as_json
+    user_id = user or getpass.getuser()
+
+    def emit(replies: list[Reply]) -> None:
+        for reply in replies:
+            if as_json:
+                stdout.write(json.dumps(reply.as_json(), ensure_ascii=False) + "\n")
+            else:
+                stdout.write(_render(reply) + "\n\n")
+        stdout.flush()
+
+    if interactive:
+        stdout.write("driftbot – skriv din fråga (Ctrl-D avslutar).\n\n")
+    while True:
+        if interactive:
+            stdout.write("> ")
+            stdout.flush()
+        line = stdin.readline()
+        if not line:
+            break
+        text = line.rstrip("\r\n")
+        message = Message(text=text, user_id=user_id, source="terminal", user_name=user, unit=unit, lang=lang)
+        emit(rt.engine.handle(message))
+    return 0

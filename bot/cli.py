@@ -1,0 +1,126 @@
+"""The `driftbot` command (shared/cli-contract.md). `python -m bot` is the same."""
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+
+from bot.config import ConfigError, Settings, load_settings
+from bot.content import ContentError
+
+
+class UsageError(Exception):
+    """A bad flag value: printed as one line, exit 2."""
+
+
+def _print_json(obj) -> None:
+    sys.stdout.write(json.dumps(obj, ensure_ascii=False) + "\n")
+    sys.stdout.flush()
+
+
+def _runtime(args, settings: Settings, with_store: bool = False):
+    from bot.runtime import build
+
+    try:
+        return build(settings, at=getattr(args, "at", None), with_store=with_store)
+    except ValueError as exc:
+        raise UsageError(f"--at: {exc}") from None
+
+
+# -- commands ----------------------------------------------------------------
+
+def cmd_classify(args, settings: Settings) -> int:
+    rt = _runtime(args, settings)
+    for line in sys.stdin:
+        text = line.rstrip("\r\n")
+        _print_json(rt.engine.classify(text).as_json())
+    return 0
+
+
+def cmd_intents_examples(args, settings: Settings) -> int:
+    from bot.content import load_content
+
+    content = load_content(settings.content_dir)
+    for lang, by_intent in content.phrasings.items():
+        for intent, texts in by_intent.items():
+            for text in texts:
+                _print_json({"intent": intent, "text": text, "lang": lang})
+    return 0
+
+
+def cmd_ask(args, settings: Settings) -> int:
+    rt = _runtime(args, settings)
+    text = " ".join(args.text)
+    if text == "-":
+        text = sys.stdin.read()
+    reply = rt.engine.answer(text, lang=args.lang)
+    if args.json:
+        _print_json({"intent": reply.intent, "answer": reply.text, "contact": reply.contact, "lang": reply.lang})
+    else:
+        print(reply.text)
+    return 0
+
+
+def cmd_chat(args, settings: Settings) -> int:
+    from bot.adapters.terminal import run_chat
+
+    rt = _runtime(args, settings, with_store=True)
+    return run_chat(rt, user=args.user, unit=args.unit, as_json=args.json, lang=args.lang)
+
+
+# -- parser ------------------------------------------------------------------
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="driftbot", description="driftbot: the outage routine for TES and Treserva, answering back.")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def with_at(p):
+        p.add_argument("--at", metavar="TIME", help="the time to act at (ISO 8601; without an offset local time)")
+        return p
+
+    def with_db(p):
+        p.add_argument("--db", metavar="URL", help="database URL (overrides DRIFTBOT_DATABASE_URL)")
+        return p
+
+    p = with_at(sub.add_parser("classify", help="classify questions from standard input, one JSON line each"))
+    p.set_defaults(func=cmd_classify)
+
+    p = sub.add_parser("intents", help="about the intents")
+    isub = p.add_subparsers(dest="intents_command", required=True, metavar="SUBCOMMAND")
+    ip = isub.add_parser("examples", help="print the training phrasings as JSON lines")
+    ip.set_defaults(func=cmd_intents_examples)
+
+    p = with_at(sub.add_parser("ask", help="answer one question"))
+    p.add_argument("--lang", choices=["sv", "en"], help="answer language (default: the question's)")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.add_argument("text", nargs="*", help="the question ('-' reads standard input)")
+    p.set_defaults(func=cmd_ask)
+
+    p = with_db(with_at(sub.add_parser("chat", help="a conversation in the terminal")))
+    p.add_argument("--user", metavar="NAME", help="your name (prefills reports)")
+    p.add_argument("--unit", metavar="UNIT", help="your unit (prefills reports)")
+    p.add_argument("--lang", choices=["sv", "en"], help="answer language (default: each message's)")
+    p.add_argument("--json", action="store_true", help="one JSON object per bot turn")
+    p.set_defaults(func=cmd_chat)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        settings = load_settings(database_url=getattr(args, "db", None))
+        logging.basicConfig(level=settings.log_level, stream=sys.stderr,
+                            format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+        return args.func(args, settings)
+    except (ConfigError, ContentError, UsageError) as exc:
+        print(f"driftbot: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,113 @@
+"""Configuration from the environment (names as in shared/cli-contract.md).
+
+A missing or malformed value stops the program with one line naming the
+variable; command-line flags override the environment.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import AliasChoices, Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class ConfigError(Exception):
+    """str() is one line naming the variable."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(extra="ignore", populate_by_name=True)
+
+    slack_bot_token: str | None = Field(None, validation_alias="SLACK_BOT_TOKEN")
+    slack_signing_secret: str | None = Field(None, validation_alias="SLACK_SIGNING_SECRET")
+    slack_app_token: str | None = Field(None, validation_alias="SLACK_APP_TOKEN")
+    slack_api_url: str = Field("https://slack.com/api/", validation_alias="DRIFTBOT_SLACK_API_URL")
+    broadcast_channel: str | None = Field(None, validation_alias="DRIFTBOT_BROADCAST_CHANNEL")
+    support_channel: str | None = Field(None, validation_alias="DRIFTBOT_SUPPORT_CHANNEL")
+    admins_raw: str = Field("", validation_alias=AliasChoices("DRIFTBOT_ADMINS"))
+    database_url: str = Field("sqlite:///driftbot.db", validation_alias="DRIFTBOT_DATABASE_URL")
+    timezone: str | None = Field(None, validation_alias="DRIFTBOT_TIMEZONE")
+    content_dir: Path | None = Field(None, validation_alias="DRIFTBOT_CONTENT_DIR")
+    log_level: str = Field("WARNING", validation_alias="DRIFTBOT_LOG_LEVEL")
+
+    @field_validator("slack_bot_token")
+    @classmethod
+    def _bot_token(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith("xoxb-"):
+            raise ValueError("must be a bot token starting with xoxb-")
+        return value
+
+    @field_validator("slack_app_token")
+    @classmethod
+    def _app_token(cls, value: str | None) -> str | None:
+        if value and not value.startswith("xapp-"):
+            raise ValueError("must be an app-level token starting with xapp-")
+        return value or None
+
+    @field_validator("slack_api_url")
+    @classmethod
+    def _api_url(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("must be an http(s) URL such as https://slack.com/api/")
+        return value if value.endswith("/") else value + "/"
+
+    @field_validator("database_url")
+    @classmethod
+    def _db_url(cls, value: str) -> str:
+        if "://" not in value:
+            raise ValueError("must be an SQLAlchemy URL such as sqlite:///driftbot.db or postgresql+psycopg://user@host/db")
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _zone(cls, value: str | None) -> str | None:
+        if value:
+            try:
+                ZoneInfo(value)
+            except (ZoneInfoNotFoundError, ValueError):
+                raise ValueError(f"unknown IANA time zone {value!r}") from None
+        return value or None
+
+    @field_validator("content_dir")
+    @classmethod
+    def _content_dir(cls, value: Path | None) -> Path | None:
+        if value is not None and not value.is_dir():
+            raise ValueError(f"no such folder: {value}")
+        return value
+
+    @field_validator("log_level")
+    @classmethod
+    def _level(cls, value: str) -> str:
+        if value.upper() not in ("DEBUG", "INFO", "WARNING", "ERROR"):
+            raise ValueError("must be DEBUG, INFO, WARNING or ERROR")
+        return value.upper()
+
+    @property
+    def admins(self) -> frozenset[str]:
+        return frozenset(a.strip() for a in self.admins_raw.split(",") if a.strip())
+
+
+_ENV_NAMES = {name: (f.validation_alias if isinstance(f.validation_alias, str) else f.validation_alias.choices[0])
+              for name, f in Settings.model_fields.items()}
+
+
+def load_settings(**overrides) -> Settings:
+    """Read the environment; flags given as overrides win over it."""
+    try:
+        settings = Settings()
+        if overrides := {k: v for k, v in overrides.items() if v is not None}:
+            settings = Settings.model_validate({**settings.model_dump(), **overrides})
+        return settings
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        field = str(err["loc"][0]) if err["loc"] else "?"
+        name = _ENV_NAMES.get(field, field)
+        raise ConfigError(f"configuration error: {name}: {err['msg']}") from None
+
+
+def require(settings: Settings, *fields: str) -> None:
+    """Stop with a clear line when a variable a command needs is unset."""
+    for field in fields:
+        if not getattr(settings, field):
+            raise ConfigError(f"configuration error: {_ENV_NAMES[field]} is required for this command")

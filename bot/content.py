@@ -1,0 +1,303 @@
+"""The routine as data: load and validate everything under content/.
+
+A municipality with another routine edits these files (or points
+DRIFTBOT_CONTENT_DIR at its own copy), never the code. Every file is
+validated with pydantic at start; a mistake stops the program with one line
+naming the file and the field.
+"""
+from __future__ import annotations
+
+import string
+from datetime import time
+from pathlib import Path
+from typing import Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from intents.ids import INTENT_IDS, IntentId
+
+ContactId = Literal["anvandarstod", "lkdata"]
+SystemId = Literal["tes", "treserva", "locks", "infrastructure", "other"]
+Lang = str
+
+BUILTIN_CONTENT_DIR = Path(__file__).resolve().parent.parent / "content"
+
+
+class ContentError(Exception):
+    """A content file is missing, unreadable or invalid. str() is one line."""
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+# --- routine.yaml --------------------------------------------------------
+
+class SupportHours(_Strict):
+    open: time
+    close: time
+
+    @model_validator(mode="after")
+    def _ordered(self) -> "SupportHours":
+        if self.close <= self.open:
+            raise ValueError("close must be later than open")
+        return self
+
+
+class PortalContact(_Strict):
+    name: str = Field(min_length=1)
+    channel: str = Field(min_length=1)
+    url: str = ""
+
+
+class PhoneContact(_Strict):
+    name: str = Field(min_length=1)
+    phone: str = Field(min_length=3)
+
+
+class Contacts(_Strict):
+    anvandarstod: PortalContact
+    lkdata: PhoneContact
+
+
+class Thresholds(_Strict):
+    post_registration_hours: int = Field(gt=0)
+    planned_notice_days: int = Field(gt=0)
+    login_reminder_minutes: int = Field(gt=0)
+    dialog_timeout_minutes: int = Field(gt=0)
+
+
+class System(_Strict):
+    name: str = Field(min_length=1)
+    aliases: list[str] = []
+
+
+class Routine(_Strict):
+    source: str
+    timezone: str
+    support_hours: SupportHours
+    holiday_country: str = Field(min_length=2, max_length=2)
+    contacts: Contacts
+    status_url: str = Field(pattern=r"^https?://")
+    thresholds: Thresholds
+    systems: dict[SystemId, System]
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown IANA time zone {value!r}") from None
+        return value
+
+    @field_validator("systems")
+    @classmethod
+    def _all_systems(cls, value: dict) -> dict:
+        missing = [s for s in ("tes", "treserva", "locks", "infrastructure", "other") if s not in value]
+        if missing:
+            raise ValueError(f"missing systems: {', '.join(missing)}")
+        return value
+
+
+class Units(_Strict):
+    units: list[str] = []
+
+
+# --- answers.<lang>.yaml ------------------------------------------------
+
+# Placeholders each kind of text may use; the engine fills them.
+ANSWER_PLACEHOLDERS = frozenset({
+    "contact_now", "contact_later", "lkdata_phone", "status_url", "support_open",
+    "support_close", "post_registration_hours", "planned_notice_days", "portal", "live_status",
+})
+CONTACT_PLACEHOLDERS = frozenset({"reason", "lkdata_phone", "portal", "support_open", "support_close"})
+REASON_PLACEHOLDERS = frozenset({"support_open", "support_close", "holiday_name"})
+
+
+def placeholders(text: str) -> set[str]:
+    """The {names} a str.format template uses."""
+    return {field for _, field, _, _ in string.Formatter().parse(text) if field is not None}
+
+
+def _check_placeholders(text: str, allowed: frozenset[str]) -> str:
+    try:
+        used = placeholders(text)
+    except ValueError as exc:
+        raise ValueError(f"broken template: {exc}") from None
+    unknown = used - allowed
+    if unknown:
+        raise ValueError(f"unknown placeholder(s) {sorted(unknown)}; allowed: {sorted(allowed)}")
+    return text
+
+
+class Answer(_Strict):
+    title: str = Field(min_length=1)  # the label on a "did you mean" button
+    now: str = Field(min_length=1)
+    detail: str = ""
+
+    @field_validator("now", "detail")
+    @classmethod
+    def _placeholders(cls, value: str) -> str:
+        return _check_placeholders(value, ANSWER_PLACEHOLDERS)
+
+
+class ContactTexts(_Strict):
+    anvandarstod: str
+    lkdata: str
+
+    @field_validator("anvandarstod", "lkdata")
+    @classmethod
+    def _placeholders(cls, value: str) -> str:
+        return _check_placeholders(value, CONTACT_PLACEHOLDERS)
+
+
+class Reasons(_Strict):
+    office_hours: str
+    before_open: str
+    after_close: str
+    saturday: str
+    sunday: str
+    holiday: str
+
+    @field_validator("*")
+    @classmethod
+    def _placeholders(cls, value: str) -> str:
+        return _check_placeholders(value, REASON_PLACEHOLDERS)
+
+
+class Texts(_Strict):
+    contact_now: ContactTexts
+    contact_later: ContactTexts
+    reasons: Reasons
+    live_status_none: str
+    clarify: str
+    empty_input: str
+    offer_report: str
+
+
+class AnswersFile(_Strict):
+    lang: str = Field(pattern=r"^[a-z]{2}$")
+    intents: dict[IntentId, Answer]
+    texts: Texts
+
+    @field_validator("intents")
+    @classmethod
+    def _every_intent(cls, value: dict) -> dict:
+        missing = [i for i in INTENT_IDS if i not in value]
+        if missing:
+            raise ValueError(f"missing answers for intents: {', '.join(missing)}")
+        return value
+
+
+# --- phrasings.<lang>.yaml and spelling.yaml ----------------------------
+
+class Phrasings(BaseModel):
+    model_config = ConfigDict(frozen=True)
+    by_intent: dict[IntentId, list[str]]
+
+    @field_validator("by_intent")
+    @classmethod
+    def _every_intent(cls, value: dict) -> dict:
+        missing = [i for i in INTENT_IDS if not value.get(i)]
+        if missing:
+            raise ValueError(f"no phrasings for intents: {', '.join(missing)}")
+        return value
+
+
+class Spelling(_Strict):
+    # word as typed (after lowercasing and å/ä/ö folding) -> what it means
+    words: dict[str, str] = {}
+
+
+# --- the whole ------------------------------------------------------------
+
+class Content(BaseModel):
+    """Everything under content/, validated."""
+    model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
+
+    directory: Path
+    routine: Routine
+    units: list[str]
+    answers: dict[Lang, AnswersFile]
+    phrasings: dict[Lang, dict[str, list[str]]]
+    spelling: dict[str, str]
+
+    @property
+    def languages(self) -> list[str]:
+        return list(self.answers)
+
+    @property
+    def default_lang(self) -> str:
+        return "sv" if "sv" in self.answers else next(iter(self.answers))
+
+    def answers_for(self, lang: str) -> AnswersFile:
+        return self.answers.get(lang) or self.answers[self.default_lang]
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.routine.timezone)
+
+
+def _read_yaml(path: Path) -> Any:
+    try:
+        with path.open(encoding="utf-8") as fh:
+            return yaml.safe_load(fh)
+    except FileNotFoundError:
+        raise ContentError(f"content file missing: {path}") from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" line {mark.line + 1}" if mark else ""
+        problem = getattr(exc, "problem", None) or "invalid YAML"
+        raise ContentError(f"content file {path}{where}: {problem}") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ContentError(f"content file {path}: cannot read: {exc}") from None
+
+
+def _validate(model: type[BaseModel], data: Any, path: Path, wrap: str | None = None) -> Any:
+    if wrap is not None:
+        data = {wrap: data}
+    if not isinstance(data, dict):
+        raise ContentError(f"content file {path}: expected a mapping at the top level")
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        loc = [str(p) for p in err["loc"] if p != wrap]
+        field = ".".join(loc) or "(top level)"
+        more = f" (and {exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
+        raise ContentError(f"content file {path}: field {field}: {err['msg']}{more}") from None
+
+
+def load_content(directory: Path | str | None = None) -> Content:
+    """Load and validate the content folder (the built-in one by default)."""
+    root = Path(directory) if directory else BUILTIN_CONTENT_DIR
+    if not root.is_dir():
+        raise ContentError(f"content folder not found: {root}")
+    routine = _validate(Routine, _read_yaml(root / "routine.yaml"), root / "routine.yaml")
+    units_path = root / "units.yaml"
+    units = _validate(Units, _read_yaml(units_path), units_path).units if units_path.exists() else []
+
+    answers: dict[str, AnswersFile] = {}
+    for path in sorted(root.glob("answers.*.yaml")):
+        parsed = _validate(AnswersFile, _read_yaml(path), path)
+        expected = path.name.split(".")[1]
+        if parsed.lang != expected:
+            raise ContentError(f"content file {path}: field lang: is {parsed.lang!r}, the file name says {expected!r}")
+        answers[parsed.lang] = parsed
+    if not answers:
+        raise ContentError(f"content folder {root}: no answers.<lang>.yaml file")
+
+    phrasings: dict[str, dict[str, list[str]]] = {}
+    for lang in answers:
+        path = root / f"phrasings.{lang}.yaml"
+        parsed = _validate(Phrasings, _read_yaml(path), path, wrap="by_intent")
+        phrasings[lang] = {intent: [str(p) for p in texts] for intent, texts in parsed.by_intent.items()}
+
+    spelling_path = root / "spelling.yaml"
+    spelling = _validate(Spelling, _read_yaml(spelling_path), spelling_path).words if spelling_path.exists() else {}
+
+    return Content(directory=root, routine=routine, units=units, answers=answers,
+                   phrasings=phrasings, spelling=spelling)

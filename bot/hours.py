@@ -1,0 +1,61 @@
+"""Whom the routine says to contact at a given moment.
+
+Weekdays inside the support hours: Användarstöd. Otherwise (before or after
+the hours, weekends, public holidays and the de facto days off julafton,
+midsommarafton and nyårsafton): LKDATA. The end of the window is exclusive:
+at 16:00 sharp the office is closed.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from functools import lru_cache
+from typing import Literal
+from zoneinfo import ZoneInfo
+
+import holidays
+
+from bot.content import Routine
+
+Reason = Literal["office_hours", "before_open", "after_close", "saturday", "sunday", "holiday"]
+
+# The holidays package names languages by locale; driftbot speaks in short codes.
+_HOLIDAY_LANGUAGE = {"sv": "sv", "en": "en_US"}
+
+
+@dataclass(frozen=True)
+class ContactDecision:
+    contact: Literal["anvandarstod", "lkdata"]
+    reason: Reason
+    holiday: date | None = None  # the day off, when reason == "holiday"
+
+
+@lru_cache(maxsize=64)
+def _calendar(country: str, year: int, language: str | None):
+    # PUBLIC + DE_FACTO: julafton, midsommarafton and nyårsafton are days off in practice.
+    return holidays.country_holidays(
+        country, years=year, categories=(holidays.PUBLIC, holidays.DE_FACTO), language=language
+    )
+
+
+def holiday_name(day: date, country: str, lang: str | None = None) -> str | None:
+    """The name of a public or de facto holiday on `day`, or None on an ordinary day."""
+    return _calendar(country, day.year, _HOLIDAY_LANGUAGE.get(lang or "", None)).get(day)
+
+
+def contact_at(at: datetime, routine: Routine) -> ContactDecision:
+    """Apply the routine's contact rule to a local time."""
+    local = at.astimezone(ZoneInfo(routine.timezone))  # ZoneInfo caches instances
+    day = local.date()
+    if holiday_name(day, routine.holiday_country) is not None:
+        return ContactDecision("lkdata", "holiday", day)
+    if local.weekday() == 5:
+        return ContactDecision("lkdata", "saturday")
+    if local.weekday() == 6:
+        return ContactDecision("lkdata", "sunday")
+    clock = local.time().replace(tzinfo=None)
+    if clock < routine.support_hours.open:
+        return ContactDecision("lkdata", "before_open")
+    if clock >= routine.support_hours.close:
+        return ContactDecision("lkdata", "after_close")
+    return ContactDecision("anvandarstod", "office_hours")

@@ -1,0 +1,53 @@
+"""Assemble the parts from settings: content, classifier, clock, store, engine.
+
+Every entry point (CLI commands, the Slack app) builds its objects here, so
+there is one path from configuration to a working engine.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from bot.clock import Clock, FixedClock, SystemClock, parse_at
+from bot.config import Settings
+from bot.content import Content, load_content
+from bot.engine import Engine
+from intents import Classifier
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+    content: Content
+    clock: Clock
+    engine: Engine
+    store: object | None = None
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return self.clock.tz
+
+
+def zone(settings: Settings, content: Content) -> ZoneInfo:
+    return ZoneInfo(settings.timezone or content.routine.timezone)
+
+
+def build_classifier(content: Content) -> Classifier:
+    return Classifier(content.phrasings, content.spelling)
+
+
+def build(settings: Settings, at: str | datetime | None = None, with_store: bool = False) -> Runtime:
+    """`at` (an ISO 8601 string or a datetime) freezes the clock, as --at does."""
+    content = load_content(settings.content_dir)
+    tz = zone(settings, content)
+    if isinstance(at, str):
+        at = parse_at(at, tz)
+    clock: Clock = FixedClock(at, tz) if at is not None else SystemClock(tz)
+    store = None
+    if with_store:
+        from bot.storage import Store
+
+        store = Store.connect(settings.database_url)
+    engine = Engine(content, build_classifier(content), clock, store=store)
+    return Runtime(settings=settings, content=content, clock=clock, engine=engine, store=store)

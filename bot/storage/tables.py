@@ -1,0 +1,105 @@
+"""The database schema (SQLAlchemy 2). Changes go through an Alembic migration."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, Text, TypeDecorator
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class UTCDateTime(TypeDecorator):
+    """Aware datetimes in, aware UTC datetimes out, on SQLite and PostgreSQL alike.
+
+    SQLite has no time zones; storing naive UTC everywhere keeps comparisons
+    and ordering right on both.
+    """
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to the database")
+        return value.astimezone(timezone.utc).replace(tzinfo=None)
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class ReportRow(Base):
+    __tablename__ = "reports"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+    source: Mapped[str] = mapped_column(String(32), nullable=False)
+    user_id: Mapped[str] = mapped_column(String(128), nullable=False, index=True)
+    reporter_name: Mapped[str] = mapped_column(String(200), nullable=False)
+    unit: Mapped[str] = mapped_column(String(200), nullable=False)
+    system: Mapped[str] = mapped_column(String(32), nullable=False)
+    scope: Mapped[str] = mapped_column(String(32), nullable=False)
+    description: Mapped[str] = mapped_column(Text, nullable=False)
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    contact: Mapped[str] = mapped_column(String(32), nullable=False)
+    lang: Mapped[str] = mapped_column(String(8), nullable=False, default="sv")
+    incident_id: Mapped[int | None] = mapped_column(Integer, ForeignKey("outages.id"), nullable=True, index=True)
+
+
+class ConversationRow(Base):
+    """A conversation's dialog state, so a restart mid-conversation resumes."""
+    __tablename__ = "conversations"
+
+    key: Mapped[str] = mapped_column(String(300), primary_key=True)
+    state: Mapped[dict] = mapped_column(JSON, nullable=False)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+
+
+class ProcessedMessageRow(Base):
+    """Platform message ids already handled: a redelivery files nothing twice."""
+    __tablename__ = "processed_messages"
+
+    source: Mapped[str] = mapped_column(String(32), primary_key=True)
+    message_id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    seen_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, index=True)
+
+
+class OutageRow(Base):
+    __tablename__ = "outages"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    system: Mapped[str] = mapped_column(String(32), nullable=False, index=True)
+    kind: Mapped[str] = mapped_column(String(16), nullable=False)        # planned | unplanned
+    state: Mapped[str] = mapped_column(String(16), nullable=False)       # scheduled | suspected | confirmed | resolved | cancelled
+    text: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+    ends_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+    # The channel message that is updated as reports join (platform-specific reference).
+    notice_ref: Mapped[str | None] = mapped_column(String(200), nullable=True)
+
+
+class NoticeRow(Base):
+    """The outbox: a notice is written here first, then delivered by a worker."""
+    __tablename__ = "notices"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    outage_id: Mapped[int | None] = mapped_column(Integer, ForeignKey("outages.id"), nullable=True, index=True)
+    kind: Mapped[str] = mapped_column(String(32), nullable=False)
+    # Makes scheduling idempotent: one notice per (outage, kind, slot).
+    dedupe_key: Mapped[str] = mapped_column(String(200), nullable=False, unique=True)
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, index=True)
+    target: Mapped[str] = mapped_column(String(200), nullable=False)     # "broadcast", "support", "user:<id>"
+    action: Mapped[str] = mapped_column(String(16), nullable=False, default="post")  # post | update
+    payload: Mapped[dict] = mapped_column(JSON, nullable=False)
+    state: Mapped[str] = mapped_column(String(16), nullable=False, default="pending", index=True)  # pending | sent | cancelled | failed
+    attempts: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    last_error: Mapped[str | None] = mapped_column(Text, nullable=True)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    result_ref: Mapped[str | None] = mapped_column(String(200), nullable=True)

@@ -1,0 +1,23 @@
+"""Small helpers shared by the tests: run the real CLI, talk to the real engine."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run_cli(*args: str, input: str | None = None, env: dict | None = None, timeout: float = 60,
+            cwd: Path | None = None) -> subprocess.CompletedProcess:
+    """Run `python -m bot ARGS` as a real subprocess."""
+    full_env = {k: v for k, v in os.environ.items() if not k.startswith(("DRIFTBOT_", "SLACK_"))}
+    full_env.update(env or {})
+    return subprocess.run([sys.executable, "-m", "bot", *args], input=input, capture_output=True, text=True,
+                          env=full_env, timeout=timeout, cwd=cwd or ROOT)
+
+
+def json_lines(output: str) -> list[dict]:
+    return [json.loads(line) for line in output.splitlines() if line.strip()]
