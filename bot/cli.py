@@ -103,6 +103,12 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--lang", choices=["sv", "en"], help="answer language (default: each message's)")
     p.add_argument("--json", action="store_true", help="one JSON object per bot turn")
     p.set_defaults(func=cmd_chat)
+
+    from bot.adapters.slack.cli import add_commands as add_slack_commands
+    from bot.outages.cli import add_commands as add_outage_commands
+
+    add_outage_commands(sub, with_at, with_db)
+    add_slack_commands(sub)
     return parser
 
 

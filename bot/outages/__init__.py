@@ -1,0 +1,1 @@
+"""The outage lifecycle: incidents, planned outages, notices and the outbox."""
