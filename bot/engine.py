@@ -20,8 +20,6 @@ log = logging.getLogger(__name__)
 # When the runner-up is this close to the top intent, ask which one was meant.
 CLARIFY_RATIO = 0.6
 CLARIFY_MAX_CONFIDENCE = 0.7
-# Below this, nothing fits: answer as out of scope.
-MIN_CONFIDENCE = 0.25
 _NUMBER_CHOICE = re.compile(r"^\s*(\d)\s*[.)]?\s*$")
 
 
@@ -46,12 +44,7 @@ class Engine:
         reply_lang = self._lang(lang, result)
         if not text.strip():
             return Reply(text=self.answers.text("empty_input", reply_lang), intent="help", lang=reply_lang)
-        return self._answer_intent(self._decided_intent(result), reply_lang)
-
-    def _decided_intent(self, result: Classification) -> str:
-        if result.confidence < MIN_CONFIDENCE:
-            return "out_of_scope"
-        return result.intent
+        return self._answer_intent(result.intent, reply_lang)
 
     def _answer_intent(self, intent: str, lang: str) -> Reply:
         status = self.live_status(lang) if (self.live_status and intent == "status") else None
@@ -90,7 +83,7 @@ class Engine:
         lang = self._lang(message.lang, result)
         if not text.strip():
             return [Reply(text=self.answers.text("empty_input", lang), intent="help", lang=lang)], None
-        intent = self._decided_intent(result)
+        intent = result.intent
         runner_up = result.alternatives[0] if result.alternatives else None
         if (runner_up and intent != "out_of_scope" and runner_up.intent != "out_of_scope"
                 and result.confidence < CLARIFY_MAX_CONFIDENCE

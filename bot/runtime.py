@@ -33,8 +33,10 @@ def zone(settings: Settings, content: Content) -> ZoneInfo:
     return ZoneInfo(settings.timezone or content.routine.timezone)
 
 
-def build_classifier(content: Content) -> Classifier:
-    return Classifier(content.phrasings, content.spelling)
+def build_classifier(content: Content, cache: bool = True) -> Classifier:
+    from intents.cache import default_cache_dir, load_or_train
+
+    return load_or_train(content.phrasings, content.spelling, default_cache_dir() if cache else None)
 
 
 def build(settings: Settings, at: str | datetime | None = None, with_store: bool = False) -> Runtime:

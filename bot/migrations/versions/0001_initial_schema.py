@@ -7,6 +7,8 @@ Create Date: 2026-11-27 06:53:35.108993
 from alembic import op
 import sqlalchemy as sa
 
+import bot.storage.tables
+
 
 revision = '0001'
 down_revision = None

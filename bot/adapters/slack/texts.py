@@ -1,0 +1,184 @@
+"""Every user-facing Slack string, from content/slack.<lang>.yaml, validated.
+
+The routine's answers come from the engine; these are only the Slack surface's
+own words (Home tab, modal labels, button labels, refusals). They are content
+so that another municipality or language edits YAML, not Python. A broken file
+stops start-up with one line naming the file and the field, exactly like the
+rest of content/ (bot.content's reader and validator are reused for that).
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field, field_validator
+
+from bot.content import BUILTIN_CONTENT_DIR, ContentError, _check_placeholders, _read_yaml, _Strict, _validate
+from bot.reports import SCOPES, SYSTEMS
+
+
+def _placeholders(allowed: str):
+    """A field validator allowing only the given {placeholders} (space separated)."""
+    names = frozenset(allowed.split())
+
+    def check(cls, value: str) -> str:
+        return _check_placeholders(value, names)
+
+    return classmethod(check)
+
+
+class HomeTexts(_Strict):
+    header: str = Field(min_length=1, max_length=150)
+    contact_heading: str = Field(min_length=1)
+    outages_heading: str = Field(min_length=1)
+    planned_heading: str = Field(min_length=1)
+    no_planned: str = Field(min_length=1)
+    outage_line: str = Field(min_length=1)       # one open outage
+    planned_line: str = Field(min_length=1)      # one scheduled outage
+    report_prompt: str = Field(min_length=1)
+    report_button: str = Field(min_length=1, max_length=75)
+    how_to_ask: str = Field(min_length=1)
+    updated: str = Field(min_length=1)
+
+    _outage = field_validator("outage_line")(_placeholders("system since text"))
+    _planned = field_validator("planned_line")(_placeholders("system start end text"))
+    _updated = field_validator("updated")(_placeholders("time"))
+
+
+class ModalTexts(_Strict):
+    title: str = Field(min_length=1, max_length=24)
+    submit: str = Field(min_length=1, max_length=24)
+    close: str = Field(min_length=1, max_length=24)
+    intro: str = Field(min_length=1)
+    reporter_name_label: str = Field(min_length=1, max_length=2000)
+    unit_label: str = Field(min_length=1, max_length=2000)
+    unit_placeholder: str = Field(min_length=1, max_length=150)
+    system_label: str = Field(min_length=1, max_length=2000)
+    system_placeholder: str = Field(min_length=1, max_length=150)
+    scope_label: str = Field(min_length=1, max_length=2000)
+    scope_placeholder: str = Field(min_length=1, max_length=150)
+    description_label: str = Field(min_length=1, max_length=2000)
+    description_placeholder: str = Field(min_length=1, max_length=150)
+    description_hint: str = Field(min_length=1, max_length=2000)
+    started_at_label: str = Field(min_length=1, max_length=2000)
+    started_at_placeholder: str = Field(min_length=1, max_length=150)
+    started_at_hint: str = Field(min_length=1, max_length=2000)
+    systems: dict[str, str]
+    scopes: dict[str, str]
+    error_required: str = Field(min_length=1)
+    error_too_long: str = Field(min_length=1)
+    error_started_at: str = Field(min_length=1)
+    redacted_replacement: str = Field(min_length=1)
+    redacted_notice: str = Field(min_length=1)
+    filing_failed: str = Field(min_length=1)
+    form_unavailable: str = Field(min_length=1)
+
+    _too_long = field_validator("error_too_long")(_placeholders("max"))
+    _failed = field_validator("filing_failed")(_placeholders("contact_now"))
+
+    @field_validator("systems")
+    @classmethod
+    def _every_system(cls, value: dict[str, str]) -> dict[str, str]:
+        return _complete(value, SYSTEMS, 75)
+
+    @field_validator("scopes")
+    @classmethod
+    def _every_scope(cls, value: dict[str, str]) -> dict[str, str]:
+        return _complete(value, SCOPES, 75)
+
+
+def _complete(value: dict[str, str], ids: tuple[str, ...], max_len: int) -> dict[str, str]:
+    missing = [i for i in ids if not value.get(i)]
+    if missing:
+        raise ValueError(f"missing labels for: {', '.join(missing)}")
+    unknown = [k for k in value if k not in ids]
+    if unknown:
+        raise ValueError(f"unknown ids: {', '.join(unknown)}; allowed: {', '.join(ids)}")
+    too_long = [k for k, v in value.items() if len(v) > max_len]
+    if too_long:
+        raise ValueError(f"labels longer than {max_len} characters: {', '.join(too_long)}")
+    return value
+
+
+class MenuTexts(_Strict):
+    text: str = Field(min_length=1)
+    report_button: str = Field(min_length=1, max_length=75)
+    status_button: str = Field(min_length=1, max_length=75)
+    contact_button: str = Field(min_length=1, max_length=75)
+    usage: str = Field(min_length=1)
+    admin_usage: str = Field(min_length=1)
+
+
+class CommandTexts(_Strict):
+    refusal: str = Field(min_length=1)
+    unknown: str = Field(min_length=1)
+    usage_start: str = Field(min_length=1)
+    usage_resolve: str = Field(min_length=1)
+    usage_plan: str = Field(min_length=1)
+    unknown_system: str = Field(min_length=1)
+    invalid_time: str = Field(min_length=1)
+    started: str = Field(min_length=1)
+    resolved: str = Field(min_length=1)
+    planned: str = Field(min_length=1)
+    nothing_to_resolve: str = Field(min_length=1)
+    failed: str = Field(min_length=1)
+    outages_unavailable: str = Field(min_length=1)
+
+    _unknown = field_validator("unknown")(_placeholders("command"))
+    _system = field_validator("unknown_system")(_placeholders("system systems"))
+    _time = field_validator("invalid_time")(_placeholders("value"))
+    _done = field_validator("started", "resolved", "nothing_to_resolve")(_placeholders("system"))
+    _planned = field_validator("planned")(_placeholders("system start end"))
+    _failed = field_validator("failed")(_placeholders("reason"))
+
+
+class MessageTexts(_Strict):
+    report_button: str = Field(min_length=1, max_length=75)
+    chosen: str = Field(min_length=1)
+    error: str = Field(min_length=1)
+
+    _chosen = field_validator("chosen")(_placeholders("label"))
+    _error = field_validator("error")(_placeholders("contact_now"))
+
+
+class SlackTexts(_Strict):
+    lang: str = Field(pattern=r"^[a-z]{2}$")
+    home: HomeTexts
+    modal: ModalTexts
+    menu: MenuTexts
+    commands: CommandTexts
+    messages: MessageTexts
+
+
+class SlackCatalogue:
+    """The Slack texts of every language there is a file for."""
+
+    def __init__(self, by_lang: dict[str, SlackTexts], default_lang: str):
+        self.by_lang = by_lang
+        self.default_lang = default_lang if default_lang in by_lang else next(iter(by_lang))
+
+    def for_lang(self, lang: str | None) -> SlackTexts:
+        return self.by_lang.get(lang or "", None) or self.by_lang[self.default_lang]
+
+    def lang(self, lang: str | None) -> str:
+        return self.for_lang(lang).lang
+
+
+def load_slack_texts(directory: Path | str | None = None, default_lang: str = "sv") -> SlackCatalogue:
+    """Read content/slack.<lang>.yaml from the content folder.
+
+    A custom content folder (DRIFTBOT_CONTENT_DIR) made before the Slack app
+    existed has no slack.*.yaml; it then gets the built-in Slack texts rather
+    than a refusal to start, since these are interface words, not the routine.
+    """
+    root = Path(directory) if directory else BUILTIN_CONTENT_DIR
+    paths = sorted(root.glob("slack.*.yaml")) or sorted(BUILTIN_CONTENT_DIR.glob("slack.*.yaml"))
+    by_lang: dict[str, SlackTexts] = {}
+    for path in paths:
+        parsed = _validate(SlackTexts, _read_yaml(path), path)
+        expected = path.name.split(".")[1]
+        if parsed.lang != expected:
+            raise ContentError(f"content file {path}: field lang: is {parsed.lang!r}, the file name says {expected!r}")
+        by_lang[parsed.lang] = parsed
+    if not by_lang:
+        raise ContentError(f"content folder {root}: no slack.<lang>.yaml file")
+    return SlackCatalogue(by_lang, default_lang)
