@@ -380,7 +380,14 @@ _AMOUNT_UNIT_AFTER = re.compile(
 
 
 class _Reject(Exception):
-    """The match looked like a time but is not one ("kl 25", "vid 2 tillfällen")."""
+    """This match is not a start time ("vid 2 tillfällen"); later rules may
+    still read the same words differently."""
+
+
+class _Invalid(_Reject):
+    """This match is a time expression, but an impossible or future one
+    ("kl 25", "31/2", "i morgon", next week's date). Its words are then off
+    limits to later rules, so "2026-12-01 10:00" does not become today 10:00."""
 
 
 class _Clock(NamedTuple):
@@ -446,7 +453,7 @@ def _part(g: dict) -> tuple[str | None, bool]:
         return None, False
     pre = (g.get("dp_pre") or "").strip()
     if word.startswith("morgon") and pre == "i":
-        raise _Reject  # "i morgon" is tomorrow
+        raise _Invalid  # "i morgon" is tomorrow
     part = next(p for prefix, p in _PART_BY_PREFIX if word.startswith(prefix))
     return part, not pre and word in _BARE_PART_WORDS
 
@@ -466,7 +473,7 @@ def _clock(m: re.Match, g: dict, whole: bool, has_context: bool) -> _Clock | Non
     if g.get("a_h"):  # "2pm"
         hour, minute = int(g["a_h"]), int(g["a_m"] or 0)
         if not 1 <= hour <= 12 or minute > 59:
-            raise _Reject
+            raise _Invalid
         return _Clock(((hour % 12 + (12 if g["a_p"] == "p" else 0)) * 60 + minute,), False)
     if g.get("noon"):
         return _Clock((12 * 60,), False)
@@ -499,7 +506,7 @@ def _digits(m: re.Match, g: dict, whole: bool, has_context: bool) -> _Clock:
     if hour == 24 and minute == 0:
         hour = 0
     if hour > 23 or minute > 59:
-        raise _Reject
+        raise _Invalid
     first = hour * 60 + minute
     if 1 <= hour <= 12:  # the other half of the day, used only if a day part asks
         return _Clock((first, ((hour + 12) % 24) * 60 + minute), False)
@@ -520,7 +527,7 @@ def _hour_value(word: str) -> int:
 def _spoken(hour: int, offset: int) -> _Clock:
     """A spoken hour plus minutes: 1-12 is 12-hour ("halv 8"), 13-23 is exact."""
     if not 0 <= hour <= 24:
-        raise _Reject
+        raise _Invalid
     total = hour * 60 + offset
     if 1 <= hour <= 12:
         base = total % 720
@@ -567,7 +574,7 @@ def _on_day(now: datetime, day: date, candidates) -> datetime:
     """The latest candidate on an explicit day that is not in the future;
     if they all are and the day is today, now."""
     if day > now.date():
-        raise _Reject  # a future date cannot be when the fault started
+        raise _Invalid  # a future date cannot be when the fault started
     times = [_wall(day, c, now) for c in candidates]
     past = [t for t in times if _ts(t) <= _ts(now)]
     if past:
@@ -605,7 +612,7 @@ def _wall(day: date, minute_of_day: int, now: datetime) -> datetime:
 def _ago(now: datetime, seconds: float) -> datetime:
     """Elapsed time, counted in UTC so a DST switch does not add or lose an hour."""
     if seconds > _MAX_AGO.total_seconds():
-        raise _Reject
+        raise _Invalid
     then = now.astimezone(timezone.utc) - timedelta(seconds=seconds)
     return _minute(then.astimezone(now.tzinfo))
 
@@ -623,7 +630,7 @@ def _relative(m: re.Match, now: datetime, whole: bool) -> datetime:
         if days != int(days):
             return _ago(now, days * 86400)
         if days > _MAX_AGO.days:
-            raise _Reject
+            raise _Invalid
         return _on_day(now, now.date() - timedelta(days=int(days)), [12 * 60])
     return _ago(now, amount * unit)
 
@@ -644,7 +651,7 @@ def _iso(m: re.Match, now: datetime, whole: bool) -> datetime:
     year, month, day_of_month = int(m["y"]), int(m["mo"]), int(m["d"])
     hour, minute = int(m["h"]), int(m["mi"])
     if hour > 23 or minute > 59:
-        raise _Reject
+        raise _Invalid
     if m["tz"]:  # an explicit offset: convert into now's zone
         if m["tz"] == "z":
             offset = timezone.utc
@@ -654,7 +661,7 @@ def _iso(m: re.Match, now: datetime, whole: bool) -> datetime:
             offset = timezone(sign * timedelta(hours=int(digits[:2]), minutes=int(digits[2:])))
         local = datetime(year, month, day_of_month, hour, minute, tzinfo=offset).astimezone(now.tzinfo)
         if _ts(local) > _ts(now) and local.date() > now.date():
-            raise _Reject
+            raise _Invalid
         return local
     return _on_day(now, date(year, month, day_of_month), [hour * 60 + minute])
 
@@ -706,6 +713,7 @@ _RULES = (
 
 
 def _first_hit(text: str, now: datetime, whole: bool) -> StartTime | None:
+    invalid = bytearray(len(text))  # 1 = part of an invalid time expression
     for rule in _RULES:
         if whole:
             match = rule.pattern.fullmatch(text)
@@ -713,10 +721,16 @@ def _first_hit(text: str, now: datetime, whole: bool) -> StartTime | None:
         else:
             matches = rule.pattern.finditer(text)
         for match in matches:
+            start, end = match.span()
+            if invalid.find(1, start, end) != -1:
+                continue
             try:
                 moment = rule.interpret(match, now, whole)
-            except (_Reject, ValueError, OverflowError):
-                continue  # e.g. "kl 25", "31/2", a year out of range
+            except (_Invalid, ValueError, OverflowError):  # "kl 25", "31/2", year 0
+                invalid[start:end] = b"\x01" * (end - start)
+                continue
+            except _Reject:
+                continue
             if moment is not None:
                 if _ts(moment) > _ts(now):  # never in the future
                     moment = now

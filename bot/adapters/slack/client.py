@@ -1,0 +1,42 @@
+"""The Slack Web API client: one place that knows about retries and the API host.
+
+slack_sdk only retries a 429 when a RateLimitErrorRetryHandler is added (it
+then waits the Retry-After the server sent), and a 5xx only with a
+ServerErrorRetryHandler. Replies to people need both: a reply lost to a
+rate limit is a staff member left without an answer at a locked door.
+"""
+from __future__ import annotations
+
+import logging
+
+from slack_sdk import WebClient
+from slack_sdk.http_retry.builtin_handlers import (
+    ConnectionErrorRetryHandler,
+    RateLimitErrorRetryHandler,
+    ServerErrorRetryHandler,
+)
+from slack_sdk.http_retry.builtin_interval_calculators import BackoffRetryIntervalCalculator
+
+# chat.postMessage allows about one message per second per channel; two
+# waits of Retry-After cover a short burst without holding a worker forever.
+RATE_LIMIT_RETRIES = 2
+SERVER_ERROR_RETRIES = 2
+TIMEOUT_SECONDS = 15
+
+
+def make_client(token: str, base_url: str, *, rate_limit_retries: int = RATE_LIMIT_RETRIES,
+                logger: logging.Logger | None = None) -> WebClient:
+    """A WebClient for `base_url` (Slack, GovSlack or a local fake) with retry handlers.
+
+    `rate_limit_retries=0` leaves 429s to the caller: the outbox worker
+    reschedules a notice itself instead of blocking on Retry-After.
+    """
+    handlers = [
+        ConnectionErrorRetryHandler(max_retry_count=1),
+        ServerErrorRetryHandler(max_retry_count=SERVER_ERROR_RETRIES,
+                                interval_calculator=BackoffRetryIntervalCalculator(backoff_factor=0.5)),
+    ]
+    if rate_limit_retries:
+        handlers.append(RateLimitErrorRetryHandler(max_retry_count=rate_limit_retries))
+    return WebClient(token=token, base_url=base_url, timeout=TIMEOUT_SECONDS, retry_handlers=handlers,
+                     logger=logger or logging.getLogger("bot.adapters.slack.web"))
