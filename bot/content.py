@@ -192,6 +192,65 @@ class AnswersFile(_Strict):
         return value
 
 
+# --- dialog.<lang>.yaml: the report conversation ------------------------
+
+ReportField = Literal["reporter_name", "unit", "system", "scope", "description", "started_at"]
+REPORT_FIELDS: tuple[str, ...] = ("reporter_name", "unit", "system", "scope", "description", "started_at")
+ScopeId = Literal["single_user", "unit", "multiple_units", "unknown"]
+
+
+class DialogWords(_Strict):
+    affirm: list[str]
+    deny: list[str]
+    cancel: list[str]
+    change: dict[ReportField, list[str]]
+    name_markers: list[str]
+    unit_markers: list[str] = []
+    scope: dict[ScopeId, list[str]]
+
+
+class DialogTexts(_Strict):
+    lang: str = Field(pattern=r"^[a-z]{2}$")
+    start: str
+    ask: dict[ReportField, str]
+    invalid: dict[ReportField, str]
+    unit_unknown: str
+    unit_choose: str
+    systems: dict[SystemId, str]
+    scopes: dict[ScopeId, str]
+    fields: dict[ReportField, str]
+    started_unknown: str
+    summary: str
+    confirm: str
+    confirm_yes: str
+    confirm_cancel: str
+    offer_button: str
+    what_to_change: str
+    cancelled: str
+    expired: str
+    resume: str
+    privacy_redacted: str
+    redaction_marker: str
+    receipt: str
+    script_title: str
+    script: str
+    time_format: str
+    offer_accepted_words: list[str]
+    words: DialogWords
+
+    @model_validator(mode="after")
+    def _complete(self) -> "DialogTexts":
+        for name in ("ask", "invalid", "fields"):
+            missing = [f for f in REPORT_FIELDS if f not in getattr(self, name)]
+            if missing:
+                raise ValueError(f"{name}: missing {', '.join(missing)}")
+        _check_placeholders(self.script, frozenset(REPORT_FIELDS))
+        _check_placeholders(self.unit_unknown, frozenset({"unit"}))
+        _check_placeholders(self.expired, frozenset({"minutes"}))
+        _check_placeholders(self.receipt, frozenset({"id"}))
+        return self
+
+
 # --- phrasings.<lang>.yaml and spelling.yaml ----------------------------
 
 class Phrasings(BaseModel):
@@ -222,6 +281,7 @@ class Content(BaseModel):
     routine: Routine
     units: list[str]
     answers: dict[Lang, AnswersFile]
+    dialog: dict[Lang, DialogTexts]
     phrasings: dict[Lang, dict[str, list[str]]]
     spelling: dict[str, str]
 
@@ -235,6 +295,9 @@ class Content(BaseModel):
 
     def answers_for(self, lang: str) -> AnswersFile:
         return self.answers.get(lang) or self.answers[self.default_lang]
+
+    def dialog_for(self, lang: str) -> DialogTexts:
+        return self.dialog.get(lang) or self.dialog[self.default_lang]
 
     @property
     def tz(self) -> ZoneInfo:
@@ -294,6 +357,11 @@ def load_content(directory: Path | str | None = None) -> Content:
     if not answers:
         raise ContentError(f"content folder {root}: no answers.<lang>.yaml file")
 
+    dialog: dict[str, DialogTexts] = {}
+    for lang in answers:
+        path = root / f"dialog.{lang}.yaml"
+        dialog[lang] = _validate(DialogTexts, _read_yaml(path), path)
+
     phrasings: dict[str, dict[str, list[str]]] = {}
     for lang in answers:
         path = root / f"phrasings.{lang}.yaml"
@@ -303,5 +371,5 @@ def load_content(directory: Path | str | None = None) -> Content:
     spelling_path = root / "spelling.yaml"
     spelling = _validate(Spelling, _read_yaml(spelling_path), spelling_path).words if spelling_path.exists() else {}
 
-    return Content(directory=root, routine=routine, units=units, answers=answers,
+    return Content(directory=root, routine=routine, units=units, answers=answers, dialog=dialog,
                    phrasings=phrasings, spelling=spelling)

@@ -9,11 +9,18 @@ from __future__ import annotations
 import logging
 import re
 
+from dataclasses import replace
+from datetime import datetime, timedelta
+
 from bot.answers import AnswerRenderer
 from bot.clock import Clock
 from bot.content import Content
+from bot.dialog import ReportDialog
 from bot.messages import Message, Option, Reply
+from bot.privacy import redact_personal_ids
+from bot.reports import ReportService
 from intents import Classification, Classifier
+from intents.normalise import fold
 
 log = logging.getLogger(__name__)
 
@@ -24,14 +31,16 @@ _NUMBER_CHOICE = re.compile(r"^\s*(\d)\s*[.)]?\s*$")
 
 
 class Engine:
-    def __init__(self, content: Content, classifier: Classifier, clock: Clock, store=None, live_status=None):
+    def __init__(self, content: Content, classifier: Classifier, clock: Clock, store=None, outages=None):
         self.content = content
         self.classifier = classifier
         self.clock = clock
         self.store = store
+        self.outages = outages
         self.answers = AnswerRenderer(content)
-        # A callable (lang) -> sentence about known outages, or None; set by the outage module.
-        self.live_status = live_status
+        self.reports = ReportService(store, content, clock, outages) if store is not None else None
+        self.dialog = (ReportDialog(content, self.reports, self.classify, self._answer_intent)
+                       if self.reports is not None else None)
 
     # -- stateless: one question, one answer --------------------------------
 
@@ -47,7 +56,7 @@ class Engine:
         return self._answer_intent(result.intent, reply_lang)
 
     def _answer_intent(self, intent: str, lang: str) -> Reply:
-        status = self.live_status(lang) if (self.live_status and intent == "status") else None
+        status = self.outages.live_status(lang) if (self.outages is not None and intent == "status") else None
         rendered = self.answers.render(intent, lang, self.clock.now(), live_status=status)
         return Reply(text=rendered.text, intent=intent, lang=rendered.lang, contact=rendered.contact,
                      offer_report_form=intent in ("outage_now", "report_fault"))
@@ -65,7 +74,9 @@ class Engine:
             log.info("duplicate delivery dropped", extra={"source": message.source})
             return []
         state = store.load_state(message.conversation_key) if store else None
-        replies, new_state = self._turn(message, state or {})
+        message, notes = self._redact(message, state)
+        replies, new_state = self._turn(message, self._unexpired(state, notes) or {})
+        replies = notes + replies
         if store is not None:
             if new_state:
                 store.save_state(message.conversation_key, new_state, self.clock.now())
@@ -73,11 +84,47 @@ class Engine:
                 store.clear_state(message.conversation_key)
         return replies
 
+    def _redact(self, message: Message, state: dict | None) -> tuple[Message, list[Reply]]:
+        """Remove personnummer/samordningsnummer before anything is stored or repeated."""
+        lang = (state or {}).get("lang") or message.lang or self.content.default_lang
+        texts = self.content.dialog_for(lang)
+        clean, count = redact_personal_ids(message.text, texts.redaction_marker)
+        if not count:
+            return message, []
+        log.info("personal identity number redacted from a message")
+        return replace(message, text=clean), [Reply(text=texts.privacy_redacted, lang=texts.lang)]
+
+    def _unexpired(self, state: dict | None, notes: list[Reply]) -> dict | None:
+        """Drop a report draft left silent too long, with a note to the user."""
+        if not state or state.get("kind") != "report":
+            return state
+        minutes = self.content.routine.thresholds.dialog_timeout_minutes
+        touched = datetime.fromisoformat(state.get("touched") or self.clock.now().isoformat())
+        if self.clock.now() - touched <= timedelta(minutes=minutes):
+            return state
+        notes.append(Reply(text=self.content.dialog_for(state["lang"]).expired.format(minutes=minutes),
+                           lang=state["lang"]))
+        return None
+
     def _turn(self, message: Message, state: dict) -> tuple[list[Reply], dict | None]:
+        replies, new_state = self._route(message, state)
+        if new_state is not None:
+            new_state["touched"] = self.clock.now().isoformat()
+        return replies, new_state
+
+    def _route(self, message: Message, state: dict) -> tuple[list[Reply], dict | None]:
         text = message.text
-        if state.get("kind") == "clarify":
+        kind = state.get("kind")
+        if kind == "report" and self.dialog is not None:
+            return self.dialog.handle(message, state, self.clock.now())
+        if kind == "offer_report" and self.dialog is not None:
+            if message.choice == "report" or fold(text) in self.dialog.read.offer_accepted:
+                return self._start_report(message, state["lang"], seed=state.get("seed"))
+        if kind == "clarify":
             chosen = self._clarify_choice(message, state)
             if chosen:
+                if chosen == "report_fault" and self.dialog is not None:
+                    return self._start_report(message, state.get("lang", self.content.default_lang), seed=None)
                 return [self._answer_intent(chosen, state.get("lang", self.content.default_lang))], None
         result = self.classify(text)
         lang = self._lang(message.lang, result)
@@ -92,7 +139,19 @@ class Engine:
             options = tuple(Option(label=self.answers.title(i, lang), value=i) for i in choices)
             reply = Reply(text=self.answers.text("clarify", lang), intent=None, options=options, lang=lang)
             return [reply], {"kind": "clarify", "choices": choices, "lang": lang}
-        return [self._answer_intent(intent, lang)], None
+        if intent == "report_fault" and self.dialog is not None:
+            return self._start_report(message, lang, seed=None)
+        reply = self._answer_intent(intent, lang)
+        if intent == "outage_now" and self.dialog is not None:
+            offer = self.answers.text("offer_report", lang)
+            yes = self.content.dialog_for(lang).offer_button
+            reply = replace(reply, text=reply.text + "\n\n" + offer, options=(Option(label=yes, value="report"),))
+            return [reply], {"kind": "offer_report", "lang": lang, "seed": text[:3000]}
+        return [reply], None
+
+    def _start_report(self, message: Message, lang: str, seed: str | None) -> tuple[list[Reply], dict | None]:
+        last_unit = self.store.last_unit(message.source, message.user_id) if message.unit is None else None
+        return self.dialog.start(message, self.clock.now(), lang, seed=seed, last_unit=last_unit)
 
     def _clarify_choice(self, message: Message, state: dict) -> str | None:
         choices: list[str] = state.get("choices", [])

@@ -41,3 +41,62 @@ class FiledReport:
     incident_id: int | None = None
     # What the outage lifecycle said about it (joined an open outage, opened one), or None.
     outage_note: str | None = None
+
+
+class ReportService:
+    """Files reports: store, link to the outage lifecycle, and tell the reporter
+    its number, whom to contact now and what to read out on the phone."""
+
+    def __init__(self, store, content, clock, outages=None):
+        from bot.answers import AnswerRenderer
+
+        self.store = store
+        self.content = content
+        self.clock = clock
+        self.outages = outages
+        self.answers = AnswerRenderer(content)
+
+    def file(self, report: Report, source: str, user_id: str, lang: str) -> FiledReport:
+        from bot.hours import contact_at
+        from bot.privacy import redact_personal_ids
+
+        marker = self.content.dialog_for(lang).redaction_marker
+        # Defence in depth: the dialog and the form redact on input already.
+        clean = report.model_copy(update={
+            name: redact_personal_ids(getattr(report, name), marker)[0]
+            for name in ("reporter_name", "unit", "description")
+        })
+        now = self.clock.now()
+        contact = contact_at(now, self.content.routine).contact
+        row = self.store.add_report(
+            created_at=now, source=source, user_id=user_id, reporter_name=clean.reporter_name, unit=clean.unit,
+            system=clean.system, scope=clean.scope, description=clean.description, started_at=clean.started_at,
+            contact=contact, lang=lang,
+        )
+        incident_id, note = None, None
+        if self.outages is not None:
+            link = self.outages.report_filed(row.id, clean.system, clean.unit, f"user:{source}:{user_id}", lang)
+            incident_id, note = link.outage_id, link.message
+        return FiledReport(id=row.id, created_at=now, contact=contact, report=clean, source=source,
+                           user_id=user_id, incident_id=incident_id, outage_note=note)
+
+    def receipt(self, filed: FiledReport, lang: str) -> str:
+        """What the reporter reads: number, whom to contact now, a script for the call."""
+        texts = self.content.dialog_for(lang)
+        _, contact_now, contact_later = self.answers.contact_lines(self.clock.now(), lang)
+        r = filed.report
+        started = (r.started_at.astimezone(self.clock.tz).strftime(texts.time_format)
+                   if r.started_at else texts.started_unknown)
+        script = texts.script.format(reporter_name=r.reporter_name, unit=r.unit, system=texts.systems[r.system],
+                                     scope=texts.scopes[r.scope].lower(), description=_sentence(r.description),
+                                     started_at=started)
+        parts = [texts.receipt.format(id=filed.id), contact_now]
+        if filed.outage_note:
+            parts.append(filed.outage_note)
+        parts += ["", texts.script_title, f"> {script}", "", contact_later]
+        return "\n".join(parts)
+
+
+def _sentence(text: str) -> str:
+    text = " ".join(text.split())
+    return text if text.endswith((".", "!", "?")) else text + "."

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, Text, TypeDecorator
+from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, String, Text, TypeDecorator
+from sqlalchemy import text as sql_text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -70,7 +71,16 @@ class ProcessedMessageRow(Base):
 
 
 class OutageRow(Base):
+    """An outage: unplanned (opened by a report or declared by an admin) or planned."""
     __tablename__ = "outages"
+    __table_args__ = (
+        # One open unplanned outage per system takes the reports, so two
+        # replicas filing the first two reports at once cannot open two.
+        # Outages split out of it ("a different fault") are exempt.
+        Index("uq_outages_one_open_per_system", "system", unique=True,
+              sqlite_where=sql_text("state IN ('suspected', 'confirmed') AND split_from IS NULL"),
+              postgresql_where=sql_text("state IN ('suspected', 'confirmed') AND split_from IS NULL")),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     system: Mapped[str] = mapped_column(String(32), nullable=False, index=True)
@@ -78,10 +88,13 @@ class OutageRow(Base):
     state: Mapped[str] = mapped_column(String(16), nullable=False)       # scheduled | suspected | confirmed | resolved | cancelled
     text: Mapped[str] = mapped_column(Text, nullable=False, default="")
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+    # Planned: the announced end. Unplanned: set when resolved.
     ends_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
     # The channel message that is updated as reports join (platform-specific reference).
     notice_ref: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    # Set when an admin moved a report out of another outage into this one.
+    split_from: Mapped[int | None] = mapped_column(Integer, ForeignKey("outages.id"), nullable=True)
 
 
 class NoticeRow(Base):
@@ -94,12 +107,19 @@ class NoticeRow(Base):
     # Makes scheduling idempotent: one notice per (outage, kind, slot).
     dedupe_key: Mapped[str] = mapped_column(String(200), nullable=False, unique=True)
     due_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, index=True)
-    target: Mapped[str] = mapped_column(String(200), nullable=False)     # "broadcast", "support", "user:<id>"
+    target: Mapped[str] = mapped_column(String(200), nullable=False)     # "broadcast", "support", "user:<source>:<user_id>"
     action: Mapped[str] = mapped_column(String(16), nullable=False, default="post")  # post | update
     payload: Mapped[dict] = mapped_column(JSON, nullable=False)
-    state: Mapped[str] = mapped_column(String(16), nullable=False, default="pending", index=True)  # pending | sent | cancelled | failed
+    state: Mapped[str] = mapped_column(String(16), nullable=False, default="pending", index=True)  # pending | sent | cancelled | expired | failed
     attempts: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     last_error: Mapped[str | None] = mapped_column(Text, nullable=True)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     result_ref: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    # A notice past this time is no longer worth sending (a reminder superseded
+    # by the next one, an advance notice of an outage that has begun).
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # The lease of the worker delivering it: a crashed worker's claim runs out
+    # and another worker takes the notice over.
+    claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    claim_token: Mapped[str | None] = mapped_column(String(64), nullable=True)

@@ -69,8 +69,9 @@ def label(text: str) -> str:
 
 
 def report_button(texts: SlackTexts, caption: str | None = None) -> ButtonElement:
+    """Opens the report form; the value carries the language the form should speak."""
     return ButtonElement(text=label(caption or texts.messages.report_button), action_id=REPORT_ACTION,
-                         value="report", style="primary")
+                         value=f"report:{texts.lang}", style="primary")
 
 
 def render_reply(reply: Reply, texts: SlackTexts) -> SlackMessage:

@@ -1,0 +1,70 @@
+"""Assemble the Bolt app: client, context, listeners."""
+from __future__ import annotations
+
+import logging
+from concurrent.futures import ThreadPoolExecutor
+
+from slack_bolt import App
+from slack_bolt.error import BoltError
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot.adapters.slack.client import make_client
+from bot.adapters.slack.context import SlackContext
+from bot.adapters.slack.listeners import register
+from bot.adapters.slack.outage_port import OutagePort
+from bot.adapters.slack.texts import load_slack_texts
+from bot.adapters.slack.users import UserDirectory
+from bot.config import ConfigError, Settings
+from bot.runtime import Runtime
+
+log = logging.getLogger(__name__)
+
+# Listener threads: each may wait on Slack (users.info, a 429's Retry-After)
+# while others keep answering.
+WORKERS = 16
+
+
+def build_app(runtime: Runtime, settings: Settings, *, socket_mode: bool) -> tuple[App, SlackContext]:
+    """The Bolt app and its context.
+
+    auth.test runs at start (ours for the bot's user id and a clear error,
+    Bolt's for its authorization middleware). In Socket Mode there is no HTTP request to verify, so no signing secret is needed.
+    """
+    client = make_client(settings.slack_bot_token, settings.slack_api_url)
+    bot_user_id = _verify_token(client)
+    outages = OutagePort(runtime.store, runtime.content, runtime.clock)
+    if outages.available and runtime.engine.live_status is None:
+        runtime.engine.live_status = outages.live_status  # the engine's "status" answer names live outages
+    texts = load_slack_texts(runtime.content.directory, runtime.content.default_lang)
+    ctx = SlackContext(runtime=runtime, settings=settings, client=client, texts=texts,
+                       users=UserDirectory(client, runtime.content.languages), outages=outages,
+                       bot_user_id=bot_user_id)
+    try:
+        app = App(
+            client=client,
+            signing_secret=settings.slack_signing_secret or "",
+            request_verification_enabled=not socket_mode,
+            token_verification_enabled=True,
+            process_before_response=False,
+            listener_executor=ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="slack-listener"),
+            logger=logging.getLogger("bot.adapters.slack.bolt"),
+            name="driftbot",
+        )
+    except BoltError as exc:
+        raise ConfigError(f"configuration error: SLACK_BOT_TOKEN: {exc}") from None
+    register(app, ctx)
+    return app, ctx
+
+
+def _verify_token(client: WebClient) -> str:
+    """auth.test: the bot's own user id (to ignore its own messages), or one clear line why not."""
+    try:
+        return client.auth_test()["user_id"]
+    except SlackApiError as exc:
+        error = exc.response.get("error") if exc.response is not None else exc
+        raise ConfigError(f"configuration error: SLACK_BOT_TOKEN: Slack refused it at "
+                          f"{client.base_url}auth.test ({error})") from None
+    except OSError as exc:  # the API host cannot be reached
+        raise ConfigError(f"configuration error: DRIFTBOT_SLACK_API_URL: cannot reach {client.base_url}: "
+                          f"{exc}") from None

@@ -1,0 +1,117 @@
+"""Direct messages, mentions and option buttons: Slack in, engine Message, Slack out.
+
+The engine decides every word; this module only says who is talking, in
+which conversation, and posts the replies where the question was asked:
+a DM is answered in the DM (one conversation per user), a mention in a
+channel is answered in a thread under it (one conversation per thread).
+"""
+from __future__ import annotations
+
+import logging
+import re
+
+from slack_sdk.errors import SlackApiError
+
+from bot.adapters.slack.context import SlackContext
+from bot.adapters.slack.render import chosen_message, render_reply, render_text
+from bot.messages import Message, Reply
+
+log = logging.getLogger(__name__)
+
+SOURCE = "slack"
+_MENTION = re.compile(r"<@[UW][A-Z0-9]+(?:\|[^>]*)?>")
+
+
+def is_from_a_person(event: dict, bot_user_id: str) -> bool:
+    """Only plain messages from people: not ours, not other bots', no edits, joins or deletions.
+
+    Answering a bot (or ourselves) is how a bot ends up talking to itself.
+    """
+    if event.get("subtype") or event.get("bot_id") or event.get("bot_profile"):
+        return False
+    user = event.get("user")
+    return bool(user) and user != bot_user_id
+
+
+def strip_mentions(text: str) -> str:
+    return _MENTION.sub(" ", text or "").strip()
+
+
+def on_direct_message(ctx: SlackContext, event: dict, event_id: str | None) -> None:
+    if event.get("channel_type") != "im" or not is_from_a_person(event, ctx.bot_user_id):
+        return
+    channel = event["channel"]
+    _converse(ctx, user_id=event["user"], text=event.get("text") or "", conversation=channel,
+              message_id=event.get("client_msg_id") or event_id, channel=channel,
+              thread_ts=event.get("thread_ts"))
+
+
+def on_mention(ctx: SlackContext, event: dict, event_id: str | None) -> None:
+    if not is_from_a_person(event, ctx.bot_user_id):
+        return
+    channel = event["channel"]
+    thread_ts = event.get("thread_ts") or event["ts"]
+    _converse(ctx, user_id=event["user"], text=strip_mentions(event.get("text") or ""),
+              conversation=f"{channel}:{thread_ts}", message_id=event.get("client_msg_id") or event_id,
+              channel=channel, thread_ts=thread_ts)
+
+
+def on_option_button(ctx: SlackContext, body: dict) -> None:
+    """A button the engine offered: back to the engine as Message(choice=value, text=label)."""
+    action = body["actions"][0]
+    user_id = body["user"]["id"]
+    channel = (body.get("channel") or {}).get("id") or (body.get("container") or {}).get("channel_id")
+    message = body.get("message") or {}
+    if not channel or not message:
+        return
+    label = (action.get("text") or {}).get("text") or action.get("value", "")
+    value = action.get("value", "")
+    thread_ts = message.get("thread_ts")
+    conversation = channel if channel.startswith("D") else f"{channel}:{thread_ts or message['ts']}"
+    if not channel.startswith("D"):
+        thread_ts = thread_ts or message["ts"]
+    texts = ctx.texts_for(ctx.user_lang(user_id))
+    try:
+        # Buttons go once answered, so an old question cannot be answered twice.
+        updated = chosen_message(message.get("blocks") or [], label, texts)
+        ctx.client.chat_update(channel=channel, ts=message["ts"], **updated.as_kwargs())
+    except SlackApiError as exc:
+        log.warning("could not remove buttons: %s", exc.response.get("error"))
+    _converse(ctx, user_id=user_id, text=label, conversation=conversation,
+              message_id=f"action:{channel}:{message['ts']}:{value}"[:200], channel=channel,
+              thread_ts=thread_ts, choice=value)
+
+
+def _converse(ctx: SlackContext, *, user_id: str, text: str, conversation: str, message_id: str | None,
+              channel: str, thread_ts: str | None, choice: str | None = None) -> None:
+    profile = ctx.users.profile(user_id)
+    message = Message(text=text, user_id=user_id, source=SOURCE, conversation=conversation,
+                      user_name=profile.name, unit=ctx.last_unit(user_id), message_id=message_id,
+                      choice=choice)
+    log.info("message in %s from %s", "dm" if channel.startswith("D") else "channel", user_id)
+    try:
+        with ctx.locks(message.conversation_key):
+            replies = ctx.engine.handle(message)
+    except Exception:
+        log.exception("the engine failed on a message from %s", user_id)
+        lang = ctx.texts.lang(profile.lang)
+        apology = ctx.texts_for(lang).messages.error.format(contact_now=ctx.contact_now(lang))
+        post(ctx, channel, thread_ts, render_text(apology))
+        return
+    for reply in replies:
+        post_reply(ctx, channel, thread_ts, reply)
+
+
+def post_reply(ctx: SlackContext, channel: str, thread_ts: str | None, reply: Reply) -> None:
+    post(ctx, channel, thread_ts, render_reply(reply, ctx.texts_for(reply.lang)))
+
+
+def post(ctx: SlackContext, channel: str, thread_ts: str | None, rendered) -> None:
+    kwargs = rendered.as_kwargs()
+    if thread_ts:
+        kwargs["thread_ts"] = thread_ts
+    try:
+        ctx.client.chat_postMessage(channel=channel, **kwargs)
+    except SlackApiError as exc:
+        # The client has already waited out 429s and retried 5xx; what is left is final.
+        log.error("chat.postMessage to %s failed: %s", channel, exc.response.get("error") if exc.response else exc)

@@ -1,0 +1,74 @@
+"""The App Home tab: what the bot can do, whom to contact now, known outages, a report button.
+
+Published when a user opens the tab, so the contact line is right for the
+moment they look (it changes at 08:00, 16:00, weekends and holidays).
+"""
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+
+from slack_sdk.errors import SlackApiError
+from slack_sdk.models.blocks import ActionsBlock, Block, ContextBlock, DividerBlock, HeaderBlock, MarkdownTextObject
+from slack_sdk.models.views import View
+
+from bot.adapters.slack.context import SlackContext
+from bot.adapters.slack.escape import escape
+from bot.adapters.slack.outage_port import OutageLine
+from bot.adapters.slack.render import report_button, sections
+
+log = logging.getLogger(__name__)
+
+
+def _when(moment: datetime, now: datetime) -> str:
+    """A short local time: "14:05" today, "2026-04-02 22:00" on another day."""
+    local = moment.astimezone(now.tzinfo)
+    return local.strftime("%H:%M") if local.date() == now.date() else local.strftime("%Y-%m-%d %H:%M")
+
+
+def build_home(ctx: SlackContext, lang: str) -> View:
+    texts = ctx.texts_for(lang)
+    home = texts.home
+    now = ctx.now()
+    help_answer = ctx.answers.render("help", lang, now).text
+    _, contact_now, contact_later = ctx.answers.contact_lines(now, lang)
+    current, planned = ctx.outages.lines(now)
+    status = ctx.outages.live_status(lang) or ctx.answers.text("live_status_none", lang)
+
+    def system_name(system: str) -> str:
+        return texts.modal.systems.get(system, system)
+
+    def outage_text(line: OutageLine) -> str:
+        return home.outage_line.format(system=system_name(line.system), since=_when(line.starts_at, now),
+                                       text=line.text).strip()
+
+    def planned_text(line: OutageLine) -> str:
+        end = _when(line.ends_at, now) if line.ends_at else ""
+        return home.planned_line.format(system=system_name(line.system), start=_when(line.starts_at, now),
+                                        end=end, text=line.text).strip()
+
+    outages = "\n".join([home.outages_heading, status, *map(outage_text, current)])
+    upcoming = "\n".join([home.planned_heading, *(map(planned_text, planned) if planned else [home.no_planned])])
+    blocks: list[Block] = [
+        HeaderBlock(text=home.header),
+        *sections(escape(help_answer)),
+        ContextBlock(elements=[MarkdownTextObject(text=escape(home.how_to_ask))]),
+        DividerBlock(),
+        *sections(escape("\n".join([home.contact_heading, contact_now, contact_later]))),
+        DividerBlock(),
+        *sections(escape(outages)),
+        *sections(escape(upcoming)),
+        DividerBlock(),
+        *sections(escape(home.report_prompt)),
+        ActionsBlock(block_id="driftbot_home_report", elements=[report_button(texts, home.report_button)]),
+        ContextBlock(elements=[MarkdownTextObject(text=escape(home.updated.format(time=now.strftime("%H:%M"))))]),
+    ]
+    return View(type="home", blocks=blocks)
+
+
+def publish_home(ctx: SlackContext, user_id: str) -> None:
+    lang = ctx.user_lang(user_id)
+    try:
+        ctx.client.views_publish(user_id=user_id, view=build_home(ctx, lang))
+    except SlackApiError as exc:
+        log.error("views.publish for %s failed: %s", user_id, exc.response.get("error") if exc.response else exc)

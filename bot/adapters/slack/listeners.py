@@ -1,0 +1,128 @@
+"""Every Slack listener, registered in one place.
+
+Events are acknowledged by Bolt before the listener runs (the App runs with
+process_before_response=False, so listeners continue on a worker thread after
+the HTTP response). Actions, commands and views call ack() first thing and do
+the slow part (users.info, the engine, chat.postMessage) after it.
+"""
+from __future__ import annotations
+
+import logging
+import re
+
+from slack_bolt import App
+
+from bot.adapters.slack.commands import ADMIN_WORDS, HELP_WORDS, REPORT_WORDS, STATUS_WORDS, Command, answer, menu, run_admin
+from bot.adapters.slack.context import SlackContext
+from bot.adapters.slack.conversations import on_direct_message, on_mention, on_option_button
+from bot.adapters.slack.dedupe import drop_redelivered_events
+from bot.adapters.slack.escape import escape
+from bot.adapters.slack.home import publish_home
+from bot.adapters.slack.render import MENU_CONTACT_ACTION, MENU_STATUS_ACTION, OPTION_ACTION, REPORT_ACTION, render_text
+from bot.adapters.slack.report_form import CALLBACK_ID, errors_payload, file_report, metadata_of, open_form, parse_submission
+
+log = logging.getLogger(__name__)
+
+SLASH_COMMAND = "/driftstopp"
+SHORTCUT_CALLBACK = "driftbot_report_shortcut"
+
+
+def register(app: App, ctx: SlackContext) -> None:
+    app.middleware(drop_redelivered_events(ctx.store))
+
+    # -- conversations ---------------------------------------------------------
+
+    @app.event("message")
+    def direct_message(event: dict, body: dict) -> None:
+        on_direct_message(ctx, event, body.get("event_id"))
+
+    @app.event("app_mention")
+    def mention(event: dict, body: dict) -> None:
+        on_mention(ctx, event, body.get("event_id"))
+
+    @app.action(OPTION_ACTION)
+    def option_pressed(ack, body: dict) -> None:
+        ack()
+        on_option_button(ctx, body)
+
+    # -- App Home --------------------------------------------------------------
+
+    @app.event("app_home_opened")
+    def home_opened(event: dict) -> None:
+        if event.get("tab", "home") == "home":
+            publish_home(ctx, event["user"])
+
+    # -- the report form ---------------------------------------------------------
+
+    @app.action(REPORT_ACTION)
+    def report_pressed(ack, body: dict, respond) -> None:
+        ack()
+        user_id = body["user"]["id"]
+        value = body["actions"][0].get("value") or ""
+        lang = ctx.texts.lang(value.partition(":")[2] or ctx.user_lang(user_id))
+        origin = "home" if (body.get("container") or {}).get("type") == "view" else "button"
+        if not open_form(ctx, body["trigger_id"], user_id, lang, origin) and body.get("response_url"):
+            respond(**render_text(ctx.texts_for(lang).modal.form_unavailable).as_kwargs(), replace_original=False)
+
+    @app.shortcut(SHORTCUT_CALLBACK)
+    def report_shortcut(ack, body: dict) -> None:
+        ack()
+        user_id = body["user"]["id"]
+        open_form(ctx, body["trigger_id"], user_id, ctx.user_lang(user_id), "shortcut")
+
+    @app.view(CALLBACK_ID)
+    def report_submitted(ack, body: dict, view: dict) -> None:
+        metadata = metadata_of(view, ctx.texts.default_lang)
+        lang = ctx.texts.lang(metadata.lang)
+        form = parse_submission(view, ctx.texts_for(lang), ctx.now())
+        if form.errors:
+            ack(**errors_payload(form.errors))
+            return
+        ack()
+        file_report(ctx, body["user"]["id"], view["id"], form, lang)
+
+    # -- /driftstopp ----------------------------------------------------------------
+
+    @app.command(SLASH_COMMAND)
+    def slash_command(ack, command: dict, respond) -> None:
+        ack()  # everything below answers through response_url, after the acknowledgement
+        user_id = command["user_id"]
+        lang = ctx.user_lang(user_id)
+        texts = ctx.texts_for(lang)
+        parsed = Command.parse(command.get("text", ""))
+        log.info("/driftstopp %s from %s", parsed.word or "(menu)", user_id)
+        if parsed.word in REPORT_WORDS:
+            if not open_form(ctx, command["trigger_id"], user_id, lang, "slash"):
+                respond(**render_text(texts.modal.form_unavailable).as_kwargs())
+        elif parsed.word in STATUS_WORDS:
+            respond(**answer(ctx, "status", lang).as_kwargs())
+        elif parsed.word in ADMIN_WORDS:
+            if not ctx.is_admin(user_id):
+                log.info("refused /driftstopp %s for %s: not an admin", parsed.word, user_id)
+                respond(**render_text(texts.commands.refusal).as_kwargs())
+            else:
+                respond(**render_text(run_admin(ctx, parsed, user_id, lang)).as_kwargs())
+        elif parsed.word in HELP_WORDS or not parsed.word:
+            respond(**menu(ctx, lang, user_id).as_kwargs())
+        else:
+            unknown = texts.commands.unknown.format(command=parsed.word)
+            shown = menu(ctx, lang, user_id)
+            respond(text=escape(unknown), blocks=render_text(unknown).blocks + shown.blocks)
+
+    @app.action(MENU_STATUS_ACTION)
+    def menu_status(ack, body: dict, respond) -> None:
+        ack()
+        lang = ctx.texts.lang(body["actions"][0].get("value"))
+        respond(**answer(ctx, "status", lang).as_kwargs(), replace_original=False)
+
+    @app.action(MENU_CONTACT_ACTION)
+    def menu_contact(ack, body: dict, respond) -> None:
+        ack()
+        lang = ctx.texts.lang(body["actions"][0].get("value"))
+        respond(**answer(ctx, "contact", lang).as_kwargs(), replace_original=False)
+
+    # Anything else subscribed (or added to the manifest later) is acknowledged
+    # with 200, so Slack does not retry it, and otherwise left alone.
+    @app.event(re.compile(".*"))
+    def other_event(event: dict) -> None:
+        log.debug("event %s not handled", event.get("type"))

@@ -1,0 +1,189 @@
+"""The report form as a Slack modal: open it prefilled, validate it, file it.
+
+The same rules as the report conversation apply (the Report model, the
+privacy rule, bot.timeparse for the start time); filing and the receipt's
+words belong to bot.reports.ReportService. This module only maps Slack's
+view payloads to a Report and back to field errors.
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from pydantic import BaseModel, ValidationError
+from slack_sdk.errors import SlackApiError
+from slack_sdk.models.blocks import ContextBlock, InputBlock, MarkdownTextObject, PlainTextInputElement, StaticSelectElement
+from slack_sdk.models.blocks import Option as SelectOption
+from slack_sdk.models.views import View
+
+from bot.adapters.slack.context import SlackContext
+from bot.adapters.slack.escape import escape
+from bot.adapters.slack.render import render_text
+from bot.adapters.slack.texts import SlackTexts
+from bot.privacy import redact_personal_ids
+from bot.reports import SCOPES, SYSTEMS, Report
+from bot.timeparse import parse_start_time
+
+log = logging.getLogger(__name__)
+
+CALLBACK_ID = "driftbot_report"
+# Block ids are the Report's field names, so an error maps straight to its field.
+FIELD_ACTION = "value"
+TEXT_LIMITS = {"reporter_name": 200, "unit": 200, "description": 3000, "started_at": 200}
+REQUIRED = ("reporter_name", "unit", "system", "scope", "description")
+
+
+class FormMetadata(BaseModel):
+    """What the modal carries from opening to submission (private_metadata, at most 3000 characters)."""
+    lang: str
+    origin: str = "unknown"          # slash | home | button | shortcut: for the logs
+
+
+@dataclass
+class FormResult:
+    report: Report | None = None
+    errors: dict[str, str] = field(default_factory=dict)
+    redacted: bool = False
+
+
+# -- opening ------------------------------------------------------------------
+
+def build_view(texts: SlackTexts, metadata: FormMetadata, name: str | None, unit: str | None) -> View:
+    m = texts.modal
+
+    def text_input(block: str, label: str, *, initial: str | None = None, placeholder: str | None = None,
+                   hint: str | None = None, multiline: bool = False, optional: bool = False) -> InputBlock:
+        element = PlainTextInputElement(action_id=FIELD_ACTION, placeholder=placeholder,
+                                        initial_value=(initial or None) and initial[:TEXT_LIMITS[block]],
+                                        multiline=multiline or None, max_length=TEXT_LIMITS[block])
+        return InputBlock(block_id=block, label=label, element=element, hint=hint, optional=optional)
+
+    def select(block: str, label: str, placeholder: str, labels: dict[str, str], ids: tuple[str, ...]) -> InputBlock:
+        options = [SelectOption(value=i, label=labels[i]) for i in ids]
+        return InputBlock(block_id=block, label=label,
+                          element=StaticSelectElement(action_id=FIELD_ACTION, placeholder=placeholder, options=options))
+
+    blocks = [
+        ContextBlock(elements=[MarkdownTextObject(text=escape(m.intro))]),
+        text_input("reporter_name", m.reporter_name_label, initial=name),
+        text_input("unit", m.unit_label, initial=unit, placeholder=m.unit_placeholder),
+        select("system", m.system_label, m.system_placeholder, m.systems, SYSTEMS),
+        select("scope", m.scope_label, m.scope_placeholder, m.scopes, SCOPES),
+        text_input("description", m.description_label, placeholder=m.description_placeholder,
+                   hint=m.description_hint, multiline=True),
+        text_input("started_at", m.started_at_label, placeholder=m.started_at_placeholder,
+                   hint=m.started_at_hint, optional=True),
+    ]
+    return View(type="modal", callback_id=CALLBACK_ID, title=m.title, submit=m.submit, close=m.close,
+                blocks=blocks, private_metadata=metadata.model_dump_json())
+
+
+def open_form(ctx: SlackContext, trigger_id: str, user_id: str, lang: str, origin: str) -> bool:
+    """views.open the form for a user; False when Slack refused (e.g. an expired trigger)."""
+    texts = ctx.texts_for(lang)
+    profile = ctx.users.profile(user_id)
+    view = build_view(texts, FormMetadata(lang=texts.lang, origin=origin), profile.name, ctx.last_unit(user_id))
+    try:
+        ctx.client.views_open(trigger_id=trigger_id, view=view)
+    except SlackApiError as exc:
+        log.error("views.open failed: %s", exc.response.get("error") if exc.response else exc)
+        return False
+    log.info("report form opened for %s from %s", user_id, origin)
+    return True
+
+
+# -- submitting -----------------------------------------------------------------
+
+def metadata_of(view: dict, default_lang: str) -> FormMetadata:
+    try:
+        return FormMetadata.model_validate_json(view.get("private_metadata") or "")
+    except ValidationError:
+        return FormMetadata(lang=default_lang)
+
+
+def _values(view: dict) -> dict[str, str]:
+    """{field: text or selected value} from a view_submission's state."""
+    out: dict[str, str] = {}
+    for block_id, actions in ((view.get("state") or {}).get("values") or {}).items():
+        action = (actions or {}).get(FIELD_ACTION) or next(iter((actions or {}).values()), {})
+        if action.get("type") == "static_select":
+            out[block_id] = ((action.get("selected_option") or {}).get("value")) or ""
+        else:
+            out[block_id] = (action.get("value") or "").strip()
+    return out
+
+
+def parse_submission(view: dict, texts: SlackTexts, now: datetime) -> FormResult:
+    """The form's values as a Report, or per-field errors for response_action "errors"."""
+    m = texts.modal
+    values = _values(view)
+    result = FormResult()
+    # Personal identity numbers never reach storage or the support channel.
+    for name in ("reporter_name", "unit", "description", "started_at"):
+        cleaned, count = redact_personal_ids(values.get(name, ""), m.redacted_replacement)
+        if count:
+            result.redacted = True
+            values[name] = cleaned
+    for name in REQUIRED:
+        if not values.get(name):
+            result.errors[name] = m.error_required
+    for name, limit in TEXT_LIMITS.items():
+        if name not in result.errors and len(values.get(name, "")) > limit:
+            result.errors[name] = m.error_too_long.format(max=limit)
+    if values.get("system") and values["system"] not in SYSTEMS:
+        result.errors["system"] = m.error_required
+    if values.get("scope") and values["scope"] not in SCOPES:
+        result.errors["scope"] = m.error_required
+    started_at = None
+    if values.get("started_at") and "started_at" not in result.errors:
+        parsed = parse_start_time(values["started_at"], now)
+        if parsed is None:
+            result.errors["started_at"] = m.error_started_at
+        elif parsed.kind == "time":
+            started_at = parsed.value
+    if result.errors:
+        return result
+    result.report = Report(reporter_name=values["reporter_name"], unit=values["unit"], system=values["system"],
+                           scope=values["scope"], description=values["description"], started_at=started_at)
+    return result
+
+
+def report_service(ctx: SlackContext):
+    """bot.reports.ReportService, or None in a build that does not have it yet."""
+    try:
+        from bot.reports import ReportService
+    except ImportError:
+        return None
+    return ReportService(ctx.store, ctx.content, ctx.runtime.clock, outages=ctx.outages.service)
+
+
+def file_report(ctx: SlackContext, user_id: str, view_id: str, form: FormResult, lang: str) -> None:
+    """File a validated form and send the reporter the receipt in a direct message."""
+    texts = ctx.texts_for(lang)
+    # One view is one report, even if Slack delivered the submission twice.
+    if ctx.store is not None and not ctx.store.first_delivery("slack-view", view_id):
+        log.info("report form %s already filed", view_id)
+        return
+    service = report_service(ctx)
+    try:
+        if service is None:
+            raise RuntimeError("bot.reports.ReportService is not installed")
+        filed = service.file(form.report, "slack", user_id, lang)
+        receipt = service.receipt(filed, lang)
+    except Exception:
+        log.exception("filing a report from %s failed", user_id)
+        receipt = texts.modal.filing_failed.format(contact_now=ctx.contact_now(lang))
+        filed = None
+    if form.redacted:
+        receipt = f"{receipt}\n\n{texts.modal.redacted_notice}"
+    try:
+        ctx.client.chat_postMessage(channel=user_id, **render_text(receipt).as_kwargs())
+    except SlackApiError as exc:
+        log.error("could not send the receipt to %s: %s", user_id, exc.response.get("error") if exc.response else exc)
+    if filed is not None:
+        log.info("report %s filed from slack by %s", getattr(filed, "id", "?"), user_id)
+
+
+def errors_payload(errors: dict[str, str]) -> dict:
+    return {"response_action": "errors", "errors": dict(errors)}

@@ -1,0 +1,299 @@
+"""The fault-report conversation: explicit states, fields declared as data.
+
+State (a plain dict, stored per conversation so a restart resumes):
+    kind       "report"
+    lang       the conversation's language, fixed at the start
+    fields     reporter_name, unit, system, scope, description, started_at
+               (started_at: ISO 8601, or "unknown" when the user does not know)
+    awaiting   the field asked for, or "confirm" / "change"
+    back_to_confirm   a correction asked from the summary returns there
+    unit_check        a unit not in the list, waiting for the user's yes
+    unit_choices      several units matched, waiting for a pick
+
+Repair rules (after Rasa's forms): "avbryt"/"cancel" anywhere ends the draft
+and stores nothing; at the summary any field can be corrected in words
+("nej, enheten är Hemtjänst Berga", "ändra namn"); a side question mid-form
+("vem ska jag ringa?") is answered and the question asked again.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Callable
+
+from pydantic import ValidationError
+
+from bot.content import REPORT_FIELDS, Content
+from bot.messages import Message, Option, Reply
+from bot.report_fields import FieldReader
+from bot.reports import Report, ReportService
+
+REQUIRED = ("reporter_name", "unit", "system", "scope", "description")
+UNKNOWN = "unknown"
+# Intents that are side questions during a report (answered, then the form goes on).
+SIDE_INTENTS = frozenset({"contact", "report_details", "conventional_keys", "post_registration", "planned_outage",
+                          "status", "backup_care_docs", "backup_hsl_docs", "deviation", "outage_causes",
+                          "local_routine"})
+SIDE_MIN_CONFIDENCE = 0.7
+MIN_DESCRIPTION = 3
+
+Turn = tuple[list[Reply], dict | None]
+
+
+class ReportDialog:
+    def __init__(self, content: Content, reports: ReportService, classify: Callable,
+                 answer_intent: Callable[[str, str], Reply]):
+        self.content = content
+        self.reports = reports
+        self.read = FieldReader(content)
+        self.classify = classify
+        self.answer_intent = answer_intent
+
+    # -- start -------------------------------------------------------------------
+
+    def start(self, message: Message, now: datetime, lang: str, seed: str | None = None,
+              last_unit: str | None = None) -> Turn:
+        """Begin a report; pull what the opening message (or the seed) already says."""
+        state = {"kind": "report", "lang": lang, "fields": {}, "awaiting": None}
+        fields = state["fields"]
+        if message.user_name:
+            fields["reporter_name"] = message.user_name
+        unit = message.unit or last_unit
+        if unit:
+            fields["unit"] = unit
+        for text in filter(None, (seed, message.text)):
+            self._extract(text, state, now, describe=True)
+        texts = self.content.dialog_for(lang)
+        return self._next(state, lead=[texts.start])
+
+    # -- a turn ------------------------------------------------------------------
+
+    def handle(self, message: Message, state: dict, now: datetime) -> Turn:
+        texts = self.content.dialog_for(state["lang"])
+        text = message.text.strip()
+        if message.choice == "cancel" or self.read.is_cancel(text):
+            return [Reply(text=texts.cancelled, lang=state["lang"])], None
+        awaiting = state.get("awaiting")
+        if awaiting == "confirm":
+            return self._at_confirm(message, state, now)
+        if awaiting == "change":
+            field = (message.choice or "").removeprefix("change:") or self._field_named(text)
+            if field in REPORT_FIELDS:
+                state["back_to_confirm"] = True
+                return self._ask(state, field)
+            return self._at_confirm(message, state, now)
+        if awaiting in REPORT_FIELDS:
+            return self._answer(awaiting, message, state, now)
+        return self._next(state)
+
+    # -- answers to a field --------------------------------------------------------
+
+    def _answer(self, field: str, message: Message, state: dict, now: datetime) -> Turn:
+        text = message.text.strip()
+        texts = self.content.dialog_for(state["lang"])
+        choice = message.choice or ""
+
+        if field == "unit" and state.get("unit_check"):
+            pending = state.pop("unit_check")
+            if self.read.is_affirm(text) or choice == "yes":
+                state["fields"]["unit"] = pending
+                return self._after_set(state)
+        if field == "unit" and state.get("unit_choices"):
+            choices = state.pop("unit_choices")
+            picked = choice.removeprefix("unit:") if choice.startswith("unit:") else None
+            if text.isdigit() and 1 <= int(text) <= len(choices):
+                picked = choices[int(text) - 1]
+            if picked in choices:
+                state["fields"]["unit"] = picked
+                return self._after_set(state)
+
+        side = self._side_question(field, text, state)
+        if side:
+            return side
+
+        value = self._value(field, text, choice, now)
+        if field == "unit" and value is None and text:
+            match = self.read.unit_answer(text)
+            if len(match.units) == 1:
+                value = match.units[0]
+            elif len(match.units) > 1:
+                state["unit_choices"] = list(match.units)
+                options = tuple(Option(label=u, value=f"unit:{u}") for u in match.units)
+                return [Reply(text=texts.unit_choose, awaiting="unit", options=options, lang=state["lang"],
+                              intent="report_fault")], state
+            elif len(text) >= 2 and any(ch.isalpha() for ch in text):
+                state["unit_check"] = text[:200]
+                return [Reply(text=texts.unit_unknown.format(unit=text[:200]), awaiting="unit", lang=state["lang"],
+                              intent="report_fault")], state
+        if value is None:
+            turn = self._ask(state, field)
+            turn[0][0] = Reply(text=texts.invalid[field] + "\n" + turn[0][0].text, awaiting=field,
+                               options=turn[0][0].options, lang=state["lang"], intent="report_fault")
+            return turn
+        state["fields"][field] = value
+        # Pull anything else the same message says ("Hemtjänst Ryd, sedan kl 14").
+        self._extract(text, state, now, describe=False)
+        return self._after_set(state)
+
+    def _value(self, field: str, text: str, choice: str, now: datetime):
+        if field == "reporter_name":
+            return self.read.name_answer(text)
+        if field == "unit":
+            match = self.read.unit_answer(text)
+            return match.units[0] if len(match.units) == 1 else None
+        if field == "system":
+            if choice.startswith("system:"):
+                return choice.removeprefix("system:")
+            return self.read.system_answer(text)
+        if field == "scope":
+            if choice.startswith("scope:"):
+                return choice.removeprefix("scope:")
+            return self.read.scope_answer(text)
+        if field == "description":
+            return text[:3000] if len(text) >= MIN_DESCRIPTION else None
+        if field == "started_at":
+            if choice == "started:unknown":
+                return UNKNOWN
+            parsed = self.read.started_answer(text, now)
+            if parsed is None:
+                return None
+            return UNKNOWN if parsed.kind == "unknown" else parsed.value.isoformat()
+        return None
+
+    def _after_set(self, state: dict) -> Turn:
+        if state.pop("back_to_confirm", False) or self._complete(state):
+            return self._confirm(state)
+        return self._next(state)
+
+    # -- the summary and corrections --------------------------------------------------
+
+    def _at_confirm(self, message: Message, state: dict, now: datetime) -> Turn:
+        texts = self.content.dialog_for(state["lang"])
+        text = message.text.strip()
+        if message.choice == "confirm" or self.read.is_affirm(text):
+            return self._file(message, state)
+        rest = self.read.strip_deny(text)
+        change = self.read.change_request(rest) if rest else None
+        if change:
+            field, value_text = change
+            if value_text:
+                value = self._value(field, value_text, "", now)
+                if value is None and field == "unit":
+                    value = value_text[:200]  # a correction names the unit as the user wants it
+                if value is not None:
+                    state["fields"][field] = value
+                    return self._confirm(state)
+            state["back_to_confirm"] = True
+            return self._ask(state, field)
+        before = dict(state["fields"])
+        self._extract(rest, state, now, describe=False, overwrite=True)
+        if state["fields"] != before:
+            return self._confirm(state)
+        if self.read.is_deny(text) or not rest:
+            state["awaiting"] = "change"
+            options = tuple(Option(label=texts.fields[f], value=f"change:{f}") for f in REPORT_FIELDS)
+            return [Reply(text=texts.what_to_change, awaiting="confirm", options=options, lang=state["lang"],
+                          intent="report_fault")], state
+        side = self._side_question("confirm", text, state)
+        if side:
+            return side
+        return self._confirm(state)
+
+    def _field_named(self, text: str) -> str | None:
+        change = self.read.change_request(text)
+        return change[0] if change else None
+
+    def _file(self, message: Message, state: dict) -> Turn:
+        f = state["fields"]
+        started = None if f.get("started_at") in (None, UNKNOWN) else datetime.fromisoformat(f["started_at"])
+        try:
+            report = Report(reporter_name=f["reporter_name"], unit=f["unit"], system=f["system"], scope=f["scope"],
+                            description=f["description"], started_at=started)
+        except (KeyError, ValidationError):
+            return self._next(state)
+        filed = self.reports.file(report, source=message.source, user_id=message.user_id, lang=state["lang"])
+        return [Reply(text=self.reports.receipt(filed, state["lang"]), intent="report_fault", lang=state["lang"],
+                      contact=filed.contact)], None
+
+    # -- asking -------------------------------------------------------------------------
+
+    def _complete(self, state: dict) -> bool:
+        return all(state["fields"].get(f) for f in REQUIRED) and "started_at" in state["fields"]
+
+    def _next(self, state: dict, lead: list[str] | None = None) -> Turn:
+        for field in REPORT_FIELDS:
+            if not state["fields"].get(field):
+                return self._ask(state, field, lead)
+        return self._confirm(state, lead)
+
+    def _ask(self, state: dict, field: str, lead: list[str] | None = None) -> Turn:
+        texts = self.content.dialog_for(state["lang"])
+        state["awaiting"] = field
+        options: tuple[Option, ...] = ()
+        if field == "system":
+            options = tuple(Option(label=label, value=f"system:{sid}") for sid, label in texts.systems.items())
+        elif field == "scope":
+            options = tuple(Option(label=label, value=f"scope:{sid}") for sid, label in texts.scopes.items())
+        elif field == "started_at":
+            options = (Option(label=texts.scopes["unknown"], value="started:unknown"),)
+        body = "\n".join([*(lead or []), texts.ask[field]])
+        return [Reply(text=body, awaiting=field, options=options, lang=state["lang"], intent="report_fault")], state
+
+    def _confirm(self, state: dict, lead: list[str] | None = None) -> Turn:
+        texts = self.content.dialog_for(state["lang"])
+        state["awaiting"] = "confirm"
+        state.pop("back_to_confirm", None)
+        lines = [*(lead or []), texts.summary]
+        lines += [f"• {texts.fields[f]}: {self.display(f, state)}" for f in REPORT_FIELDS]
+        lines.append(texts.confirm)
+        options = (Option(label=texts.confirm_yes, value="confirm"), Option(label=texts.confirm_cancel, value="cancel"))
+        return [Reply(text="\n".join(lines), awaiting="confirm", options=options, lang=state["lang"],
+                      intent="report_fault")], state
+
+    def display(self, field: str, state: dict) -> str:
+        texts = self.content.dialog_for(state["lang"])
+        value = state["fields"].get(field)
+        if field == "system" and value:
+            return texts.systems[value]
+        if field == "scope" and value:
+            return texts.scopes[value]
+        if field == "started_at":
+            if value in (None, UNKNOWN):
+                return texts.started_unknown
+            return datetime.fromisoformat(value).astimezone(self.reports.clock.tz).strftime(texts.time_format)
+        return str(value or "")
+
+    # -- side questions and extraction ---------------------------------------------------
+
+    def _side_question(self, field: str, text: str, state: dict) -> Turn | None:
+        """Answer a question about the routine asked mid-form, then ask again."""
+        if not text or (field == "description" and not text.endswith("?")):
+            return None
+        result = self.classify(text)
+        if result.intent not in SIDE_INTENTS or result.confidence < SIDE_MIN_CONFIDENCE:
+            return None
+        answer = self.answer_intent(result.intent, state["lang"])
+        texts = self.content.dialog_for(state["lang"])
+        again = self._confirm(state) if field == "confirm" else self._ask(state, field)
+        resume = again[0][0]
+        resume = Reply(text=texts.resume + "\n" + resume.text, awaiting=resume.awaiting, options=resume.options,
+                       lang=resume.lang, intent="report_fault")
+        return [answer, resume], state
+
+    def _extract(self, text: str, state: dict, now: datetime, describe: bool, overwrite: bool = False) -> None:
+        """Set every field the text states confidently (missing ones only, unless overwrite)."""
+        fields = state["fields"]
+        found = {
+            "reporter_name": self.read.name_in_text(text),
+            "unit": self.read.unit_in_text(text),
+            "system": self.read.system_in_text(text),
+            "scope": self.read.scope_in_text(text),
+        }
+        started = self.read.started_in_text(text, now)
+        if started is not None:
+            found["started_at"] = UNKNOWN if started.kind == "unknown" else started.value.isoformat()
+        # A message that names the broken system is the description itself.
+        if describe and found["system"] and len(text.strip()) >= MIN_DESCRIPTION:
+            found["description"] = text.strip()[:3000]
+        for field, value in found.items():
+            if value and (overwrite or not fields.get(field)):
+                fields[field] = value

@@ -1,0 +1,385 @@
+"""The durable outbox: notices are written to the database first, then delivered.
+
+Queueing is part of the same transaction as the change that causes the notice
+(a report filed, an outage resolved), so a notice exists exactly when its
+cause does. A worker then claims due notices, hands each to a Deliverer (the
+Slack adapter, the terminal) and records the outcome:
+
+- Scheduling is idempotent: every notice has a dedupe_key (unique), and
+  queueing uses INSERT ... ON CONFLICT DO NOTHING, so computing the timeline
+  twice (two replicas, a rerun of `driftbot notices`) queues nothing twice.
+- Claiming: on PostgreSQL `SELECT ... FOR UPDATE SKIP LOCKED`, so replicas
+  never pick the same row; on SQLite (one writer at a time) a single UPDATE
+  takes the row. Either way the claim is a lease (claimed_until): a worker
+  that dies mid-delivery stops holding the notice when the lease runs out,
+  and the next worker delivers it. Nothing is lost to a crash.
+- A failed delivery records attempts, last_error and next_attempt_at
+  (exponential backoff, or the deliverer's retry_after) and is retried; a
+  notice is never dropped for failing, only for expiring (a login reminder
+  superseded by the next one) or being cancelled (its outage resolved).
+
+Delivery is at-least-once. In the window between the deliverer returning
+(the message is posted) and the "sent" mark being committed, a crash, a lost
+database connection or an expired lease leaves the notice pending, and it is
+delivered again after the lease: the channel may see that one message twice.
+For `update` notices this is harmless: an edit repeated with the same text
+changes nothing. For a `post` it is a duplicate message; for the outage's
+first channel message the second post's reference is the one recorded, so
+later updates (affected units, number of reports) edit the second copy and
+the first one stays as it was. Keeping the window short (the mark is one
+small UPDATE right after delivery) and the lease longer than any delivery
+(including the deliverer's own retries) makes this rare.
+"""
+from __future__ import annotations
+
+import logging
+import threading
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import IO, Callable, Protocol, Sequence
+
+from sqlalchemy import and_, exists, func, or_, select, update
+from sqlalchemy.orm import Session
+
+from bot.clock import Clock
+from bot.storage.tables import NoticeRow, OutageRow
+
+log = logging.getLogger(__name__)
+
+NOTICE_KINDS = ("planned_advance", "planned_start", "planned_end", "outage_declared",
+                "login_reminder", "ten_hours", "resolved", "cancelled")
+
+
+# -- what the outside world sees ----------------------------------------------------
+
+@dataclass(frozen=True)
+class OutgoingNotice:
+    """A notice to deliver (or list): what, to whom, and which message to edit."""
+    id: int
+    kind: str
+    system: str | None
+    target: str            # "broadcast", "support" or "user:<source>:<user_id>"
+    action: str            # "post" or "update"
+    text: str
+    due_at: datetime
+    outage_id: int | None
+    ref: str | None        # for "update": the platform reference of the message to edit
+
+    def as_json(self, tz=None) -> dict:
+        due = self.due_at.astimezone(tz) if tz else self.due_at
+        return {"kind": self.kind, "system": self.system, "due_at": due.isoformat(), "text": self.text,
+                "target": self.target, "action": self.action, "outage_id": self.outage_id}
+
+
+class DeliveryError(Exception):
+    """A delivery failed; the notice is retried (after retry_after seconds when given)."""
+
+    def __init__(self, message: str, retry_after: float | None = None):
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class Deliverer(Protocol):
+    def deliver(self, notice: OutgoingNotice) -> str | None:
+        """Post or update the message; return its platform reference.
+
+        Raise DeliveryError on failure (with retry_after when the platform
+        said how long to wait, as Slack's Retry-After does).
+        """
+
+
+@dataclass(frozen=True)
+class NewNotice:
+    """A notice to queue."""
+    kind: str
+    dedupe_key: str
+    due_at: datetime
+    target: str
+    text: str
+    system: str | None = None
+    outage_id: int | None = None
+    action: str = "post"
+    expires_at: datetime | None = None
+    # The outage's channel message: its reference is stored on the outage so
+    # that later updates can edit it.
+    sets_outage_ref: bool = False
+
+
+# -- queueing and listing ----------------------------------------------------------------
+
+def _insert_ignoring_duplicates(session: Session):
+    """INSERT ... ON CONFLICT DO NOTHING, in the session's dialect."""
+    if session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    return insert
+
+
+def enqueue(session: Session, notice: NewNotice) -> bool:
+    """Queue a notice in the caller's transaction. False when its dedupe_key was already queued."""
+    insert = _insert_ignoring_duplicates(session)
+    statement = insert(NoticeRow).values(
+        outage_id=notice.outage_id, kind=notice.kind, dedupe_key=notice.dedupe_key, due_at=notice.due_at,
+        target=notice.target, action=notice.action, state="pending", attempts=0,
+        expires_at=notice.expires_at,
+        payload={"text": notice.text, "system": notice.system, "sets_outage_ref": notice.sets_outage_ref},
+    ).on_conflict_do_nothing(index_elements=["dedupe_key"])
+    return session.execute(statement).rowcount == 1
+
+
+def _unclaimed(at: datetime):
+    return or_(NoticeRow.claimed_until.is_(None), NoticeRow.claimed_until <= at)
+
+
+def rewrite_pending(session: Session, notice_id: int, text: str, at: datetime) -> bool:
+    """Change the text of a notice nobody is delivering yet. False when it is
+    sent, cancelled or being delivered right now (then queue an update instead)."""
+    row = session.get(NoticeRow, notice_id)
+    if row is None:
+        return False
+    payload = {**row.payload, "text": text}
+    result = session.execute(
+        update(NoticeRow)
+        .where(NoticeRow.id == notice_id, NoticeRow.state == "pending", _unclaimed(at))
+        .values(payload=payload)
+        .execution_options(synchronize_session=False))
+    return result.rowcount == 1
+
+
+def cancel_pending(session: Session, outage_id: int, kinds: Sequence[str] | None = None,
+                   dedupe_keys: Sequence[str] | None = None) -> int:
+    """Cancel an outage's notices that are not sent yet (all, or these kinds).
+
+    A notice a worker is delivering at this moment cannot be called back; it
+    may still go out just before the cancellation is committed.
+    """
+    condition = [NoticeRow.outage_id == outage_id, NoticeRow.state == "pending"]
+    if kinds is not None:
+        condition.append(NoticeRow.kind.in_(list(kinds)))
+    if dedupe_keys is not None:
+        condition.append(NoticeRow.dedupe_key.in_(list(dedupe_keys)))
+    result = session.execute(update(NoticeRow).where(*condition).values(state="cancelled")
+                             .execution_options(synchronize_session=False))
+    return result.rowcount
+
+
+def _outgoing(row: NoticeRow, ref: str | None) -> OutgoingNotice:
+    payload = row.payload or {}
+    return OutgoingNotice(id=row.id, kind=row.kind, system=payload.get("system"), target=row.target,
+                          action=row.action, text=payload.get("text", ""), due_at=row.due_at,
+                          outage_id=row.outage_id, ref=ref)
+
+
+def _due_condition(at: datetime):
+    return and_(NoticeRow.state == "pending", NoticeRow.due_at <= at,
+                or_(NoticeRow.expires_at.is_(None), NoticeRow.expires_at > at))
+
+
+def due_notices(store, at: datetime) -> list[OutgoingNotice]:
+    """Notices due at `at` and not sent (nor cancelled or expired), oldest first.
+
+    A pure read: listing at a past or future --at changes nothing.
+    """
+    with store.session() as s:
+        rows = s.execute(
+            select(NoticeRow, OutageRow.notice_ref)
+            .outerjoin(OutageRow, OutageRow.id == NoticeRow.outage_id)
+            .where(_due_condition(at))
+            .order_by(NoticeRow.due_at, NoticeRow.id)).all()
+        return [_outgoing(row, ref if row.action == "update" else None) for row, ref in rows]
+
+
+# -- the worker ------------------------------------------------------------------------------
+
+def _matches(targets: Sequence[str]):
+    """"broadcast" matches exactly; "user:slack:" (ending in a colon) matches a prefix."""
+    conditions = []
+    for target in targets:
+        if target.endswith(":"):
+            conditions.append(NoticeRow.target.startswith(target, autoescape=True))
+        else:
+            conditions.append(NoticeRow.target == target)
+    return or_(*conditions)
+
+
+@dataclass
+class OutboxWorker:
+    """Delivers due notices. Any number of workers may share one database.
+
+    scheduler: called with the time at the start of every run, to queue the
+        notices that fall due by the clock (login reminders); the outage
+        service's `schedule`.
+    targets: which notices this worker delivers (None: all), e.g.
+        ("broadcast", "support", "user:slack:") for the Slack adapter and
+        ("broadcast", "user:terminal:") for the terminal chat.
+    lease: how long a claim holds. Must exceed the longest delivery, or a slow
+        delivery may be taken over and sent twice.
+    """
+    store: object
+    deliverer: Deliverer
+    clock: Clock
+    scheduler: Callable[[datetime], object] | None = None
+    targets: Sequence[str] | None = None
+    lease: timedelta = timedelta(minutes=5)
+    backoff_base: timedelta = timedelta(seconds=30)
+    backoff_max: timedelta = timedelta(minutes=30)
+    # None: retry for ever (a notice is never dropped for failing).
+    max_attempts: int | None = None
+    batch: int = 100
+    name: str = field(default_factory=lambda: uuid.uuid4().hex[:8])
+
+    # -- one pass -------------------------------------------------------------------
+
+    def run_once(self, at: datetime | None = None) -> int:
+        """Deliver what is due at `at` (default: now). Returns how many were delivered."""
+        started = self.clock.now()
+        at = at or started
+        if self.scheduler is not None:
+            self.scheduler(at)
+        self._expire(at)
+        delivered = 0
+        for _ in range(self.batch):
+            # Time moves on while we deliver; leases count from the real moment of claiming.
+            now = at + (self.clock.now() - started)
+            claimed = self._claim(now)
+            if claimed is None:
+                break
+            notice, token = claimed
+            if self._deliver(notice, token, now):
+                delivered += 1
+        return delivered
+
+    def run_forever(self, stop_event: threading.Event, interval: float = 5.0) -> None:
+        """Run until stop_event is set; a failing pass (database down) is logged and retried."""
+        while not stop_event.is_set():
+            try:
+                self.run_once()
+            except Exception:  # keep the worker alive: the next pass retries
+                log.exception("outbox pass failed (worker %s)", self.name)
+            stop_event.wait(interval)
+
+    # -- steps ------------------------------------------------------------------------
+
+    def _claimable(self, at: datetime):
+        condition = [
+            _due_condition(at),
+            or_(NoticeRow.next_attempt_at.is_(None), NoticeRow.next_attempt_at <= at),
+            _unclaimed(at),
+            # An edit needs the message it edits: wait until the post is sent.
+            or_(NoticeRow.action != "update",
+                exists().where(OutageRow.id == NoticeRow.outage_id, OutageRow.notice_ref.is_not(None))),
+        ]
+        if self.targets is not None:
+            condition.append(_matches(self.targets))
+        return and_(*condition)
+
+    def _expire(self, at: datetime) -> None:
+        with self.store.session.begin() as s:
+            s.execute(update(NoticeRow)
+                      .where(NoticeRow.state == "pending", NoticeRow.expires_at <= at, _unclaimed(at))
+                      .values(state="expired")
+                      .execution_options(synchronize_session=False))
+
+    def _claim(self, at: datetime) -> tuple[OutgoingNotice, str] | None:
+        token = f"{self.name}-{uuid.uuid4().hex}"
+        lease_end = at + self.lease
+        order = (NoticeRow.due_at, NoticeRow.id)
+        with self.store.session.begin() as s:
+            if self.store.is_postgres:
+                # Replicas skip each other's rows instead of waiting or double-claiming.
+                row = s.scalars(select(NoticeRow).where(self._claimable(at)).order_by(*order).limit(1)
+                                .with_for_update(skip_locked=True, of=NoticeRow)).first()
+                if row is None:
+                    return None
+                row.claimed_until, row.claim_token, row.attempts = lease_end, token, row.attempts + 1
+                row_id = row.id
+            else:
+                # SQLite has one writer at a time: a single UPDATE claims atomically.
+                # correlate(None): the subquery reads the whole table, not the row being updated.
+                first = (select(NoticeRow.id).where(self._claimable(at)).order_by(*order).limit(1)
+                         .correlate(None).scalar_subquery())
+                result = s.execute(update(NoticeRow).where(NoticeRow.id == first)
+                                   .values(claimed_until=lease_end, claim_token=token,
+                                           attempts=NoticeRow.attempts + 1)
+                                   .execution_options(synchronize_session=False))
+                if result.rowcount != 1:
+                    return None
+                row = s.scalars(select(NoticeRow).where(NoticeRow.claim_token == token)).one()
+                row_id = row.id
+            ref = None
+            if row.action == "update" and row.outage_id is not None:
+                ref = s.scalar(select(OutageRow.notice_ref).where(OutageRow.id == row.outage_id))
+            log.debug("claimed notice %s (%s) for worker %s", row_id, row.kind, self.name)
+            return _outgoing(row, ref), token
+
+    def _deliver(self, notice: OutgoingNotice, token: str, at: datetime) -> bool:
+        try:
+            ref = self.deliverer.deliver(notice)
+        except Exception as exc:  # DeliveryError, or a bug in the adapter: retried either way
+            retry_after = exc.retry_after if isinstance(exc, DeliveryError) else None
+            self._failed(notice, token, at, exc, retry_after)
+            return False
+        # The at-least-once window (see the module docstring) is from here to the commit below.
+        self._sent(notice, token, at, ref)
+        return True
+
+    def _sent(self, notice: OutgoingNotice, token: str, at: datetime, ref: str | None) -> None:
+        with self.store.session.begin() as s:
+            row = s.get(NoticeRow, notice.id)
+            result = s.execute(update(NoticeRow)
+                               .where(NoticeRow.id == notice.id, NoticeRow.claim_token == token)
+                               .values(state="sent", sent_at=at, result_ref=ref,
+                                       claimed_until=None, claim_token=None)
+                               .execution_options(synchronize_session=False))
+            if result.rowcount != 1:
+                # Our lease ran out and another worker took the notice over: it may be sent twice.
+                log.warning("notice %s was delivered after its claim expired (worker %s)", notice.id, self.name)
+                return
+            if ref and notice.outage_id is not None and (row.payload or {}).get("sets_outage_ref"):
+                s.execute(update(OutageRow).where(OutageRow.id == notice.outage_id).values(notice_ref=ref)
+                          .execution_options(synchronize_session=False))
+        log.info("delivered notice %s (%s, %s to %s)", notice.id, notice.kind, notice.action, _target_kind(notice.target))
+
+    def _failed(self, notice: OutgoingNotice, token: str, at: datetime, exc: Exception,
+                retry_after: float | None) -> None:
+        with self.store.session.begin() as s:
+            attempts = s.scalar(select(NoticeRow.attempts).where(NoticeRow.id == notice.id)) or 1
+            if retry_after is not None:
+                delay = timedelta(seconds=max(0.0, retry_after))
+            else:
+                delay = min(self.backoff_base * (2 ** (attempts - 1)), self.backoff_max)
+            give_up = self.max_attempts is not None and attempts >= self.max_attempts
+            s.execute(update(NoticeRow)
+                      .where(NoticeRow.id == notice.id, NoticeRow.claim_token == token)
+                      .values(state="failed" if give_up else "pending", last_error=f"{type(exc).__name__}: {exc}"[:2000],
+                              next_attempt_at=at + delay, claimed_until=None, claim_token=None)
+                      .execution_options(synchronize_session=False))
+        log.warning("notice %s (%s) failed, attempt %d%s: %s", notice.id, notice.kind, attempts,
+                    " – giving up" if give_up else f", next in {delay}", type(exc).__name__)
+
+
+def _target_kind(target: str) -> str:
+    # User ids are personal data: log only what kind of target it was.
+    return target.split(":", 1)[0]
+
+
+# -- a deliverer for the terminal -----------------------------------------------------------
+
+class TerminalDeliverer:
+    """Prints notices as they fall due (the terminal chat).
+
+    A terminal cannot edit what it printed, so an update is printed again,
+    marked as an edit.
+    """
+    MARKS = {"broadcast": "📣", "support": "🛟", "user": "✉️", "update": "✏️"}
+
+    def __init__(self, stream: IO[str]):
+        self.stream = stream
+
+    def deliver(self, notice: OutgoingNotice) -> str | None:
+        mark = self.MARKS["update"] if notice.action == "update" else self.MARKS.get(_target_kind(notice.target), "📣")
+        self.stream.write(f"{mark} {notice.text}\n\n")
+        self.stream.flush()
+        return notice.ref if notice.action == "update" and notice.ref else f"terminal:{notice.id}"

@@ -1,0 +1,169 @@
+"""Outage notice texts as data: content/notices.<lang>.yaml, validated.
+
+Loaded like the rest of content/ (bot.content): a broken file stops the
+program with one line naming the file and the field. Numbers, URLs and phone
+numbers are placeholders filled from routine.yaml, never written here.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field, field_validator
+
+from bot.content import Content, ContentError, SystemId, _check_placeholders, _read_yaml, _Strict, _validate
+
+# Every notice, reporter and status text may use any of these: the renderer
+# always fills all of them, so a content author never meets a KeyError.
+NOTICE_PLACEHOLDERS = frozenset({
+    "system", "date", "start", "end", "since", "duration", "reports", "units", "unit_list",
+    "first_reported", "text",
+    "status_url", "lkdata_phone", "portal", "post_registration_hours", "planned_notice_days",
+    "login_reminder_minutes",
+})
+
+
+def _notice_text(value: str) -> str:
+    return _check_placeholders(value, NOTICE_PLACEHOLDERS)
+
+
+class Format(_Strict):
+    months: list[str] = Field(min_length=12, max_length=12)
+    date: str
+    date_time: str
+    report_one: str
+    report_many: str
+    unit_one: str
+    unit_many: str
+    duration_hours: str
+    duration_minutes: str
+
+    @field_validator("date")
+    @classmethod
+    def _date(cls, value: str) -> str:
+        return _check_placeholders(value, frozenset({"day", "month"}))
+
+    @field_validator("date_time")
+    @classmethod
+    def _date_time(cls, value: str) -> str:
+        return _check_placeholders(value, frozenset({"date", "time"}))
+
+    @field_validator("report_one", "report_many", "unit_one", "unit_many")
+    @classmethod
+    def _count(cls, value: str) -> str:
+        return _check_placeholders(value, frozenset({"n"}))
+
+    @field_validator("duration_hours", "duration_minutes")
+    @classmethod
+    def _duration(cls, value: str) -> str:
+        return _check_placeholders(value, frozenset({"hours", "minutes"}))
+
+
+class SystemTexts(_Strict):
+    """One text per system; `default` for the systems without their own."""
+    default: str = Field(min_length=1)
+    tes: str | None = None
+    treserva: str | None = None
+    locks: str | None = None
+    infrastructure: str | None = None
+    other: str | None = None
+
+    @field_validator("*")
+    @classmethod
+    def _placeholders(cls, value: str | None) -> str | None:
+        return None if value is None else _notice_text(value)
+
+    def for_system(self, system: str) -> str:
+        return getattr(self, system, None) or self.default
+
+
+class SystemOverrides(_Strict):
+    """Texts for some systems only; a system without one gets nothing (or a fallback)."""
+    tes: str | None = None
+    treserva: str | None = None
+    locks: str | None = None
+    infrastructure: str | None = None
+    other: str | None = None
+
+    @field_validator("*")
+    @classmethod
+    def _placeholders(cls, value: str | None) -> str | None:
+        return None if value is None else _notice_text(value)
+
+    def for_system(self, system: str) -> str | None:
+        return getattr(self, system, None)
+
+
+class CancelledTexts(_Strict):
+    planned: str
+    unplanned: str
+
+    @field_validator("*")
+    @classmethod
+    def _placeholders(cls, value: str) -> str:
+        return _notice_text(value)
+
+
+class NoticeKinds(_Strict):
+    planned_advance: SystemTexts
+    planned_start: SystemTexts
+    planned_end: SystemTexts
+    outage_reported: SystemTexts
+    outage_declared: SystemTexts
+    affected: str
+    note: str
+    login_reminder: SystemTexts
+    ten_hours: SystemOverrides = SystemOverrides()
+    resolved: SystemTexts
+    resolved_long: SystemOverrides = SystemOverrides()
+    cancelled: CancelledTexts
+
+    @field_validator("affected", "note")
+    @classmethod
+    def _placeholders(cls, value: str) -> str:
+        return _notice_text(value)
+
+
+class ReporterTexts(_Strict):
+    opened: str
+    joined: str
+    joined_planned: str
+    different_fault: str
+
+    @field_validator("*")
+    @classmethod
+    def _placeholders(cls, value: str) -> str:
+        return _notice_text(value)
+
+
+class StatusTexts(_Strict):
+    open: str
+    open_no_reports: str
+    planned_ongoing: str
+    planned_upcoming: str
+
+    @field_validator("*")
+    @classmethod
+    def _placeholders(cls, value: str) -> str:
+        return _notice_text(value)
+
+
+class NoticeTexts(_Strict):
+    lang: str = Field(pattern=r"^[a-z]{2}$")
+    format: Format
+    system_names: dict[SystemId, str] = {}
+    notices: NoticeKinds
+    reporter: ReporterTexts
+    status: StatusTexts
+
+
+def load_notice_texts(content: Content) -> dict[str, NoticeTexts]:
+    """notices.<lang>.yaml for every language the answers exist in."""
+    root = Path(content.directory)
+    texts: dict[str, NoticeTexts] = {}
+    for lang in content.languages:
+        path = root / f"notices.{lang}.yaml"
+        parsed = _validate(NoticeTexts, _read_yaml(path), path)
+        if parsed.lang != lang:
+            raise ContentError(f"content file {path}: field lang: is {parsed.lang!r}, the file name says {lang!r}")
+        texts[lang] = parsed
+    return texts

@@ -1,0 +1,221 @@
+"""Read report fields out of what staff write.
+
+Two modes: an *answer* to the question the bot just asked ("ryd", "2",
+"för en halvtimme sen"), and *extraction* from a free message ("Jag heter
+Omar Said på Hemtjänst Lambohov, Treserva går inte att öppna för någon på
+enheten sedan kl 14"), where only confident finds count. The words come from
+content (dialog.<lang>.yaml, routine.yaml, units.yaml), merged over the
+languages because staff mix them.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+
+from rapidfuzz import fuzz
+
+from bot.content import Content
+from bot.timeparse import StartTime, find_start_time, parse_start_time
+from intents.normalise import fold
+
+# A unit named in a free message must match this well (rapidfuzz, 0-100) ...
+UNIT_IN_TEXT_CUTOFF = 92
+# ... and an answer to "which unit?" this well.
+UNIT_ANSWER_CUTOFF = 85
+MAX_UNIT_CHOICES = 4
+# Systems whose outage explains the others (a lock fails because TES is down).
+PRIMARY_SYSTEMS = ("tes", "treserva")
+_NAME_STOP = re.compile(r"\s*(?:,|\.|;|!|\?|\bpå\b|\bfrån\b|\boch\b|\bsom\b|\bi\b|\bfrom\b|\bat\b|\band\b|\bjobbar\b|\barbetar\b|\bwork)", re.IGNORECASE)
+_NAME_OK = re.compile(r"^[^\W\d_]+(?:[ '\-][^\W\d_]+){0,4}$")
+
+
+@dataclass(frozen=True)
+class UnitMatch:
+    units: tuple[str, ...]   # one: found; several: ask which; none: unknown
+
+
+class FieldReader:
+    def __init__(self, content: Content):
+        self.content = content
+        self.units = list(content.units)
+        self._folded_units = [fold(u) for u in self.units]
+        self._system_aliases: dict[str, list[str]] = {}
+        for system_id, system in content.routine.systems.items():
+            self._system_aliases[system_id] = sorted({fold(a) for a in [system.name, *system.aliases] if fold(a)},
+                                                    key=len, reverse=True)
+        dialogs = list(content.dialog.values())
+        self._labels_system = {fold(d.systems[s]): s for d in dialogs for s in d.systems}
+        self._labels_scope = {fold(d.scopes[s]): s for d in dialogs for s in d.scopes}
+        self._scope_words = [(fold(w), scope) for d in dialogs for scope, ws in d.words.scope.items() for w in ws]
+        self._scope_words.sort(key=lambda p: len(p[0]), reverse=True)
+        self._unit_markers = sorted({fold(m) for d in dialogs for m in d.words.unit_markers}, key=len, reverse=True)
+        self._name_markers = sorted({fold(m) for d in dialogs for m in d.words.name_markers}, key=len, reverse=True)
+        self.affirm = {fold(w) for d in dialogs for w in d.words.affirm}
+        self.deny = {fold(w) for d in dialogs for w in d.words.deny}
+        self.cancel = {fold(w) for d in dialogs for w in d.words.cancel}
+        self.offer_accepted = {fold(w) for d in dialogs for w in d.offer_accepted_words}
+        self.change_words = sorted(((fold(w), field) for d in dialogs for field, ws in d.words.change.items() for w in ws),
+                                   key=lambda p: len(p[0]), reverse=True)
+
+    # -- yes, no, cancel -------------------------------------------------------
+
+    def is_affirm(self, text: str) -> bool:
+        return fold(text) in self.affirm
+
+    def is_deny(self, text: str) -> bool:
+        return fold(text) in self.deny
+
+    def is_cancel(self, text: str) -> bool:
+        folded = fold(text)
+        return folded in self.cancel or any(folded.startswith(c + " ") for c in self.cancel if " " not in c)
+
+    def strip_deny(self, text: str) -> str:
+        """'nej, enheten är X' -> 'enheten är X'."""
+        words = text.strip().split(maxsplit=1)
+        if words and fold(words[0]) in self.deny:
+            return words[1].lstrip(" ,.:-") if len(words) > 1 else ""
+        return text.strip()
+
+    # -- name ------------------------------------------------------------------
+
+    def name_in_text(self, text: str) -> str | None:
+        """A name after 'jag heter' / 'my name is' and the like."""
+        folded_text = fold(text)
+        for marker in self._name_markers:
+            m = re.search(r"(?:^|\s)" + re.escape(marker) + r"\s+", folded_text)
+            if not m:
+                continue
+            # Map the position back to the original text: fold() keeps word boundaries,
+            # so count words.
+            words_before = len(folded_text[:m.end()].split())
+            original_words = text.split()
+            rest = " ".join(original_words[words_before:])
+            candidate = _NAME_STOP.split(rest, maxsplit=1)[0].strip(" ,.")
+            if candidate and _NAME_OK.match(candidate):
+                return _tidy_name(candidate)
+        return None
+
+    def name_answer(self, text: str) -> str | None:
+        found = self.name_in_text(text)
+        if found:
+            return found
+        candidate = text.strip().strip(".!")
+        if 2 <= len(candidate) <= 100 and _NAME_OK.match(candidate) and len(candidate.split()) <= 5:
+            return _tidy_name(candidate)
+        return None
+
+    # -- unit ------------------------------------------------------------------
+
+    def unit_in_text(self, text: str) -> str | None:
+        folded = fold(text)
+        if not folded or not self.units:
+            return None
+        scored = [(fuzz.partial_ratio(u, folded), i) for i, u in enumerate(self._folded_units) if len(u) <= len(folded)]
+        scored = [s for s in scored if s[0] >= UNIT_IN_TEXT_CUTOFF]
+        if not scored:
+            return None
+        best = max(s[0] for s in scored)
+        winners = [i for s, i in scored if s == best]
+        return self.units[winners[0]] if len(winners) == 1 else None
+
+    def unit_answer(self, text: str) -> UnitMatch:
+        folded = fold(text)
+        for marker in self._unit_markers:
+            if folded.startswith(marker + " "):
+                folded = folded[len(marker) + 1:]
+                break
+        if len(folded) < 3 or not self.units:
+            return UnitMatch(())
+        scores = [max(fuzz.token_set_ratio(folded, u), fuzz.partial_ratio(folded, u) if len(folded) >= 4 else 0,
+                      fuzz.ratio(folded, u))
+                  for u in self._folded_units]
+        best = max(scores)
+        if best < UNIT_ANSWER_CUTOFF:
+            return UnitMatch(())
+        exact = [i for i, u in enumerate(self._folded_units) if u == folded]
+        if exact:
+            return UnitMatch((self.units[exact[0]],))
+        winners = [self.units[i] for i, s in enumerate(scores) if s >= best - 2]
+        return UnitMatch(tuple(winners[:MAX_UNIT_CHOICES])) if len(winners) <= MAX_UNIT_CHOICES else UnitMatch(())
+
+    # -- system ------------------------------------------------------------------
+
+    def system_in_text(self, text: str, include_other: bool = False) -> str | None:
+        folded = f" {fold(text)} "
+        found: dict[str, int] = {}
+        for system_id, aliases in self._system_aliases.items():
+            if system_id == "other" and not include_other:
+                continue
+            for alias in aliases:
+                pos = folded.find(f" {alias} ")
+                if pos >= 0:
+                    found[system_id] = min(pos, found.get(system_id, pos))
+        if not found:
+            return None
+        primary = {s: p for s, p in found.items() if s in PRIMARY_SYSTEMS}
+        pool = primary or found
+        return min(pool, key=pool.get)
+
+    def system_answer(self, text: str) -> str | None:
+        folded = fold(text)
+        if folded in self._labels_system:
+            return self._labels_system[folded]
+        number = folded.isdigit() and int(folded)
+        systems = list(self.content.routine.systems)
+        if number and 1 <= number <= len(systems):
+            return systems[number - 1]
+        return self.system_in_text(text, include_other=True)
+
+    # -- scope -------------------------------------------------------------------
+
+    def scope_in_text(self, text: str) -> str | None:
+        folded = f" {fold(text)} "
+        for words, scope in self._scope_words:
+            if f" {words} " in folded:
+                return scope
+        return None
+
+    def scope_answer(self, text: str) -> str | None:
+        folded = fold(text)
+        if folded in self._labels_scope:
+            return self._labels_scope[folded]
+        scopes = list(self.content.dialog_for("sv").scopes)
+        if folded.isdigit() and 1 <= int(folded) <= len(scopes):
+            return scopes[int(folded) - 1]
+        return self.scope_in_text(text)
+
+    # -- time ----------------------------------------------------------------------
+
+    @staticmethod
+    def started_in_text(text: str, now: datetime) -> StartTime | None:
+        return find_start_time(text, now)
+
+    @staticmethod
+    def started_answer(text: str, now: datetime) -> StartTime | None:
+        return parse_start_time(text, now)
+
+    # -- corrections -----------------------------------------------------------------
+
+    def change_request(self, text: str) -> tuple[str, str] | None:
+        """'enheten är Hemtjänst Berga' -> ('unit', 'Hemtjänst Berga'); 'ändra namn' -> ('reporter_name', '')."""
+        folded = fold(text)
+        for word, field in self.change_words:
+            m = re.search(r"(?:^|\s)" + re.escape(word) + r"(?:\s|$)", folded)
+            if not m:
+                continue
+            words_before = len(folded[:m.end()].split())
+            rest_words = text.split()[words_before:]
+            if rest_words and fold(rest_words[0]) in ("ar", "e", "is", "to", "till", "ska", "vara", "borde"):
+                rest_words = rest_words[1:]
+            while rest_words and fold(rest_words[0]) in ("vara", "be"):
+                rest_words = rest_words[1:]
+            return field, " ".join(rest_words).strip(" :=,.")
+        return None
+
+
+def _tidy_name(name: str) -> str:
+    """Capitalise each part of a name typed in lower case ('omar said' -> 'Omar Said')."""
+    if name == name.lower():
+        return " ".join(part[:1].upper() + part[1:] for part in name.split())
+    return name
