@@ -69,6 +69,45 @@ def cmd_chat(args, settings: Settings) -> int:
     return run_chat(rt, user=args.user, unit=args.unit, as_json=args.json, lang=args.lang)
 
 
+REPORT_COLUMNS = ("id", "created_at", "reporter_name", "unit", "system", "scope", "description", "started_at",
+                  "contact", "incident_id", "source")
+
+
+def _report_rows(args, settings: Settings) -> list[dict]:
+    rt = _runtime(args, settings, with_store=True)
+    tz = rt.clock.tz
+
+    def iso(value):
+        return value.astimezone(tz).isoformat() if value else None
+
+    return [{"id": r.id, "created_at": iso(r.created_at), "reporter_name": r.reporter_name, "unit": r.unit,
+             "system": r.system, "scope": r.scope, "description": r.description, "started_at": iso(r.started_at),
+             "contact": r.contact, "incident_id": r.incident_id, "source": r.source}
+            for r in rt.store.reports()]
+
+
+def cmd_reports_export(args, settings: Settings) -> int:
+    rows = _report_rows(args, settings)
+    if args.format == "csv":
+        import csv
+
+        writer = csv.DictWriter(sys.stdout, fieldnames=REPORT_COLUMNS)
+        writer.writeheader()
+        writer.writerows(rows)
+    else:
+        json.dump(rows, sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+    return 0
+
+
+def cmd_reports_list(args, settings: Settings) -> int:
+    for r in _report_rows(args, settings):
+        started = r["started_at"][:16] if r["started_at"] else "?"
+        print(f"#{r['id']:<5} {r['created_at'][:16]}  {r['system']:<14} {r['scope']:<14} {r['unit']:<24} "
+              f"{r['reporter_name']:<20} start {started}  -> {r['contact']}")
+    return 0
+
+
 # -- parser ------------------------------------------------------------------
 
 def _parser() -> argparse.ArgumentParser:
@@ -103,6 +142,14 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--lang", choices=["sv", "en"], help="answer language (default: each message's)")
     p.add_argument("--json", action="store_true", help="one JSON object per bot turn")
     p.set_defaults(func=cmd_chat)
+
+    p = sub.add_parser("reports", help="stored fault reports")
+    rsub = p.add_subparsers(dest="reports_command", required=True, metavar="SUBCOMMAND")
+    rp = with_db(rsub.add_parser("export", help="every stored report as JSON or CSV"))
+    rp.add_argument("--format", choices=["json", "csv"], default="json")
+    rp.set_defaults(func=cmd_reports_export)
+    rp = with_db(rsub.add_parser("list", help="one line per report"))
+    rp.set_defaults(func=cmd_reports_list)
 
     from bot.adapters.slack.cli import add_commands as add_slack_commands
     from bot.outages.cli import add_commands as add_outage_commands

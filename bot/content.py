@@ -206,6 +206,7 @@ class DialogWords(_Strict):
     change: dict[ReportField, list[str]]
     name_markers: list[str]
     unit_markers: list[str] = []
+    question_words: list[str] = []
     scope: dict[ScopeId, list[str]]
 
 

@@ -266,7 +266,9 @@ class ReportDialog:
 
     def _side_question(self, field: str, text: str, state: dict) -> Turn | None:
         """Answer a question about the routine asked mid-form, then ask again."""
-        if not text or (field == "description" and not text.endswith("?")):
+        if not text or not self.read.looks_like_question(text):
+            return None
+        if field == "description" and not text.endswith("?"):
             return None
         result = self.classify(text)
         if result.intent not in SIDE_INTENTS or result.confidence < SIDE_MIN_CONFIDENCE:
@@ -293,7 +295,7 @@ class ReportDialog:
             found["started_at"] = UNKNOWN if started.kind == "unknown" else started.value.isoformat()
         # A message that names the broken system is the description itself.
         if describe and found["system"] and len(text.strip()) >= MIN_DESCRIPTION:
-            found["description"] = text.strip()[:3000]
+            found["description"] = self.read.description_in_text(text)
         for field, value in found.items():
             if value and (overwrite or not fields.get(field)):
                 fields[field] = value

@@ -38,10 +38,19 @@ class Reply:
     # Where relevant the adapter shows a "report a fault" button under the answer.
     offer_report_form: bool = False
 
-    def as_json(self) -> dict:
-        return {
-            "text": self.text,
-            "intent": self.intent,
-            "awaiting": self.awaiting,
-            "options": [o.label for o in self.options],
-        }
+
+
+def turn_json(replies: list[Reply]) -> dict:
+    """One bot turn (all replies to one message) as the contract's JSON object.
+
+    The text parts are joined; awaiting and options come from the last reply,
+    which is the one that asks; intent is the first one set (what was answered).
+    """
+    last = replies[-1] if replies else Reply(text="")
+    intent = next((r.intent for r in replies if r.intent), None)
+    return {
+        "text": "\n\n".join(r.text for r in replies if r.text),
+        "intent": intent,
+        "awaiting": last.awaiting,
+        "options": [o.label for o in last.options],
+    }

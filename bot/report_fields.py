@@ -27,6 +27,7 @@ MAX_UNIT_CHOICES = 4
 # Systems whose outage explains the others (a lock fails because TES is down).
 PRIMARY_SYSTEMS = ("tes", "treserva")
 _NAME_STOP = re.compile(r"\s*(?:,|\.|;|!|\?|\bpå\b|\bfrån\b|\boch\b|\bsom\b|\bi\b|\bfrom\b|\bat\b|\band\b|\bjobbar\b|\barbetar\b|\bwork)", re.IGNORECASE)
+_CLAUSES = re.compile(r"(?<=[,.;!?])\s+")
 _NAME_OK = re.compile(r"^[^\W\d_]+(?:[ '\-][^\W\d_]+){0,4}$")
 
 
@@ -51,6 +52,7 @@ class FieldReader:
         self._scope_words.sort(key=lambda p: len(p[0]), reverse=True)
         self._unit_markers = sorted({fold(m) for d in dialogs for m in d.words.unit_markers}, key=len, reverse=True)
         self._name_markers = sorted({fold(m) for d in dialogs for m in d.words.name_markers}, key=len, reverse=True)
+        self.question_words = {fold(w) for d in dialogs for w in d.words.question_words}
         self.affirm = {fold(w) for d in dialogs for w in d.words.affirm}
         self.deny = {fold(w) for d in dialogs for w in d.words.deny}
         self.cancel = {fold(w) for d in dialogs for w in d.words.cancel}
@@ -69,6 +71,10 @@ class FieldReader:
     def is_cancel(self, text: str) -> bool:
         folded = fold(text)
         return folded in self.cancel or any(folded.startswith(c + " ") for c in self.cancel if " " not in c)
+
+    def looks_like_question(self, text: str) -> bool:
+        words = fold(text).split()
+        return text.rstrip().endswith("?") or bool(words and words[0] in self.question_words)
 
     def strip_deny(self, text: str) -> str:
         """'nej, enheten är X' -> 'enheten är X'."""
@@ -156,6 +162,15 @@ class FieldReader:
         primary = {s: p for s, p in found.items() if s in PRIMARY_SYSTEMS}
         pool = primary or found
         return min(pool, key=pool.get)
+
+    def description_in_text(self, text: str) -> str:
+        """The part of a message that describes the fault: from the first clause
+        naming a system, leaving out an introduction ("Jag heter X på Y, ...")."""
+        clauses = [c.strip() for c in _CLAUSES.split(text.strip()) if c.strip()]
+        for i, clause in enumerate(clauses):
+            if self.system_in_text(clause) and not self.name_in_text(clause):
+                return ", ".join(clauses[i:])[:3000]
+        return text.strip()[:3000]
 
     def system_answer(self, text: str) -> str | None:
         folded = fold(text)

@@ -381,10 +381,13 @@ _AMOUNT_UNIT_AFTER = re.compile(
 )
 
 
-# Speed. Every rule's match contains at least one of these anchors; no match
-# is longer than _REACH characters. A long message is cut down to the
+# Speed. Every rule's match contains at least one of these anchors, and no
+# match is longer than _REACH characters. A long message is cut down to the
 # stretches within _REACH of an anchor before the rules run, which keeps a
-# 50,000-character paste fast without changing what is found.
+# 50,000-character paste of prose fast without changing what is found. Text
+# dense with anchors (a log dump full of numbers) is examined only up to
+# _SCAN_BUDGET characters of such stretches: that bounds the worst case, and
+# no real answer or report comes near it.
 _DAY_HINT = (
     r"i ?(?:dag|gar|forr?|overmorgon|morgon)|igaar|day|dags\b|yesterday|tomorrow"
     r"|\d ?[/-] ?\d|\d(?::?[ae])? [a-z]{3}"
@@ -394,7 +397,7 @@ _PART_HINT = (
     r"|evening|tonight|natt|night"
 )
 _ANCHOR = re.compile(
-    r"\d|(?<![a-z])(?:"  # a digit anywhere; otherwise words, tried only at word starts
+    r"\d+|(?<![a-z])(?:"  # digits anywhere; otherwise words, tried only at word starts
     r"i ?(?:dag|gar|forr?|overmorgon|morgon|mor|kvall|natt|eftermiddag|formiddag|afton)|igaar"
     r"|kl|klo|halv|kvart|over|fem|tio|tjugo|half|quarter|twenty|ten|five"
     r"|noon|midday|midnatt|midnight|nyss|nu|precis|just|now|moment|stund|while"
@@ -408,19 +411,29 @@ _HAS_DAY = re.compile(_DAY_HINT)
 _HAS_PART = re.compile(_PART_HINT)
 _REACH = 250
 _WINDOWS_FROM = 1000  # shorter texts are scanned as they are
+_SCAN_BUDGET = 4000
 
 
 def _time_windows(text: str) -> str:
     """The parts of a long text near an anchor, joined by a separator that
-    no pattern crosses."""
+    no pattern crosses, at most _SCAN_BUDGET characters."""
     spans: list[list[int]] = []
+    total = 0
     for anchor in _ANCHOR.finditer(text):
-        start, end = max(0, anchor.start() - _REACH), anchor.end() + _REACH
+        start, end = max(0, anchor.start() - _REACH), min(len(text), anchor.end() + _REACH)
         if spans and start <= spans[-1][1]:
-            spans[-1][1] = end
+            total += max(0, end - spans[-1][1])
+            spans[-1][1] = max(end, spans[-1][1])
         else:
             spans.append([start, end])
-    return " \x00 ".join(text[start:end] for start, end in spans)
+            total += end - start
+        if total >= _SCAN_BUDGET:
+            break
+    reduced = " \x00 ".join(text[start:end] for start, end in spans)
+    if len(reduced) > _SCAN_BUDGET:
+        cut = reduced.rfind(" ", 0, _SCAN_BUDGET)
+        reduced = reduced[: cut if cut > 0 else _SCAN_BUDGET]
+    return reduced
 
 
 # --------------------------------------------------------------------------
@@ -741,12 +754,11 @@ class _Rule(NamedTuple):
     name: str
     pattern: re.Pattern
     interpret: Callable[[re.Match, datetime, bool], datetime | None]
-    needs_day: bool  # skipped (for speed) when the text has no day word
-    needs_part: bool  # ... or no day-part word
+    needs: frozenset[str]  # "day"/"part": skipped (for speed) if the text has no such word
 
 
-def _rule(name: str, pattern: str, interpret) -> _Rule:
-    return _Rule(name, re.compile(pattern), interpret, _DAY in pattern, _DAYPART in pattern)
+def _rule(name: str, pattern: str, interpret, needs: str = "") -> _Rule:
+    return _Rule(name, re.compile(pattern), interpret, frozenset(needs.split()))
 
 
 _RULES = (
@@ -757,15 +769,15 @@ _RULES = (
     _rule("relative", _RELATIVE, _relative),
     _rule("a while ago", _A_WHILE, _a_while),
     # Combinations before their parts, so "igår kl 22" is not just "igår".
-    _rule("day + clock", _DAY + _SEP + f"(?:{_DAYPART}{_SEP})?" + _CLOCK, _interpret_parts),
-    _rule("clock + day", _CLOCK + _SEP + _DAY + f"(?:{_SEP}{_DAYPART})?", _interpret_parts),
-    _rule("day part + clock", _DAYPART + _SEP + _CLOCK, _interpret_parts),
-    _rule("clock + day part", _CLOCK + _SEP + _DAYPART, _interpret_parts),
-    _rule("day + day part", _DAY + _SEP + _DAYPART, _interpret_parts),
+    _rule("day + clock", _DAY + _SEP + f"(?:{_DAYPART}{_SEP})?" + _CLOCK, _interpret_parts, "day"),
+    _rule("clock + day", _CLOCK + _SEP + _DAY + f"(?:{_SEP}{_DAYPART})?", _interpret_parts, "day"),
+    _rule("day part + clock", _DAYPART + _SEP + _CLOCK, _interpret_parts, "part"),
+    _rule("clock + day part", _CLOCK + _SEP + _DAYPART, _interpret_parts, "part"),
+    _rule("day + day part", _DAY + _SEP + _DAYPART, _interpret_parts, "day part"),
     # Single pieces.
     _rule("clock", _CLOCK, _interpret_parts),
-    _rule("day part", _DAYPART, _interpret_parts),
-    _rule("day", _DAY + r"(?!\w)", _interpret_parts),
+    _rule("day part", _DAYPART, _interpret_parts, "part"),
+    _rule("day", _DAY + r"(?!\w)", _interpret_parts, "day"),
     _rule("just now", _JUST_NOW, _just_now),
 )
 
@@ -773,10 +785,12 @@ _RULES = (
 def _first_hit(text: str, now: datetime, whole: bool) -> StartTime | None:
     if len(text) > _WINDOWS_FROM:
         text = _time_windows(text)
-    has_day, has_part = bool(_HAS_DAY.search(text)), bool(_HAS_PART.search(text))
+    present = {"day"} if _HAS_DAY.search(text) else set()
+    if _HAS_PART.search(text):
+        present.add("part")
     invalid = bytearray(len(text))  # 1 = part of an invalid time expression
     for rule in _RULES:
-        if (rule.needs_day and not has_day) or (rule.needs_part and not has_part):
+        if not rule.needs <= present:
             continue
         if whole:
             match = rule.pattern.fullmatch(text)

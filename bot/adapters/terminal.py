@@ -9,7 +9,7 @@ import getpass
 import json
 import sys
 
-from bot.messages import Message, Reply
+from bot.messages import Message, Reply, turn_json
 
 
 def _render(reply: Reply) -> str:
@@ -28,10 +28,10 @@ def run_chat(rt, user: str | None, unit: str | None, as_json: bool, lang: str | 
     user_id = user or getpass.getuser()
 
     def emit(replies: list[Reply]) -> None:
-        for reply in replies:
-            if as_json:
-                stdout.write(json.dumps(reply.as_json(), ensure_ascii=False) + "\n")
-            else:
+        if as_json:  # one object per turn, so a script can read one line per line it wrote
+            stdout.write(json.dumps(turn_json(replies), ensure_ascii=False) + "\n")
+        else:
+            for reply in replies:
                 stdout.write(_render(reply) + "\n\n")
         stdout.flush()
 

@@ -1,5 +1,156 @@
-"""`driftbot outage ...` and `driftbot notices` (filled in by the outage lifecycle work)."""
+"""`driftbot outage ...` and `driftbot notices`: the operator's side (shared/cli-contract.md).
 
+The same actions as the admin slash commands. Every command takes --at (the
+time to act at) and --db. Output for people is one short line per item;
+--json gives one JSON object per line.
+"""
+from __future__ import annotations
+
+import json
+import sys
+
+from bot.clock import parse_at
+from bot.reports import SYSTEMS
+
+
+def _print_json(obj) -> None:
+    sys.stdout.write(json.dumps(obj, ensure_ascii=False) + "\n")
+    sys.stdout.flush()
+
+
+def _service(args, settings):
+    """Runtime and OutageService; a bad --at is a usage error (one line, exit 2)."""
+    from bot.cli import UsageError
+    from bot.outages.service import OutageService
+    from bot.runtime import build
+    from bot.storage import StorageError
+
+    try:
+        rt = build(settings, at=getattr(args, "at", None), with_store=True)
+    except ValueError as exc:
+        raise UsageError(f"--at: {exc}") from None
+    except StorageError as exc:
+        # bot.cli.main prints UsageError as one line (exit 2); a database that
+        # cannot be opened deserves the same, never a traceback.
+        raise UsageError(str(exc)) from None
+    return rt, OutageService(rt.store, rt.content, rt.clock)
+
+
+def _local_time(value: str, flag: str, tz):
+    from bot.cli import UsageError
+
+    try:
+        return parse_at(value, tz)
+    except ValueError as exc:
+        raise UsageError(f"{flag}: {exc}") from None
+
+
+def _failed(exc) -> int:
+    print(f"driftbot: {exc}", file=sys.stderr)
+    return 1
+
+
+def _describe(view, tz) -> str:
+    start = view.starts_at.astimezone(tz).isoformat(timespec="minutes")
+    end = view.ends_at.astimezone(tz).isoformat(timespec="minutes") if view.ends_at else "…"
+    units = f", units: {', '.join(view.units)}" if view.units else ""
+    text = f" – {view.text}" if view.text else ""
+    return (f"#{view.id} {view.system} {view.kind} {view.status} {start} → {end}, "
+            f"{view.reports} report(s){units}{text}")
+
+
+# -- commands -------------------------------------------------------------------------
+
+def cmd_outage_start(args, settings) -> int:
+    from bot.outages.service import OutageError
+
+    rt, service = _service(args, settings)
+    try:
+        view = service.start(args.system, text=args.text, at=rt.clock.now())
+    except OutageError as exc:
+        return _failed(exc)
+    print(_describe(view, rt.tz))
+    return 0
+
+
+def cmd_outage_resolve(args, settings) -> int:
+    from bot.outages.service import OutageError
+
+    rt, service = _service(args, settings)
+    try:
+        view = service.resolve(args.system, at=rt.clock.now())
+    except OutageError as exc:
+        return _failed(exc)
+    print(_describe(view, rt.tz))
+    return 0
+
+
+def cmd_outage_plan(args, settings) -> int:
+    from bot.cli import UsageError
+    from bot.outages.service import OutageError
+
+    rt, service = _service(args, settings)
+    start = _local_time(args.start, "START", rt.tz)
+    end = _local_time(args.end, "END", rt.tz)
+    try:
+        view = service.plan(args.system, start, end, text=args.text, at=rt.clock.now())
+    except OutageError as exc:
+        if exc.code in ("bad_period", "in_the_past"):
+            raise UsageError(str(exc)) from None
+        return _failed(exc)
+    print(_describe(view, rt.tz))
+    return 0
+
+
+def cmd_outage_list(args, settings) -> int:
+    rt, service = _service(args, settings)
+    for view in service.list(at=rt.clock.now()):
+        if args.json:
+            _print_json(view.as_json(rt.tz))
+        else:
+            print(_describe(view, rt.tz))
+    return 0
+
+
+def cmd_notices(args, settings) -> int:
+    rt, service = _service(args, settings)
+    for notice in service.due_notices(at=rt.clock.now()):
+        if args.json:
+            _print_json(notice.as_json(rt.tz))
+        else:
+            due = notice.due_at.astimezone(rt.tz).isoformat(timespec="minutes")
+            print(f"{due} {notice.kind} {notice.system} → {notice.target} ({notice.action})")
+            print("  " + notice.text.replace("\n", "\n  "))
+    return 0
+
+
+# -- registration -----------------------------------------------------------------------
 
 def add_commands(sub, with_at, with_db) -> None:
     """Register the operator commands on the top-level subparsers."""
+    p = sub.add_parser("outage", help="declare, resolve, plan and list outages")
+    osub = p.add_subparsers(dest="outage_command", required=True, metavar="SUBCOMMAND")
+
+    op = with_db(with_at(osub.add_parser("start", help="declare an unplanned outage")))
+    op.add_argument("system", choices=SYSTEMS, metavar="SYSTEM", help=" | ".join(SYSTEMS))
+    op.add_argument("--text", help="what the channel should know (shown with the notice)")
+    op.set_defaults(func=cmd_outage_start)
+
+    op = with_db(with_at(osub.add_parser("resolve", help="resolve the open outage of a system")))
+    op.add_argument("system", choices=SYSTEMS, metavar="SYSTEM", help=" | ".join(SYSTEMS))
+    op.set_defaults(func=cmd_outage_resolve)
+
+    op = with_db(with_at(osub.add_parser("plan", help="schedule a planned outage and its notices")))
+    op.add_argument("system", choices=SYSTEMS, metavar="SYSTEM", help=" | ".join(SYSTEMS))
+    op.add_argument("start", metavar="START", help="ISO 8601; without an offset local time")
+    op.add_argument("end", metavar="END", help="ISO 8601; without an offset local time")
+    op.add_argument("--text", help="what the channel should know (shown with the notices)")
+    op.set_defaults(func=cmd_outage_plan)
+
+    op = with_db(with_at(osub.add_parser("list", help="open, planned and recent outages")))
+    op.add_argument("--json", action="store_true", help="one JSON object per line")
+    op.set_defaults(func=cmd_outage_list)
+
+    p = with_db(with_at(sub.add_parser("notices", help="notices due at --at and not sent")))
+    p.add_argument("--json", action="store_true", help="one JSON object per line")
+    p.set_defaults(func=cmd_notices)

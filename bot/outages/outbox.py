@@ -101,6 +101,7 @@ class NewNotice:
     outage_id: int | None = None
     action: str = "post"
     expires_at: datetime | None = None
+    lang: str | None = None
     # The outage's channel message: its reference is stored on the outage so
     # that later updates can edit it.
     sets_outage_ref: bool = False
@@ -124,9 +125,16 @@ def enqueue(session: Session, notice: NewNotice) -> bool:
         outage_id=notice.outage_id, kind=notice.kind, dedupe_key=notice.dedupe_key, due_at=notice.due_at,
         target=notice.target, action=notice.action, state="pending", attempts=0,
         expires_at=notice.expires_at,
-        payload={"text": notice.text, "system": notice.system, "sets_outage_ref": notice.sets_outage_ref},
+        payload={"text": notice.text, "system": notice.system, "lang": notice.lang,
+                 "sets_outage_ref": notice.sets_outage_ref},
     ).on_conflict_do_nothing(index_elements=["dedupe_key"])
     return session.execute(statement).rowcount == 1
+
+
+def queue(store, notice: NewNotice) -> bool:
+    """Queue a notice in a transaction of its own (e.g. a filed report for the support desk)."""
+    with store.session.begin() as s:
+        return enqueue(s, notice)
 
 
 def _unclaimed(at: datetime):

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from slack_sdk.models.blocks import ActionsBlock, ButtonElement
 
 from bot.adapters.slack.context import SlackContext
-from bot.adapters.slack.escape import escape
+from bot.adapters.slack.escape import escape, to_mrkdwn
 from bot.adapters.slack.outage_port import OutagesUnavailable
 from bot.adapters.slack.render import (
     MENU_CONTACT_ACTION,
@@ -63,7 +63,7 @@ def menu(ctx: SlackContext, lang: str, user_id: str) -> SlackMessage:
             ButtonElement(text=label(texts.menu.status_button), action_id=MENU_STATUS_ACTION, value=lang),
             ButtonElement(text=label(texts.menu.contact_button), action_id=MENU_CONTACT_ACTION, value=lang),
         ]),
-        *sections(escape(usage)),
+        *sections(to_mrkdwn(usage)),
     ]
     return SlackMessage(text=body, blocks=[b.to_dict() for b in blocks])
 

@@ -13,7 +13,7 @@ from slack_sdk.models.blocks import ActionsBlock, Block, ContextBlock, DividerBl
 from slack_sdk.models.views import View
 
 from bot.adapters.slack.context import SlackContext
-from bot.adapters.slack.escape import escape
+from bot.adapters.slack.escape import escape, to_mrkdwn
 from bot.adapters.slack.outage_port import OutageLine
 from bot.adapters.slack.render import report_button, sections
 
@@ -51,17 +51,17 @@ def build_home(ctx: SlackContext, lang: str) -> View:
     upcoming = "\n".join([home.planned_heading, *(map(planned_text, planned) if planned else [home.no_planned])])
     blocks: list[Block] = [
         HeaderBlock(text=home.header),
-        *sections(escape(help_answer)),
-        ContextBlock(elements=[MarkdownTextObject(text=escape(home.how_to_ask))]),
+        *sections(to_mrkdwn(help_answer)),
+        ContextBlock(elements=[MarkdownTextObject(text=escape(home.how_to_ask), verbatim=True)]),
         DividerBlock(),
-        *sections(escape("\n".join([home.contact_heading, contact_now, contact_later]))),
+        *sections(to_mrkdwn("\n".join([home.contact_heading, contact_now, contact_later]))),
         DividerBlock(),
-        *sections(escape(outages)),
-        *sections(escape(upcoming)),
+        *sections(to_mrkdwn(outages)),
+        *sections(to_mrkdwn(upcoming)),
         DividerBlock(),
-        *sections(escape(home.report_prompt)),
+        *sections(to_mrkdwn(home.report_prompt)),
         ActionsBlock(block_id="driftbot_home_report", elements=[report_button(texts, home.report_button)]),
-        ContextBlock(elements=[MarkdownTextObject(text=escape(home.updated.format(time=now.strftime("%H:%M"))))]),
+        ContextBlock(elements=[MarkdownTextObject(text=escape(home.updated.format(time=now.strftime("%H:%M"))), verbatim=True)]),
     ]
     return View(type="home", blocks=blocks)
 

@@ -74,7 +74,7 @@ def register(app: App, ctx: SlackContext) -> None:
     def report_submitted(ack, body: dict, view: dict) -> None:
         metadata = metadata_of(view, ctx.texts.default_lang)
         lang = ctx.texts.lang(metadata.lang)
-        form = parse_submission(view, ctx.texts_for(lang), ctx.now())
+        form = parse_submission(view, ctx.texts_for(lang), ctx.now(), ctx.content.dialog_for(lang).redaction_marker)
         if form.errors:
             ack(**errors_payload(form.errors))
             return

@@ -38,11 +38,20 @@ def _service_class():
     return OutageService
 
 
+def outage_port(runtime) -> "OutagePort":
+    """The engine's outage service when the runtime made one (one instance for the whole process), else a new
+    one when the module is installed, else an empty port."""
+    service = getattr(runtime.engine, "outages", None)
+    if service is None and runtime.store is not None:
+        cls = _service_class()
+        if cls is not None:
+            service = cls(runtime.store, runtime.content, runtime.clock)
+    return OutagePort(service)
+
+
 class OutagePort:
-    def __init__(self, store, content, clock, service: Any = None):
-        cls = _service_class() if service is None else None
-        self.service = service if service is not None else (cls(store, content, clock) if cls and store else None)
-        self.clock = clock
+    def __init__(self, service: Any = None):
+        self.service = service
 
     @property
     def available(self) -> bool:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from slack_sdk.models.blocks import ActionsBlock, Block, ButtonElement, ContextBlock, MarkdownTextObject, SectionBlock
 
-from bot.adapters.slack.escape import escape
+from bot.adapters.slack.escape import escape, to_mrkdwn
 from bot.adapters.slack.texts import SlackTexts
 from bot.messages import Reply
 
@@ -76,7 +76,7 @@ def report_button(texts: SlackTexts, caption: str | None = None) -> ButtonElemen
 
 def render_reply(reply: Reply, texts: SlackTexts) -> SlackMessage:
     """One engine Reply: its text, its options as buttons, the report button when offered."""
-    body = escape(reply.text)
+    body = to_mrkdwn(reply.text)
     blocks: list[Block] = list(sections(body))
     buttons = [ButtonElement(text=label(option.label), action_id=f"driftbot_option_{i}", value=option.value)
                for i, option in enumerate(reply.options)]
@@ -94,7 +94,7 @@ def render_reply(reply: Reply, texts: SlackTexts) -> SlackMessage:
 
 def render_text(text: str) -> SlackMessage:
     """A plain text from content or a service (receipt, notice) as a message."""
-    body = escape(text)
+    body = to_mrkdwn(text)
     return SlackMessage(text=fallback(body), blocks=[b.to_dict() for b in sections(body)])
 
 
@@ -104,7 +104,7 @@ def chosen_message(original_blocks: list[dict], chosen_label: str, texts: SlackT
     Removing the buttons keeps an old question from being answered twice.
     """
     kept = [b for b in original_blocks if b.get("type") != "actions"]
-    note = ContextBlock(elements=[MarkdownTextObject(text=escape(texts.messages.chosen.format(label=chosen_label)))])
+    note = ContextBlock(elements=[MarkdownTextObject(text=escape(texts.messages.chosen.format(label=chosen_label)), verbatim=True)])
     kept.append(note.to_dict())
     text = "\n".join(b.get("text", {}).get("text", "") for b in kept if b.get("type") == "section")
     return SlackMessage(text=fallback(text or escape(chosen_label)), blocks=kept)

@@ -65,7 +65,7 @@ def build_view(texts: SlackTexts, metadata: FormMetadata, name: str | None, unit
                           element=StaticSelectElement(action_id=FIELD_ACTION, placeholder=placeholder, options=options))
 
     blocks = [
-        ContextBlock(elements=[MarkdownTextObject(text=escape(m.intro))]),
+        ContextBlock(elements=[MarkdownTextObject(text=escape(m.intro), verbatim=True)]),
         text_input("reporter_name", m.reporter_name_label, initial=name),
         text_input("unit", m.unit_label, initial=unit, placeholder=m.unit_placeholder),
         select("system", m.system_label, m.system_placeholder, m.systems, SYSTEMS),
@@ -114,14 +114,18 @@ def _values(view: dict) -> dict[str, str]:
     return out
 
 
-def parse_submission(view: dict, texts: SlackTexts, now: datetime) -> FormResult:
-    """The form's values as a Report, or per-field errors for response_action "errors"."""
+def parse_submission(view: dict, texts: SlackTexts, now: datetime, redaction_marker: str) -> FormResult:
+    """The form's values as a Report, or per-field errors for response_action "errors".
+
+    `redaction_marker` is the report dialog's, so a redacted report reads the
+    same whichever way it was filed.
+    """
     m = texts.modal
     values = _values(view)
     result = FormResult()
     # Personal identity numbers never reach storage or the support channel.
     for name in ("reporter_name", "unit", "description", "started_at"):
-        cleaned, count = redact_personal_ids(values.get(name, ""), m.redacted_replacement)
+        cleaned, count = redact_personal_ids(values.get(name, ""), redaction_marker)
         if count:
             result.redacted = True
             values[name] = cleaned
@@ -150,7 +154,10 @@ def parse_submission(view: dict, texts: SlackTexts, now: datetime) -> FormResult
 
 
 def report_service(ctx: SlackContext):
-    """bot.reports.ReportService, or None in a build that does not have it yet."""
+    """The engine's ReportService (linked to the outage lifecycle the same way the dialog's reports are)."""
+    service = getattr(ctx.engine, "reports", None)
+    if service is not None:
+        return service
     try:
         from bot.reports import ReportService
     except ImportError:

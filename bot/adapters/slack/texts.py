@@ -67,7 +67,6 @@ class ModalTexts(_Strict):
     error_required: str = Field(min_length=1)
     error_too_long: str = Field(min_length=1)
     error_started_at: str = Field(min_length=1)
-    redacted_replacement: str = Field(min_length=1)
     redacted_notice: str = Field(min_length=1)
     filing_failed: str = Field(min_length=1)
     form_unavailable: str = Field(min_length=1)

@@ -1,0 +1,104 @@
+"""`driftbot serve`: the Slack app as a long-running process.
+
+Socket Mode when SLACK_APP_TOKEN is set, else HTTP. Beside it, when the
+outage lifecycle is installed, the outbox worker delivers channel notices
+in a background thread. SIGTERM or Ctrl-C stops both cleanly.
+"""
+from __future__ import annotations
+
+import logging
+import signal
+import sys
+import threading
+
+from bot.config import ConfigError, Settings, require
+
+log = logging.getLogger(__name__)
+
+DEFAULT_PORT = 3000
+DEFAULT_HOST = "0.0.0.0"
+OUTBOX_INTERVAL_SECONDS = 5.0
+
+
+def check_settings(settings: Settings) -> bool:
+    """Stop with one line naming the first missing variable; True for Socket Mode."""
+    socket_mode = bool(settings.slack_app_token)
+    require(settings, "slack_bot_token")
+    if not socket_mode:
+        require(settings, "slack_signing_secret")
+    require(settings, "broadcast_channel")
+    return socket_mode
+
+
+def _outbox_worker(runtime, settings: Settings, stop: threading.Event, interval: float) -> threading.Thread | None:
+    try:
+        from bot.outages.outbox import OutboxWorker
+    except ImportError:
+        log.warning("the outage lifecycle (bot.outages.outbox) is not installed: no channel notices are sent")
+        return None
+    from bot.adapters.slack.client import make_client
+    from bot.adapters.slack.delivery import SlackDeliverer
+
+    client = make_client(settings.slack_bot_token, settings.slack_api_url, rate_limit_retries=0)
+    deliverer = SlackDeliverer(client, settings.broadcast_channel, settings.support_channel)
+    worker = OutboxWorker(runtime.store, deliverer, runtime.clock)
+    thread = threading.Thread(target=worker.run_forever, args=(stop, interval), name="outbox", daemon=True)
+    thread.start()
+    return thread
+
+
+def serve(settings: Settings, *, port: int = DEFAULT_PORT, host: str = DEFAULT_HOST, at: str | None = None,
+          outbox_interval: float = OUTBOX_INTERVAL_SECONDS) -> int:
+    from bot.adapters.slack.app import build_app
+    from bot.runtime import build
+    from bot.storage import StorageError
+
+    socket_mode = check_settings(settings)
+    try:
+        runtime = build(settings, at=at, with_store=True)
+    except StorageError as exc:
+        raise ConfigError(f"configuration error: DRIFTBOT_DATABASE_URL: {exc}") from None
+    except ValueError as exc:  # --at
+        from bot.cli import UsageError
+
+        raise UsageError(f"--at: {exc}") from None
+    app, _ = build_app(runtime, settings, socket_mode=socket_mode)
+
+    stop = threading.Event()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: stop.set())
+    worker = _outbox_worker(runtime, settings, stop, outbox_interval)
+    try:
+        if socket_mode:
+            from bot.adapters.slack.socket_mode import run_socket_mode
+
+            _announce("driftbot: serving Slack in Socket Mode")
+            run_socket_mode(app, settings.slack_app_token, stop)
+        else:
+            _serve_http(app, host, port, stop)
+    finally:
+        stop.set()
+        if worker is not None:
+            worker.join(timeout=10)
+    return 0
+
+
+def _serve_http(app, host: str, port: int, stop: threading.Event) -> None:
+    from bot.adapters.slack.http_server import EVENTS_PATH, SlackHTTPServer
+
+    try:
+        server = SlackHTTPServer((host, port), app)
+    except OSError as exc:
+        raise ConfigError(f"configuration error: --port: cannot listen on {host}:{port}: {exc.strerror or exc}") from None
+    server.start_in_thread()
+    # Printed, not logged: scripts (and the tests) read the port from it when --port 0 picked one.
+    _announce(f"driftbot: serving Slack over HTTP on {host}:{server.port} (events at {EVENTS_PATH}, health at /healthz)")
+    try:
+        stop.wait()
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def _announce(line: str) -> None:
+    print(line, file=sys.stderr, flush=True)

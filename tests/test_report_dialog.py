@@ -1,0 +1,237 @@
+"""The report conversation, driven through `driftbot chat --json` like a user would."""
+import json
+
+import pytest
+
+from chatdriver import Chat
+from helpers import run_cli
+
+AT = "2026-11-26T15:10"          # a Thursday, office hours
+NIGHT = "2026-11-28T02:10"       # a Saturday night
+
+ANSWERS = {
+    "reporter_name": "Anna Lind",
+    "unit": "hemtjanst ryd",
+    "system": "TES",
+    "scope": "hela enheten",
+    "description": "Appen loggar ut alla hela tiden",
+    "started_at": "för en halvtimme sen",
+    "confirm": "ja",
+}
+
+
+def exported(db: str) -> list[dict]:
+    result = run_cli("reports", "export", "--db", db)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def fill(chat: Chat, first: dict, answers: dict, limit: int = 12) -> dict:
+    """Answer whatever the bot asks until it stops asking."""
+    turn = first
+    for _ in range(limit):
+        if turn["awaiting"] is None:
+            return turn
+        turn = chat.say(answers[turn["awaiting"]])
+    raise AssertionError(f"the dialog did not finish: {chat.turns}")
+
+
+@pytest.fixture
+def db(tmp_path):
+    return f"sqlite:///{tmp_path}/dialog.db"
+
+
+def test_step_by_step(db):
+    with Chat(db, "--at", AT) as chat:
+        first = chat.say("jag vill göra en felanmälan")
+        assert first["intent"] == "report_fault"
+        assert first["awaiting"] == "reporter_name"
+        asked = []
+        turn = first
+        while turn["awaiting"]:
+            asked.append(turn["awaiting"])
+            turn = chat.say(ANSWERS[turn["awaiting"]])
+    assert asked == ["reporter_name", "unit", "system", "scope", "description", "started_at", "confirm"]
+    assert "nr 1" in turn["text"]
+    assert "Användarstöd" in turn["text"].split("\n")[1]       # whom to contact now, office hours
+    [report] = exported(db)
+    assert report["reporter_name"] == "Anna Lind"
+    assert report["unit"] == "Hemtjänst Ryd"                     # fuzzy-matched to the configured list
+    assert report["system"] == "tes" and report["scope"] == "unit"
+    assert report["description"] == "Appen loggar ut alla hela tiden"
+    assert report["started_at"] == "2026-11-26T14:40:00+01:00"
+    assert report["contact"] == "anvandarstod" and report["source"] == "terminal"
+
+
+def test_everything_in_one_message_needs_only_a_confirmation(db):
+    with Chat(db, "--at", NIGHT) as chat:
+        turn = chat.say("Jag vill felanmäla. Jag heter Omar Said på Hemtjänst Lambohov, Treserva går inte att "
+                        "öppna för någon på enheten sedan kl 14")
+        assert turn["awaiting"] == "confirm"
+        assert "Omar Said" in turn["text"] and "Hemtjänst Lambohov" in turn["text"]
+        done = chat.say("ja")
+    assert "013-20 70 00" in done["text"].split("\n")[1]          # Saturday night: LKDATA first
+    [report] = exported(db)
+    assert (report["reporter_name"], report["unit"], report["system"], report["scope"]) == \
+        ("Omar Said", "Hemtjänst Lambohov", "treserva", "unit")
+    assert report["description"].startswith("Treserva går inte att öppna")
+    assert report["started_at"] == "2026-11-27T14:00:00+01:00"   # 14:00 the day before: never in the future
+    assert report["contact"] == "lkdata"
+
+
+def test_offer_after_outage_now_starts_the_report(db):
+    with Chat(db, "--at", AT, "--user", "Sara Ek", "--unit", "Nattpatrullen") as chat:
+        answer = chat.say("tes har hängt sig helt")
+        assert answer["intent"] == "outage_now" and answer["options"]
+        turn = chat.say("ja")
+        assert turn["awaiting"] == "scope"           # name, unit (prefilled), system and description known
+        turn = fill(chat, turn, {**ANSWERS, "scope": "bara jag", "started_at": "vet inte"})
+    [report] = exported(db)
+    assert (report["reporter_name"], report["unit"], report["system"], report["scope"]) == \
+        ("Sara Ek", "Nattpatrullen", "tes", "single_user")
+    assert report["started_at"] is None
+
+
+def test_cancelled_stores_nothing(db):
+    with Chat(db, "--at", AT) as chat:
+        chat.say("rapportera fel")
+        chat.say("Anna Lind")
+        turn = chat.say("avbryt")
+        assert turn["awaiting"] is None and "avbruten" in turn["text"].lower()
+        after = chat.say("vem ringer jag")
+        assert after["intent"] == "contact"
+    assert exported(db) == []
+
+
+def test_correction_at_confirmation_changes_the_field(db):
+    with Chat(db, "--at", AT) as chat:
+        turn = chat.say("felanmälan")
+        while turn["awaiting"] != "confirm":
+            turn = chat.say(ANSWERS[turn["awaiting"]])
+        turn = chat.say("nej, enheten är Hemtjänst Berga")
+        assert turn["awaiting"] == "confirm" and "Hemtjänst Berga" in turn["text"]
+        turn = chat.say("ändra namn")
+        assert turn["awaiting"] == "reporter_name"
+        turn = chat.say("Anna Lindqvist")
+        assert turn["awaiting"] == "confirm" and "Anna Lindqvist" in turn["text"]
+        chat.say("ja")
+    [report] = exported(db)
+    assert report["unit"] == "Hemtjänst Berga" and report["reporter_name"] == "Anna Lindqvist"
+
+
+def test_side_question_mid_form_is_answered_and_the_form_goes_on(db):
+    with Chat(db, "--at", NIGHT) as chat:
+        chat.say("jag vill anmäla ett fel")
+        turn = chat.say("Anna Lind")
+        assert turn["awaiting"] == "unit"
+        side = chat.say("vem ska jag ringa?")
+        assert side["awaiting"] == "unit"                       # the form carries on
+        assert "013-20 70 00" in side["text"]                   # and the question was answered
+        assert side["intent"] == "contact"
+        fill(chat, chat.say("Hemtjänst Ryd"), ANSWERS)
+    [report] = exported(db)
+    assert report["unit"] == "Hemtjänst Ryd"
+
+
+def test_personnummer_in_the_description_is_never_stored(db, tmp_path):
+    with Chat(db, "--at", AT) as chat:
+        turn = chat.say("felanmälan")
+        while turn["awaiting"] != "description":
+            turn = chat.say(ANSWERS[turn["awaiting"]])
+        turn = chat.say("Kan inte öppna dörren hos brukaren 19811218-9876 i TES")
+        assert "personnummer" in turn["text"].lower()
+        assert "9876" not in turn["text"]
+        fill(chat, turn, ANSWERS)
+    [report] = exported(db)
+    assert "811218" not in report["description"] and "9876" not in report["description"]
+    assert "borttaget" in report["description"]
+    raw = (tmp_path / "dialog.db").read_bytes()
+    for suffix in ("", "-wal"):
+        path = tmp_path / f"dialog.db{suffix}"
+        if path.exists():
+            assert b"811218" not in path.read_bytes()
+    assert raw
+
+
+def test_phone_number_in_a_description_survives(db):
+    with Chat(db, "--at", AT) as chat:
+        turn = chat.say("felanmälan")
+        while turn["awaiting"] != "description":
+            turn = chat.say(ANSWERS[turn["awaiting"]])
+        fill(chat, chat.say("Ringde 013-20 70 00 men ingen svarade, TES nere"), ANSWERS)
+    assert "013-20 70 00" in exported(db)[0]["description"]
+
+
+def test_unknown_unit_is_accepted_after_a_check(db):
+    with Chat(db, "--at", AT) as chat:
+        chat.say("felanmälan")
+        chat.say("Anna Lind")
+        turn = chat.say("Dagverksamheten Solrosen")
+        assert turn["awaiting"] == "unit" and "Solrosen" in turn["text"]
+        turn = chat.say("ja")
+        assert turn["awaiting"] == "system"
+        fill(chat, turn, ANSWERS)
+    assert exported(db)[0]["unit"] == "Dagverksamheten Solrosen"
+
+
+def test_ambiguous_unit_offers_choices(db):
+    with Chat(db, "--at", AT) as chat:
+        chat.say("felanmälan")
+        chat.say("Anna Lind")
+        turn = chat.say("lambohov")
+        assert turn["awaiting"] == "unit"
+        assert set(turn["options"]) >= {"Hemtjänst Lambohov", "Äldreboende Lambohov"}
+        turn = chat.say(str(turn["options"].index("Äldreboende Lambohov") + 1))
+        assert turn["awaiting"] == "system"
+        fill(chat, turn, ANSWERS)
+    assert exported(db)[0]["unit"] == "Äldreboende Lambohov"
+
+
+def test_unit_prefilled_from_the_users_last_report(db):
+    with Chat(db, "--at", AT, "--user", "Anna Lind") as chat:
+        fill(chat, chat.say("felanmälan"), ANSWERS)
+    with Chat(db, "--at", AT, "--user", "Anna Lind") as chat:
+        turn = chat.say("jag vill göra en felanmälan om treserva")
+        assert turn["awaiting"] == "scope"           # name from --user, unit from the last report
+        fill(chat, turn, ANSWERS)
+    reports = exported(db)
+    assert [r["unit"] for r in reports] == ["Hemtjänst Ryd", "Hemtjänst Ryd"]
+    assert reports[1]["system"] == "treserva"
+
+
+def test_a_crash_mid_conversation_resumes_the_draft(db):
+    chat = Chat(db, "--at", AT)
+    chat.say("felanmälan")
+    chat.say("Anna Lind")
+    turn = chat.say("Hemtjänst Ryd")
+    assert turn["awaiting"] == "system"
+    chat.kill()                                      # no goodbye: the process dies mid-form
+    with Chat(db, "--at", "2026-11-26T15:20") as again:
+        turn = again.say("Treserva")
+        assert turn["awaiting"] == "scope"           # it carried on where it was
+        fill(again, turn, ANSWERS)
+    [report] = exported(db)
+    assert (report["reporter_name"], report["unit"], report["system"]) == ("Anna Lind", "Hemtjänst Ryd", "treserva")
+
+
+def test_a_silent_draft_expires_with_a_note(db):
+    with Chat(db, "--at", AT) as chat:
+        chat.say("felanmälan")
+        chat.say("Anna Lind")
+    with Chat(db, "--at", "2026-11-26T16:00") as later:
+        turn = later.say("Hemtjänst Ryd")
+        assert "30 minuter" in turn["text"]
+        assert turn["awaiting"] is None
+    assert exported(db) == []
+
+
+def test_english_conversation(db):
+    with Chat(db, "--at", NIGHT) as chat:
+        turn = chat.say("I need to report a fault")
+        assert turn["awaiting"] == "reporter_name" and "name" in turn["text"].lower()
+        turn = fill(chat, turn, {"reporter_name": "John Smith", "unit": "Nattpatrullen", "system": "TES",
+                                 "scope": "only me", "description": "the app crashes when I open it",
+                                 "started_at": "an hour ago", "confirm": "yes"})
+    assert "saved" in turn["text"]
+    [report] = exported(db)
+    assert report["scope"] == "single_user" and report["started_at"] == "2026-11-28T01:10:00+01:00"
