@@ -8,6 +8,7 @@ import sys
 
 from bot.config import ConfigError, Settings, load_settings
 from bot.content import ContentError
+from bot.errors import StorageError
 
 
 class UsageError(Exception):
@@ -166,7 +167,7 @@ def main(argv: list[str] | None = None) -> int:
         logging.basicConfig(level=settings.log_level, stream=sys.stderr,
                             format="%(asctime)s %(levelname)s %(name)s: %(message)s")
         return args.func(args, settings)
-    except (ConfigError, ContentError, UsageError) as exc:
+    except (ConfigError, ContentError, UsageError, StorageError) as exc:
         print(f"driftbot: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

@@ -151,20 +151,31 @@ def _normalize(text: str) -> str:
 
 
 # Words around a whole answer that carry no time: "typ 14", "14 ungefär",
-# "det började igår". Stripped before the whole-answer pass only.
+# "det började igår". Stripped before the whole-answer pass only, one piece at
+# a time: a single repeated pattern here would backtrack exponentially on a
+# run of punctuation ("kl 14 !!!!!!!!!!!!!!!!!!!!!!!! x").
 _LEADING_FILLER = re.compile(
-    r"^(?:(?:[\W_]+|(?:det |it )?(?:borjade|startade|hande|var|started|began|happened|was)\b"
-    r"|kanske\b|typ\b|ungefar\b|nog\b|nagon gang\b|jag tror\b|tror jag\b|maybe\b"
-    r"|probably\b|i think\b|roughly\b|approximately\b)\s*)+"
+    r"[\W_]+|(?:(?:det |it )?(?:borjade|startade|hande|var|started|began|happened|was)"
+    r"|kanske|typ|ungefar|nog|nagon gang|jag tror|tror jag|maybe|probably|i think|roughly"
+    r"|approximately)\b"
 )
 _TRAILING_FILLER = re.compile(
-    r"(?:\s*(?:[\W_]+|-?ish|\b(?:ungefar|typ|kanske|nog|tror jag|tror det|i think|or so"
-    r"|eller sa|eller nat|nagon gang|nagonstans)))+$"
+    r"(?:[\W_]+|(?:(?<=\d)|\b)-?ish|\b(?:ungefar|typ|kanske|nog|tror jag|tror det|i think"
+    r"|or so|eller sa|eller nat|nagon gang|nagonstans))$"
 )
 
 
 def _trim_fillers(text: str) -> str:
-    return _TRAILING_FILLER.sub("", _LEADING_FILLER.sub("", text)).strip()
+    while True:
+        lead = _LEADING_FILLER.match(text)
+        if lead and lead.end():
+            text = text[lead.end():]
+            continue
+        trail = _TRAILING_FILLER.search(text)
+        if trail and trail.start() < len(text):
+            text = text[: trail.start()]
+            continue
+        return text
 
 
 # --------------------------------------------------------------------------
@@ -175,7 +186,6 @@ def _trim_fillers(text: str) -> str:
 def _alternation(words) -> str:
     """Regex alternation, longest first so "tjugofem" wins over "tjugo"."""
     return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
-
 
 
 _SV_HOURS = {"ett": 1, "tva": 2, "tre": 3, "fyra": 4, "fem": 5, "sex": 6, "sju": 7,
@@ -246,7 +256,7 @@ _PART_BY_PREFIX = (("formiddag", "forenoon"), ("mor", "morning"), ("lunch", "lun
                    ("tonight", "evening"), ("natt", "night"), ("night", "night"),
                    ("overnight", "night"))
 # Day-part words that alone, inside a sentence, are too vague ("varje kväll",
-# "åt lunch"): they need a preposition, a day or a clock time next to them.
+# "tog lunch"): they need a preposition, a day or a clock time next to them.
 _BARE_PART_WORDS = frozenset(
     "morgon morgonen morning formiddag formiddagen lunch lunchen eftermiddag "
     "eftermiddagen afternoon kvall kvallen afton aftonen evening natt natten night".split()
@@ -465,7 +475,7 @@ def _interpret_parts(m: re.Match, now: datetime, whole: bool) -> datetime | None
     clock = _clock(m, g, whole, has_context=day is not None or part is not None)
     if clock is None and not whole:
         if bare_part and day is None:
-            raise _Reject  # "åt lunch", "varje kväll"
+            raise _Reject  # "tog lunch", "varje kväll"
         if g.get("today") and part is None:
             raise _Reject  # "funkar inte idag" says nothing about when it started
     return _resolve(now, day, part, clock)

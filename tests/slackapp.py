@@ -14,6 +14,7 @@ The fixtures here are imported by the test_slack_*.py files:
 """
 from __future__ import annotations
 
+import atexit
 import base64
 import hashlib
 import itertools
@@ -351,16 +352,29 @@ class FakeSocketModeServer:
 
 # -- fixtures -----------------------------------------------------------------------------
 
+_shared: dict = {}
+
+
+def _stop_shared() -> None:
+    app = _shared.pop("app", None)
+    if app is not None:
+        app.stop()
+        app.fake.stop()
+
+
 @pytest.fixture(scope="session")
 def slack_session(tmp_path_factory):
-    """One FakeSlack and one `driftbot serve` (HTTP mode) for the whole Slack suite."""
-    fake = FakeSlack().start()
-    app = SlackApp(fake, tmp_path_factory.mktemp("slack") / "driftbot.db").start()
-    try:
-        yield app
-    finally:
-        app.stop()
-        fake.stop()
+    """One FakeSlack and one `driftbot serve` (HTTP mode) for the whole Slack suite.
+
+    Every test file imports this fixture, which gives each file its own copy
+    of it; the process is kept here so that they all share one server (its
+    start-up is most of a test's cost), stopped when the interpreter exits.
+    """
+    if "app" not in _shared:
+        fake = FakeSlack().start()
+        _shared["app"] = SlackApp(fake, tmp_path_factory.mktemp("slack") / "driftbot.db").start()
+        atexit.register(_stop_shared)
+    yield _shared["app"]
 
 
 @pytest.fixture

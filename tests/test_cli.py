@@ -146,3 +146,9 @@ def test_python_dash_m_bot_and_console_script_agree():
     a = subprocess.run([exe, "ask", "--json", "--at", "2026-11-26T10:00", "hej"], capture_output=True, text=True)
     b = run_cli("ask", "--json", "--at", "2026-11-26T10:00", "hej")
     assert json.loads(a.stdout) == json.loads(b.stdout)
+
+
+def test_unreachable_database_is_one_line():
+    result = run_cli("chat", "--db", "postgresql+psycopg://nobody@127.0.0.1:1/x?connect_timeout=2", input="hej\n")
+    assert result.returncode == 2
+    assert "cannot prepare the database" in result.stderr and "Traceback" not in result.stderr

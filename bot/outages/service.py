@@ -56,8 +56,8 @@ class ReportLink:
     """What filing a report did to the outages, and what to tell the reporter."""
     outage_id: int
     joined_existing: bool
-    first_reported_at: datetime
-    message: str
+    first_reported_at: datetime    # in the configured zone
+    message: str                   # for the reporter, in their language
 
 
 @dataclass(frozen=True)
@@ -65,8 +65,11 @@ class OutageView:
     id: int
     system: str
     kind: str
-    state: str                 # as stored
-    status: str                # suspected | confirmed | scheduled | ongoing | ended | resolved | cancelled
+    # The lifecycle state at the time asked about: scheduled | suspected | confirmed | resolved | cancelled
+    # (a planned outage whose end has passed is "resolved").
+    state: str
+    # Finer, for people: suspected | confirmed | scheduled | ongoing | ended | resolved | cancelled
+    status: str
     starts_at: datetime
     ends_at: datetime | None
     text: str
@@ -132,13 +135,13 @@ class OutageService:
                 facts = self._facts(s, outage)
                 self._announce(s, outage, facts, at)
                 log.info("outage %s opened by report %s (%s)", outage.id, report.id, system)
-                return ReportLink(outage.id, False, facts.first_reported_at,
+                return ReportLink(outage.id, False, facts.first_reported_at.astimezone(self.tz),
                                   self.render.reporter("opened", facts, lang, at))
             self._link(s, report.id, outage.id)
             facts = self._facts(s, outage)
             self._refresh_announcement(s, outage, facts, at, event=f"report:{report.id}")
             log.info("report %s joined outage %s", report.id, outage.id)
-            return ReportLink(outage.id, True, facts.first_reported_at, self.render.reporter("joined", facts, lang, at))
+            return ReportLink(outage.id, True, facts.first_reported_at.astimezone(self.tz), self.render.reporter("joined", facts, lang, at))
 
         return self._write(work)
 
@@ -148,10 +151,10 @@ class OutageService:
         first = s.scalar(select(ReportRow.id).where(ReportRow.incident_id == outage.id)
                          .order_by(ReportRow.created_at, ReportRow.id).limit(1))
         if outage.kind == "planned":
-            return ReportLink(outage.id, True, facts.first_reported_at, self.render.reporter("joined_planned", facts, lang, at))
+            return ReportLink(outage.id, True, facts.first_reported_at.astimezone(self.tz), self.render.reporter("joined_planned", facts, lang, at))
         joined = first != report.id
         key = "joined" if joined else "opened"
-        return ReportLink(outage.id, joined, facts.first_reported_at, self.render.reporter(key, facts, lang, at))
+        return ReportLink(outage.id, joined, facts.first_reported_at.astimezone(self.tz), self.render.reporter(key, facts, lang, at))
 
     def _join_planned(self, s: Session, outage: OutageRow, report: ReportRow, lang: str, at: datetime) -> ReportLink:
         self._link(s, report.id, outage.id)
@@ -160,7 +163,7 @@ class OutageService:
         self._queue(s, outage, facts, "planned_end", due=outage.ends_at, at=at,
                     target=_user_target(report.source, report.user_id), lang=report.lang,
                     key=_key(outage.id, "planned_end", "user", report.source, report.user_id))
-        return ReportLink(outage.id, True, facts.first_reported_at, self.render.reporter("joined_planned", facts, lang, at))
+        return ReportLink(outage.id, True, facts.first_reported_at.astimezone(self.tz), self.render.reporter("joined_planned", facts, lang, at))
 
     # -- admin actions ----------------------------------------------------------------
 
@@ -424,16 +427,18 @@ class OutageService:
 
     def _view(self, s: Session, outage: OutageRow, at: datetime) -> OutageView:
         facts = self._facts(s, outage)
-        status = outage.state
+        state = status = outage.state
         if outage.kind == "planned" and outage.state == "scheduled":
             if at < outage.starts_at:
                 status = "scheduled"
             elif outage.ends_at is not None and at >= outage.ends_at:
-                status = "ended"
+                # Nothing marks a planned outage over when its end passes; the clock does.
+                state, status = "resolved", "ended"
             else:
                 status = "ongoing"
-        return OutageView(id=outage.id, system=outage.system, kind=outage.kind, state=outage.state, status=status,
-                          starts_at=outage.starts_at, ends_at=outage.ends_at, text=outage.text or "",
+        ends_at = outage.ends_at.astimezone(self.tz) if outage.ends_at else None
+        return OutageView(id=outage.id, system=outage.system, kind=outage.kind, state=state, status=status,
+                          starts_at=outage.starts_at.astimezone(self.tz), ends_at=ends_at, text=outage.text or "",
                           reports=facts.reports, units=facts.units, split_from=outage.split_from)
 
     def _queue(self, s: Session, outage: OutageRow, facts: OutageFacts, kind: str, *, due: datetime,

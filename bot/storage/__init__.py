@@ -15,13 +15,10 @@ from sqlalchemy import Engine, create_engine, delete, event, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.errors import StorageError  # noqa: F401 - re-exported
 from bot.storage.tables import ConversationRow, ProcessedMessageRow, ReportRow
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
-
-
-class StorageError(Exception):
-    """The database cannot be reached or prepared. str() is one line."""
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:

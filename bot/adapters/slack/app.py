@@ -12,7 +12,7 @@ from slack_sdk.errors import SlackApiError
 from bot.adapters.slack.client import make_client
 from bot.adapters.slack.context import SlackContext
 from bot.adapters.slack.listeners import register
-from bot.adapters.slack.outage_port import outage_port
+from bot.adapters.slack.outage_port import attach_outages
 from bot.adapters.slack.texts import load_slack_texts
 from bot.adapters.slack.users import UserDirectory
 from bot.config import ConfigError, Settings
@@ -33,7 +33,7 @@ def build_app(runtime: Runtime, settings: Settings, *, socket_mode: bool) -> tup
     """
     client = make_client(settings.slack_bot_token, settings.slack_api_url)
     bot_user_id = _verify_token(client)
-    outages = outage_port(runtime)
+    outages = attach_outages(runtime)
     texts = load_slack_texts(runtime.content.directory, runtime.content.default_lang)
     ctx = SlackContext(runtime=runtime, settings=settings, client=client, texts=texts,
                        users=UserDirectory(client, runtime.content.languages), outages=outages,

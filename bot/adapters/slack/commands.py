@@ -13,7 +13,7 @@ from slack_sdk.models.blocks import ActionsBlock, ButtonElement
 
 from bot.adapters.slack.context import SlackContext
 from bot.adapters.slack.escape import escape, to_mrkdwn
-from bot.adapters.slack.outage_port import OutagesUnavailable
+from bot.adapters.slack.outage_port import NothingToResolve, OutageRefused, OutagesUnavailable
 from bot.adapters.slack.render import (
     MENU_CONTACT_ACTION,
     MENU_STATUS_ACTION,
@@ -100,13 +100,11 @@ def run_admin(ctx: SlackContext, command: Command, user_id: str, lang: str) -> s
     try:
         if command.word in START_WORDS:
             text = command.rest.split(None, 1)[1] if len(command.rest.split(None, 1)) > 1 else ""
-            ctx.outages.start(system, text, user_id)
+            ctx.outages.start(system, text)
             log.info("outage started in %s by %s", system, user_id)
             return t.started.format(system=short_name)
         if command.word in RESOLVE_WORDS:
-            resolved = ctx.outages.resolve(system, user_id)
-            if resolved is None:
-                return t.nothing_to_resolve.format(system=short_name)
+            ctx.outages.resolve(system)
             log.info("outage resolved in %s by %s", system, user_id)
             return t.resolved.format(system=short_name)
         tz = ctx.runtime.clock.tz
@@ -117,11 +115,14 @@ def run_admin(ctx: SlackContext, command: Command, user_id: str, lang: str) -> s
             except ValueError:
                 return t.invalid_time.format(value=value)
         text = command.rest.split(None, 3)[3] if len(command.rest.split(None, 3)) > 3 else ""
-        ctx.outages.plan(system, times[0], times[1], text, user_id)
+        ctx.outages.plan(system, times[0], times[1], text)
         log.info("outage planned in %s by %s", system, user_id)
         fmt = "%Y-%m-%d %H:%M"
         return t.planned.format(system=short_name, start=times[0].strftime(fmt), end=times[1].strftime(fmt))
     except OutagesUnavailable:
         return t.outages_unavailable
-    except ValueError as exc:  # the service's own refusal (end before start, ...), one line
-        return t.failed.format(reason=str(exc))
+    except NothingToResolve:
+        return t.nothing_to_resolve.format(system=short_name)
+    except OutageRefused as exc:
+        refusal = getattr(t, f"refused_{exc.code}", None)
+        return refusal if refusal is not None else t.failed.format(reason=str(exc))

@@ -33,10 +33,10 @@ def build_home(ctx: SlackContext, lang: str) -> View:
     help_answer = ctx.answers.render("help", lang, now).text
     _, contact_now, contact_later = ctx.answers.contact_lines(now, lang)
     current, planned = ctx.outages.lines(now)
-    status = ctx.outages.live_status(lang) or ctx.answers.text("live_status_none", lang)
 
     def system_name(system: str) -> str:
-        return texts.modal.systems.get(system, system)
+        systems = ctx.content.routine.systems
+        return systems[system].name if system in systems else system
 
     def outage_text(line: OutageLine) -> str:
         return home.outage_line.format(system=system_name(line.system), since=_when(line.starts_at, now),
@@ -47,7 +47,8 @@ def build_home(ctx: SlackContext, lang: str) -> View:
         return home.planned_line.format(system=system_name(line.system), start=_when(line.starts_at, now),
                                         end=end, text=line.text).strip()
 
-    outages = "\n".join([home.outages_heading, status, *map(outage_text, current)])
+    now_lines = [outage_text(line) for line in current] or [ctx.answers.text("live_status_none", lang)]
+    outages = "\n".join([home.outages_heading, *now_lines])
     upcoming = "\n".join([home.planned_heading, *(map(planned_text, planned) if planned else [home.no_planned])])
     blocks: list[Block] = [
         HeaderBlock(text=home.header),

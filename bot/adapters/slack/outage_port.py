@@ -1,10 +1,8 @@
-"""The Slack app's view of the outage lifecycle, usable before it exists.
+"""The Slack app's view of the outage lifecycle (bot.outages.service), in one place.
 
-bot/outages/service.py (OutageService) is written separately; until it is
-installed the Home tab, `/driftstopp status` and the admin subcommands must
-still work (saying that outage management is not there). Everything the
-Slack adapter needs from that service goes through this one small class, so
-the guard lives in one place.
+The Home tab, `/driftstopp status` and the admin subcommands go through this
+small class, which also keeps them working (saying that outage management is
+not there) in a build without the outage module.
 """
 from __future__ import annotations
 
@@ -15,16 +13,32 @@ from typing import Any
 
 log = logging.getLogger(__name__)
 
+# OutageView.status values that mean "going on now" and "coming".
+CURRENT_STATUSES = ("suspected", "confirmed", "ongoing")
+UPCOMING_STATUSES = ("scheduled",)
+
 
 class OutagesUnavailable(Exception):
     """The outage module is not installed in this build."""
+
+
+class NothingToResolve(Exception):
+    """No open outage for that system."""
+
+
+class OutageRefused(Exception):
+    """The service refused an admin action; `code` is its stable reason (bad_period, in_the_past, ...)."""
+
+    def __init__(self, code: str, message: str):
+        super().__init__(message)
+        self.code = code
 
 
 @dataclass(frozen=True)
 class OutageLine:
     """One outage as the Home tab lists it."""
     system: str
-    state: str                 # scheduled | suspected | confirmed | resolved | cancelled
+    status: str
     starts_at: datetime
     ends_at: datetime | None
     text: str
@@ -38,14 +52,23 @@ def _service_class():
     return OutageService
 
 
-def outage_port(runtime) -> "OutagePort":
-    """The engine's outage service when the runtime made one (one instance for the whole process), else a new
-    one when the module is installed, else an empty port."""
+def attach_outages(runtime) -> "OutagePort":
+    """The port to the runtime's outage service, making sure the engine has one.
+
+    Reports filed through the engine (the DM dialog, the form) must reach the
+    outage lifecycle, which is what opens an outage and tells the channel.
+    When runtime.build has not given the engine an outage service, the engine
+    is rebuilt here with one (same content, classifier, clock and store).
+    """
     service = getattr(runtime.engine, "outages", None)
     if service is None and runtime.store is not None:
         cls = _service_class()
         if cls is not None:
+            from bot.engine import Engine
+
             service = cls(runtime.store, runtime.content, runtime.clock)
+            runtime.engine = Engine(runtime.content, runtime.engine.classifier, runtime.clock,
+                                    store=runtime.store, outages=service)
     return OutagePort(service)
 
 
@@ -64,30 +87,40 @@ class OutagePort:
 
     def live_status(self, lang: str) -> str | None:
         """The service's sentence about known outages, or None (then the routine's default sentence is used)."""
-        if self.service is None:
-            return None
-        return self.service.live_status(lang)
+        return self.service.live_status(lang) if self.service is not None else None
 
     def lines(self, at: datetime) -> tuple[list[OutageLine], list[OutageLine]]:
-        """(open outages, planned ones not yet started) for the Home tab."""
+        """(outages going on now, planned ones still to come) for the Home tab."""
         if self.service is None:
             return [], []
         current: list[OutageLine] = []
-        planned: list[OutageLine] = []
-        for outage in self.service.list(at):
-            line = OutageLine(system=outage.system, state=outage.state, starts_at=outage.starts_at,
-                              ends_at=outage.ends_at, text=outage.text or "")
-            if line.state in ("suspected", "confirmed") or (line.state == "scheduled" and line.starts_at <= at):
+        upcoming: list[OutageLine] = []
+        for view in self.service.list(at):
+            if view.split_from is not None:
+                continue  # one reporter's separate fault is not news for everyone
+            line = OutageLine(system=view.system, status=view.status, starts_at=view.starts_at,
+                              ends_at=view.ends_at, text=view.text or "")
+            if view.status in CURRENT_STATUSES:
                 current.append(line)
-            elif line.state == "scheduled":
-                planned.append(line)
-        return current, planned
+            elif view.status in UPCOMING_STATUSES:
+                upcoming.append(line)
+        return current, upcoming
 
-    def start(self, system: str, text: str, user_id: str):
-        return self._require().start(system, text=text)
+    def _call(self, action, *args, **kwargs):
+        from bot.outages.service import OutageError
 
-    def resolve(self, system: str, user_id: str):
-        return self._require().resolve(system)
+        try:
+            return action(*args, **kwargs)
+        except OutageError as exc:
+            if exc.code == "no_open_outage":
+                raise NothingToResolve() from None
+            raise OutageRefused(exc.code, str(exc)) from None
 
-    def plan(self, system: str, starts_at: datetime, ends_at: datetime, text: str, user_id: str):
-        return self._require().plan(system, starts_at, ends_at, text=text)
+    def start(self, system: str, text: str):
+        return self._call(self._require().start, system, text=text or None)
+
+    def resolve(self, system: str):
+        return self._call(self._require().resolve, system)
+
+    def plan(self, system: str, starts_at: datetime, ends_at: datetime, text: str):
+        return self._call(self._require().plan, system, starts_at, ends_at, text=text or None)

@@ -30,7 +30,12 @@ def check_settings(settings: Settings) -> bool:
     return socket_mode
 
 
-def _outbox_worker(runtime, settings: Settings, stop: threading.Event, interval: float) -> threading.Thread | None:
+# The notices this process delivers: the channels, and direct messages to Slack users
+# (a terminal user's notices are the terminal's business).
+OUTBOX_TARGETS = ("broadcast", "support", "user:slack:")
+
+
+def _outbox_worker(runtime, ctx, settings: Settings, stop: threading.Event, interval: float) -> threading.Thread | None:
     try:
         from bot.outages.outbox import OutboxWorker
     except ImportError:
@@ -41,7 +46,9 @@ def _outbox_worker(runtime, settings: Settings, stop: threading.Event, interval:
 
     client = make_client(settings.slack_bot_token, settings.slack_api_url, rate_limit_retries=0)
     deliverer = SlackDeliverer(client, settings.broadcast_channel, settings.support_channel)
-    worker = OutboxWorker(runtime.store, deliverer, runtime.clock)
+    # The scheduler queues what falls due by the clock alone (login reminders).
+    scheduler = ctx.outages.service.schedule if ctx.outages.available else None
+    worker = OutboxWorker(runtime.store, deliverer, runtime.clock, scheduler=scheduler, targets=OUTBOX_TARGETS)
     thread = threading.Thread(target=worker.run_forever, args=(stop, interval), name="outbox", daemon=True)
     thread.start()
     return thread
@@ -62,12 +69,12 @@ def serve(settings: Settings, *, port: int = DEFAULT_PORT, host: str = DEFAULT_H
         from bot.cli import UsageError
 
         raise UsageError(f"--at: {exc}") from None
-    app, _ = build_app(runtime, settings, socket_mode=socket_mode)
+    app, ctx = build_app(runtime, settings, socket_mode=socket_mode)
 
     stop = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stop.set())
-    worker = _outbox_worker(runtime, settings, stop, outbox_interval)
+    worker = _outbox_worker(runtime, ctx, settings, stop, outbox_interval)
     try:
         if socket_mode:
             from bot.adapters.slack.socket_mode import run_socket_mode

@@ -119,6 +119,8 @@ class CommandTexts(_Strict):
     resolved: str = Field(min_length=1)
     planned: str = Field(min_length=1)
     nothing_to_resolve: str = Field(min_length=1)
+    refused_bad_period: str = Field(min_length=1)
+    refused_in_the_past: str = Field(min_length=1)
     failed: str = Field(min_length=1)
     outages_unavailable: str = Field(min_length=1)
 
