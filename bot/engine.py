@@ -25,7 +25,7 @@ from intents.normalise import fold
 log = logging.getLogger(__name__)
 
 # When the runner-up is this close to the top intent, ask which one was meant.
-CLARIFY_RATIO = 0.6
+CLARIFY_RATIO = 0.5
 CLARIFY_MAX_CONFIDENCE = 0.7
 _NUMBER_CHOICE = re.compile(r"^\s*(\d)\s*[.)]?\s*$")
 

@@ -86,9 +86,10 @@ class Classifier:
     def _features(self, tokens: list[str]) -> Counter:
         feats: Counter = Counter()
         words = [self._repair(t) for t in tokens]
-        for word in words:
+        for word, typed in zip(words, tokens):
             feats["w:" + word] += WORD_WEIGHT
-            padded = f" {word} "
+            # n-grams of what was typed: a wrong repair then costs one feature, not all.
+            padded = f" {typed} "
             for n in NGRAM_SIZES:
                 for i in range(len(padded) - n + 1):
                     feats["c:" + padded[i:i + n]] += NGRAM_WEIGHT

@@ -388,3 +388,32 @@ def slack(slack_session) -> SlackApp:
 @pytest.fixture
 def fake(slack) -> FakeSlack:
     return slack.fake
+
+
+@pytest.fixture(scope="module")
+def own_slack(tmp_path_factory):
+    """A `driftbot serve` with a database of its own, for a test file whose outages must not meet others'."""
+    fake = FakeSlack().start()
+    app = SlackApp(fake, tmp_path_factory.mktemp("slack-own") / "driftbot.db").start()
+    try:
+        yield app
+    finally:
+        app.stop()
+        fake.stop()
+
+
+def posted_to(fake: FakeSlack, channel: str, containing: str, timeout: float = 10) -> dict:
+    """Wait until a message containing `containing` is in `channel` (notices come from the outbox worker)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        for message in fake.message_records(channel):
+            if containing in message["text"]:
+                return message
+        left = deadline - time.monotonic()
+        if left <= 0:
+            raise AssertionError(f"no message containing {containing!r} in {channel}: {fake.messages(channel)!r}")
+        try:  # wake up at the next post, or re-check after a moment (an update also changes text)
+            fake.wait_for("chat.postMessage", count=len(fake.calls_to("chat.postMessage")) + 1,
+                          timeout=min(left, 0.25))
+        except AssertionError:
+            pass

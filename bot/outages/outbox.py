@@ -127,8 +127,9 @@ def enqueue(session: Session, notice: NewNotice) -> bool:
         expires_at=notice.expires_at,
         payload={"text": notice.text, "system": notice.system, "lang": notice.lang,
                  "sets_outage_ref": notice.sets_outage_ref},
-    ).on_conflict_do_nothing(index_elements=["dedupe_key"])
-    return session.execute(statement).rowcount == 1
+    ).on_conflict_do_nothing(index_elements=["dedupe_key"]).returning(NoticeRow.id)
+    # RETURNING rather than rowcount: the driver's rowcount is not reliable for ORM-level inserts.
+    return session.execute(statement).scalar() is not None
 
 
 def queue(store, notice: NewNotice) -> bool:
