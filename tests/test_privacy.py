@@ -366,3 +366,9 @@ def test_long_text_without_ids_has_no_matches(text: str) -> None:
     assert len(text) >= 50_000
     assert find_personal_ids(text) == []
     assert not contains_personal_id(text)
+
+
+@pytest.mark.parametrize("text", ["811218\u20139876", "811218\u00a09876", "19811218\u20139876", "811218\u22129876"])
+def test_typographic_separators_from_word_processors_are_caught(text: str) -> None:
+    # Pasted from Word or a phone keyboard: an en dash, a minus sign or a no-break space.
+    assert redact_personal_ids(f"pnr {text}.", REDACTED) == (f"pnr {REDACTED}.", 1)

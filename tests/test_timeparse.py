@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import dataclasses
 import random
-import time
 from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
