@@ -128,7 +128,8 @@ class Engine:
                 return [self._answer_intent(chosen, state.get("lang", self.content.default_lang))], None
         result = self.classify(text)
         lang = self._lang(message.lang, result)
-        if not text.strip():
+        bare_yes_no = self.dialog is not None and (self.dialog.read.is_affirm(text) or self.dialog.read.is_deny(text))
+        if not text.strip() or bare_yes_no:  # a "ja" with nothing pending: say what the bot can do
             return [Reply(text=self.answers.text("empty_input", lang), intent="help", lang=lang)], None
         intent = result.intent
         runner_up = result.alternatives[0] if result.alternatives else None

@@ -61,3 +61,9 @@ def test_personnummer_in_a_question_is_removed_and_explained(bot):
     assert "personnummer" in replies[0].text
     assert all("9876" not in r.text for r in replies)
     assert replies[1].intent == "outage_now"
+
+
+def test_a_bare_yes_with_nothing_pending_gets_a_prompt_not_a_guess(bot):
+    [reply] = bot.say("ja")
+    assert reply.intent == "help"
+    assert reply.awaiting is None

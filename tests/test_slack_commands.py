@@ -1,7 +1,6 @@
 """/driftstopp: the menu, status, the report form, and the administrators' outage actions (and the refusal)."""
 import json
 
-from helpers import run_cli
 from slackapp import ADMIN, BROADCAST, own_slack, posted_to, unique  # noqa: F401 (fixtures)
 
 
@@ -11,9 +10,18 @@ def _answer(slack, path: str) -> dict:
 
 
 def _outages(slack) -> list[dict]:
-    result = run_cli("outage", "list", "--json", "--db", slack.db_url, "--at", "2026-11-26T10:00")
-    assert result.returncode == 0, result.stderr
-    return [json.loads(line) for line in result.stdout.splitlines() if line.strip()]
+    """The outages the server stored, read from its database (a CLI round trip would cost seconds)."""
+    from sqlalchemy import select
+
+    from bot.storage import Store
+    from bot.storage.tables import OutageRow
+
+    store = Store.connect(slack.db_url)
+    try:
+        with store.session() as s:
+            return [{"system": r.system, "kind": r.kind, "state": r.state} for r in s.scalars(select(OutageRow))]
+    finally:
+        store.engine.dispose()
 
 
 def test_alone_it_shows_the_menu(own_slack):

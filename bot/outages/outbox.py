@@ -275,7 +275,7 @@ class OutboxWorker:
         condition = [
             _due_condition(at),
             or_(NoticeRow.next_attempt_at.is_(None), NoticeRow.next_attempt_at <= at),
-            # _unclaimed(at),
+            _unclaimed(at),
             # An edit needs the message it edits: wait until the post is sent.
             or_(NoticeRow.action != "update",
                 exists().where(OutageRow.id == NoticeRow.outage_id, OutageRow.notice_ref.is_not(None))),
