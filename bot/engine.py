@@ -70,7 +70,8 @@ class Engine:
 
     def handle(self, message: Message) -> list[Reply]:
         store = self.store
-        if store is not None and message.message_id and not store.first_delivery(message.source, message.message_id):
+        if (store is not None and message.message_id
+                and not store.first_delivery(message.source, message.message_id, self.clock.now())):
             log.info("duplicate delivery dropped", extra={"source": message.source})
             return []
         state = store.load_state(message.conversation_key) if store else None

@@ -6,7 +6,7 @@ upgraded by Alembic at connect time.
 """
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from alembic import command
@@ -18,6 +18,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.errors import StorageError  # noqa: F401 - re-exported
 from bot.storage.tables import ConversationRow, ProcessedMessageRow, ReportRow
 
+KEEP_MESSAGE_IDS = timedelta(days=7)
+PRUNE_EVERY = 500
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 
 
@@ -56,6 +58,7 @@ def migrate(engine: Engine) -> None:
 class Store:
     def __init__(self, engine: Engine):
         self.engine = engine
+        self._deliveries = 0
         self.session: sessionmaker[Session] = sessionmaker(engine, expire_on_commit=False)
 
     @classmethod
@@ -71,16 +74,22 @@ class Store:
     # -- duplicate deliveries ----------------------------------------------
 
     def first_delivery(self, source: str, message_id: str, at: datetime | None = None) -> bool:
-        """True the first time a platform message id is seen, False after."""
-        from datetime import timezone
+        """True the first time a platform message id is seen, False after.
 
+        `at` (from the clock) stamps the row for pruning; callers pass it.
+        """
+        at = at or datetime.now(timezone.utc)  # TODO(integration): every caller passes the clock's time
         try:
             with self.session.begin() as s:
-                s.add(ProcessedMessageRow(source=source, message_id=message_id,
-                                          seen_at=at or datetime.now(timezone.utc)))
-            return True
+                s.add(ProcessedMessageRow(source=source, message_id=message_id, seen_at=at))
         except IntegrityError:
             return False
+        self._deliveries += 1
+        if self._deliveries % PRUNE_EVERY == 0:
+            # Platforms redeliver within minutes; a week of ids is plenty and keeps the table small.
+            with self.session.begin() as s:
+                s.execute(delete(ProcessedMessageRow).where(ProcessedMessageRow.seen_at < at - KEEP_MESSAGE_IDS))
+        return True
 
     # -- dialog state ---------------------------------------------------------
 
