@@ -237,6 +237,8 @@ class DialogTexts(_Strict):
     script: str
     time_format: str
     offer_accepted_words: list[str]
+    different_fault_words: list[str] = []
+    split_done: str = ""
     words: DialogWords
 
     @model_validator(mode="after")

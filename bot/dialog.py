@@ -211,8 +211,12 @@ class ReportDialog:
         except (KeyError, ValidationError):
             return self._next(state)
         filed = self.reports.file(report, source=message.source, user_id=message.user_id, lang=state["lang"])
-        return [Reply(text=self.reports.receipt(filed, state["lang"]), intent="report_fault", lang=state["lang"],
-                      contact=filed.contact)], None
+        reply = Reply(text=self.reports.receipt(filed, state["lang"]), intent="report_fault", lang=state["lang"],
+                      contact=filed.contact)
+        if filed.joined_existing:
+            # The reporter may say it is a different fault: remember which report to split off.
+            return [reply], {"kind": "joined", "lang": state["lang"], "report_id": filed.id}
+        return [reply], None
 
     # -- asking -------------------------------------------------------------------------
 

@@ -61,10 +61,11 @@ class Engine:
         return Reply(text=rendered.text, intent=intent, lang=rendered.lang, contact=rendered.contact,
                      offer_report_form=intent in ("outage_now", "report_fault"))
 
-    def _lang(self, forced: str | None, result: Classification) -> str:
-        if forced in self.content.answers:
-            return forced
-        return result.lang if result.lang in self.content.answers else self.content.default_lang
+    def _lang(self, forced: str | None, result: Classification, previous: str | None = None) -> str:
+        for lang in (forced, result.lang, previous):
+            if lang in self.content.answers:
+                return lang
+        return self.content.default_lang
 
     # -- a conversation turn ---------------------------------------------------
 
@@ -96,19 +97,23 @@ class Engine:
         return replace(message, text=clean), [Reply(text=texts.privacy_redacted, lang=texts.lang)]
 
     def _unexpired(self, state: dict | None, notes: list[Reply]) -> dict | None:
-        """Drop a report draft left silent too long, with a note to the user."""
-        if not state or state.get("kind") != "report":
+        """Drop conversation state left silent too long; a report draft gets a note."""
+        if not state:
             return state
         minutes = self.content.routine.thresholds.dialog_timeout_minutes
         touched = datetime.fromisoformat(state.get("touched") or self.clock.now().isoformat())
         if self.clock.now() - touched <= timedelta(minutes=minutes):
             return state
-        notes.append(Reply(text=self.content.dialog_for(state["lang"]).expired.format(minutes=minutes),
-                           lang=state["lang"]))
+        if state.get("kind") == "report":
+            notes.append(Reply(text=self.content.dialog_for(state["lang"]).expired.format(minutes=minutes),
+                               lang=state["lang"]))
         return None
 
     def _turn(self, message: Message, state: dict) -> tuple[list[Reply], dict | None]:
         replies, new_state = self._route(message, state)
+        if new_state is None and replies:
+            # Remember the language, so a following "status" or "ok" is answered in it.
+            new_state = {"kind": "idle", "lang": replies[-1].lang}
         if new_state is not None:
             new_state["touched"] = self.clock.now().isoformat()
         return replies, new_state
@@ -121,6 +126,11 @@ class Engine:
         if kind == "offer_report" and self.dialog is not None:
             if message.choice == "report" or fold(text) in self.dialog.read.offer_accepted:
                 return self._start_report(message, state["lang"], seed=state.get("seed"))
+        if kind == "joined" and self.outages is not None:
+            words = {fold(w) for d in self.content.dialog.values() for w in d.different_fault_words}
+            if message.choice == "different_fault" or fold(text) in words:
+                self.outages.split(state["report_id"], self.clock.now())
+                return [Reply(text=self.content.dialog_for(state["lang"]).split_done, lang=state["lang"])], None
         if kind == "clarify":
             chosen = self._clarify_choice(message, state)
             if chosen:
@@ -128,7 +138,7 @@ class Engine:
                     return self._start_report(message, state.get("lang", self.content.default_lang), seed=None)
                 return [self._answer_intent(chosen, state.get("lang", self.content.default_lang))], None
         result = self.classify(text)
-        lang = self._lang(message.lang, result)
+        lang = self._lang(message.lang, result, state.get("lang"))
         bare_yes_no = self.dialog is not None and (self.dialog.read.is_affirm(text) or self.dialog.read.is_deny(text))
         if not text.strip() or bare_yes_no:  # a "ja" with nothing pending: say what the bot can do
             return [Reply(text=self.answers.text("empty_input", lang), intent="help", lang=lang)], None

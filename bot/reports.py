@@ -41,6 +41,7 @@ class FiledReport:
     incident_id: int | None = None
     # What the outage lifecycle said about it (joined an open outage, opened one), or None.
     outage_note: str | None = None
+    joined_existing: bool = False
 
 
 class ReportService:
@@ -73,12 +74,12 @@ class ReportService:
             system=clean.system, scope=clean.scope, description=clean.description, started_at=clean.started_at,
             contact=contact, lang=lang,
         )
-        incident_id, note = None, None
+        incident_id, note, joined = None, None, False
         if self.outages is not None:
             link = self.outages.report_filed(row.id, clean.system, clean.unit, f"user:{source}:{user_id}", lang)
-            incident_id, note = link.outage_id, link.message
+            incident_id, note, joined = link.outage_id, link.message, link.joined_existing
         return FiledReport(id=row.id, created_at=now, contact=contact, report=clean, source=source,
-                           user_id=user_id, incident_id=incident_id, outage_note=note)
+                           user_id=user_id, incident_id=incident_id, outage_note=note, joined_existing=joined)
 
     def receipt(self, filed: FiledReport, lang: str) -> str:
         """What the reporter reads: number, whom to contact now, a script for the call."""

@@ -23,6 +23,7 @@ class Runtime:
     clock: Clock
     engine: Engine
     store: object | None = None
+    outages: object | None = None
 
     @property
     def tz(self) -> ZoneInfo:
@@ -46,10 +47,12 @@ def build(settings: Settings, at: str | datetime | None = None, with_store: bool
     if isinstance(at, str):
         at = parse_at(at, tz)
     clock: Clock = FixedClock(at, tz) if at is not None else SystemClock(tz)
-    store = None
+    store = outages = None
     if with_store:
+        from bot.outages.service import OutageService
         from bot.storage import Store
 
         store = Store.connect(settings.database_url)
-    engine = Engine(content, build_classifier(content), clock, store=store)
-    return Runtime(settings=settings, content=content, clock=clock, engine=engine, store=store)
+        outages = OutageService(store, content, clock)
+    engine = Engine(content, build_classifier(content), clock, store=store, outages=outages)
+    return Runtime(settings=settings, content=content, clock=clock, engine=engine, store=store, outages=outages)

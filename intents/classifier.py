@@ -57,7 +57,7 @@ class Classification:
     intent: str
     confidence: float
     alternatives: tuple[Alternative, ...] = ()
-    lang: str = "sv"
+    lang: str | None = "sv"   # None: the words are shared by both languages
 
     def as_json(self) -> dict:
         return {
@@ -124,8 +124,10 @@ class Classifier:
         tokenised = [(self.intents.index(intent), lang, self.normaliser.tokens(text))
                      for lang, by_intent in phrasings.items()
                      for intent, texts in by_intent.items() for text in texts]
-        for _, _, tokens in tokenised:
+        self._words_by_lang: dict[str, set[str]] = defaultdict(set)
+        for _, lang, tokens in tokenised:
             self._vocabulary.update(tokens)
+            self._words_by_lang[lang].update(tokens)
         self._vocab_list = sorted(w for w in self._vocabulary if len(w) >= TYPO_MIN_LEN - 1)
         docs = [(c, lang, self._features(tokens)) for c, lang, tokens in tokenised]
 
@@ -204,7 +206,13 @@ class Classifier:
         return Classification(text=text, intent=self.intents[best], confidence=confidence,
                               alternatives=alternatives, lang=lang)
 
-    def _language(self, feats: Counter) -> str:
+    def _language(self, feats: Counter) -> str | None:
+        """'en' or 'sv'; None when every word is used in both ("status", "ok"),
+        so the caller can keep the conversation's language."""
+        words = [f[2:] for f in feats if f.startswith("w:")]
+        if words and all(w in self._words_by_lang.get("sv", ()) and w in self._words_by_lang.get("en", ())
+                         for w in words):
+            return None
         lw = self._lang_weights
         score = sum(lw.get(f, 0.0) * v for f, v in feats.items())
         return "en" if score > 0 else "sv"

@@ -67,3 +67,13 @@ def test_a_bare_yes_with_nothing_pending_gets_a_prompt_not_a_guess(bot):
     [reply] = bot.say("ja")
     assert reply.intent == "help"
     assert reply.awaiting is None
+
+
+def test_a_word_shared_by_both_languages_keeps_the_conversations_language(bot):
+    [first] = bot.say("when is the helpdesk open?")
+    assert first.lang == "en"
+    [status] = bot.say("status")
+    assert status.intent == "status" and status.lang == "en"
+    bot.say("vem ringer jag", user="U2")
+    [swedish] = bot.say("status", user="U2")
+    assert swedish.lang == "sv"

@@ -297,3 +297,16 @@ def test_scheduling_twice_queues_nothing_twice(setup):
     assert [n.id for n in first] == [n.id for n in second]
     with store.session() as s:
         assert s.scalar(select(func.count()).select_from(NoticeRow).where(NoticeRow.kind == "login_reminder")) == 1
+
+
+def test_updating_the_text_edits_what_the_channel_saw_and_rewrites_what_it_has_not(setup):
+    store, clock, service, deliverer, worker = setup
+    unplanned = service.start("tes")
+    planned = service.plan("treserva", local(2026, 12, 20, 18, 0), local(2026, 12, 20, 20, 0))
+    worker.run_once(clock.now())
+    service.update(unplanned.id, "Leverantören felsöker")
+    service.update(planned.id, "Versionsuppgradering")
+    worker.run_once(clock.now())
+    assert deliverer.delivered[-1].action == "update" and "Leverantören felsöker" in deliverer.delivered[-1].text
+    advance = [n for n in service.due_notices(local(2026, 12, 14, 12, 0)) if n.kind == "planned_advance"]
+    assert len(advance) == 1 and "Versionsuppgradering" in advance[0].text

@@ -328,3 +328,27 @@ def test_two_workers_on_one_postgres_database_deliver_each_notice_once(postgres_
         assert set(s.scalars(select(NoticeRow.state))) == {"sent"}
     for store in stores:
         store.engine.dispose()
+
+
+def test_run_forever_delivers_until_stopped(store):
+    queue(store, notice("a"))
+    got = threading.Event()
+
+    class Signal(RecordingDeliverer):
+        def deliver(self, n):
+            ref = super().deliver(n)
+            got.set()
+            return ref
+
+    deliverer = Signal()
+    stop = threading.Event()
+    worker = OutboxWorker(store, deliverer, FixedClock(T0, TZ))
+    thread = threading.Thread(target=worker.run_forever, args=(stop, 0.05))
+    thread.start()
+    try:
+        assert got.wait(timeout=60)
+    finally:
+        stop.set()
+        thread.join(timeout=60)
+    assert not thread.is_alive()
+    assert [n.text for n in deliverer.delivered] == ["text a"]

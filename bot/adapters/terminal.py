@@ -35,8 +35,10 @@ def run_chat(rt, user: str | None, unit: str | None, as_json: bool, lang: str | 
                 stdout.write(_render(reply) + "\n\n")
         stdout.flush()
 
+    deliver_notices = _notice_printer(rt, stdout) if not as_json else (lambda: None)
     if interactive:
         stdout.write("driftbot – skriv din fråga (Ctrl-D avslutar).\n\n")
+    deliver_notices()
     while True:
         if interactive:
             stdout.write("> ")
@@ -47,4 +49,19 @@ def run_chat(rt, user: str | None, unit: str | None, as_json: bool, lang: str | 
         text = line.rstrip("\r\n")
         message = Message(text=text, user_id=user_id, source="terminal", user_name=user, unit=unit, lang=lang)
         emit(rt.engine.handle(message))
+        deliver_notices()
     return 0
+
+
+def _notice_printer(rt, stdout):
+    """Print the channel notices that have fallen due, between turns.
+
+    With --json they are left in the outbox: each line must stay one bot turn.
+    """
+    if rt.store is None or rt.outages is None:
+        return lambda: None
+    from bot.outages.outbox import OutboxWorker, TerminalDeliverer
+
+    worker = OutboxWorker(rt.store, TerminalDeliverer(stdout), rt.clock, scheduler=rt.outages.schedule,
+                          targets=("broadcast", "user:terminal:"))
+    return lambda: worker.run_once(rt.clock.now())

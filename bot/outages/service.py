@@ -202,6 +202,29 @@ class OutageService:
 
         return self._write(work)
 
+    def update(self, outage_id: int, text: str, at: datetime | None = None) -> OutageView:
+        """Change the admin's text of an open or planned outage; what the channel
+        already saw is edited, what it has not seen yet is rewritten."""
+        at = at or self.clock.now()
+
+        def work(s: Session) -> OutageView:
+            outage = self._get_for_update(s, outage_id)
+            if outage.state not in (*OPEN_STATES, "scheduled"):
+                raise OutageError("not_open", f"outage {outage_id} is {outage.state}")
+            outage.text = text
+            facts = self._facts(s, outage)
+            if outage.kind == "unplanned":
+                self._refresh_announcement(s, outage, facts, at, event=f"text:{int(at.timestamp())}")
+            else:
+                for row in s.scalars(select(NoticeRow).where(NoticeRow.outage_id == outage.id,
+                                                             NoticeRow.state == "pending")).all():
+                    rendered = self.render.notice(row.kind, facts, (row.payload or {}).get("lang"), at)
+                    if rendered is not None:
+                        outbox.rewrite_pending(s, row.id, rendered, at)
+            return self._view(s, outage, at)
+
+        return self._write(work)
+
     def resolve(self, system: str, at: datetime | None = None) -> OutageView:
         """Resolve the open outage of a system (or end a planned one in progress early)."""
         at = at or self.clock.now()

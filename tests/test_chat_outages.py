@@ -1,0 +1,58 @@
+"""Reports meet the outage lifecycle in the terminal chat: joining, splitting, notices."""
+import json
+
+from chatdriver import Chat
+from helpers import run_cli
+
+REPORT = ["felanmälan", "{unit}", "TES", "hela enheten", "appen loggar ut", "kl 8", "ja"]
+
+
+def file_report(db, at, name, unit, extra=()):
+    """One colleague files a report (--user makes each a different user)."""
+    script = "\n".join(line.format(unit=unit) for line in [*REPORT, *extra]) + "\n"
+    result = run_cli("chat", "--db", db, "--at", at, "--user", name, input=script)
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def test_second_report_joins_the_open_outage_and_the_channel_notice_is_updated(tmp_path):
+    db = f"sqlite:///{tmp_path}/o.db"
+    first = file_report(db, "2026-11-26T08:30", "Anna Lind", "Hemtjänst Ryd")
+    assert "📣" in first and "Driftstopp i TES" in first          # the channel notice, printed as it falls due
+    second = file_report(db, "2026-11-26T08:45", "Bo Ek", "Hemtjänst Berga")
+    assert "rapporterades 08:30" in second                         # the reporter is told it joined
+    assert "✏️" in second and "2 rapporter från 2 enheter" in second
+    assert "📣" not in second                                       # an update, not a second notice
+    reports = json.loads(run_cli("reports", "export", "--db", db).stdout)
+    assert reports[0]["incident_id"] == reports[1]["incident_id"] is not None
+
+
+def test_different_fault_splits_the_report_off(tmp_path):
+    db = f"sqlite:///{tmp_path}/o.db"
+    file_report(db, "2026-11-26T08:30", "Anna Lind", "Hemtjänst Ryd")
+    out = file_report(db, "2026-11-26T08:45", "Bo Ek", "Hemtjänst Berga", extra=["annat fel"])
+    assert "eget ärende" in out
+    reports = json.loads(run_cli("reports", "export", "--db", db).stdout)
+    assert reports[0]["incident_id"] != reports[1]["incident_id"]
+
+
+def test_status_answers_from_the_open_outage(tmp_path):
+    db = f"sqlite:///{tmp_path}/o.db"
+    file_report(db, "2026-11-26T07:42", "Anna Lind", "Hemtjänst Ryd")
+    with Chat(db, "--at", "2026-11-26T09:00") as chat:
+        turn = chat.say("är det fixat nu?")
+    assert turn["intent"] == "status"
+    assert "TES" in turn["text"] and "07:42" in turn["text"]
+
+
+def test_json_chat_keeps_one_object_per_turn_while_notices_are_due(tmp_path):
+    db = f"sqlite:///{tmp_path}/o.db"
+    with Chat(db, "--at", "2026-11-26T08:30") as chat:
+        turn = chat.say("felanmälan")
+        while turn["awaiting"]:
+            turn = chat.say({"reporter_name": "Anna", "unit": "Hemtjänst Ryd", "system": "TES",
+                             "scope": "bara jag", "description": "död app", "started_at": "kl 8",
+                             "confirm": "ja"}[turn["awaiting"]])
+        after = chat.say("vem ringer jag")
+    assert after["intent"] == "contact"
+    assert len(chat.turns) == 9
