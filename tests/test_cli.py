@@ -137,13 +137,13 @@ def test_chat_scripted_clarify_and_choose(tmp_path):
 
 
 def test_python_dash_m_bot_and_console_script_agree():
-    import shutil
     import subprocess
+    import sys
+    from pathlib import Path
 
-    exe = shutil.which("driftbot")
-    if exe is None:
-        pytest.skip("console script not on PATH (package not installed)")
-    a = subprocess.run([exe, "ask", "--json", "--at", "2026-11-26T10:00", "hej"], capture_output=True, text=True)
+    exe = Path(sys.executable).parent / "driftbot"   # installed beside the interpreter by pip
+    assert exe.exists(), "the console script is not installed: pip install -e ."
+    a = subprocess.run([str(exe), "ask", "--json", "--at", "2026-11-26T10:00", "hej"], capture_output=True, text=True)
     b = run_cli("ask", "--json", "--at", "2026-11-26T10:00", "hej")
     assert json.loads(a.stdout) == json.loads(b.stdout)
 
