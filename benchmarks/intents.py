@@ -83,7 +83,7 @@ def main() -> int:
     rows = []
     for q in questions:
         result = clf.classify(q["text"])
-        rows.append({**q, "got": result.intent, "conf": result.confidence, "got_lang": result.lang})
+        rows.append({**q, "got": result.intent, "conf": result.confidence, "got_lang": result.lang or "sv"})
 
     print(f"# Intent benchmark\n\n{len(questions)} held-out questions; classifier built in {build_ms:.0f} ms.\n")
     print("| set | driftbot | TF-IDF + LR baseline |\n|---|---|---|")

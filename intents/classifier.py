@@ -78,7 +78,7 @@ class Classifier:
         self.fallback_intent = fallback_intent
         self._typo_cache: dict[str, str | None] = {}
         self._vocabulary: set[str] = set()
-        self._vocab_list: list[str] = []
+        self._vocab_by_initial: dict[str, list[str]] = {}
         self._train(phrasings)
 
     # -- features ---------------------------------------------------------
@@ -90,8 +90,9 @@ class Classifier:
             feats["w:" + word] += WORD_WEIGHT
             # n-grams of what was typed: a wrong repair then costs one feature, not all.
             padded = f" {typed} "
+            last = len(padded)
             for n in NGRAM_SIZES:
-                for i in range(len(padded) - n + 1):
+                for i in range(last - n + 1):
                     feats["c:" + padded[i:i + n]] += NGRAM_WEIGHT
         for a, b in zip(words, words[1:]):
             feats[f"b:{a}_{b}"] += BIGRAM_WEIGHT
@@ -99,24 +100,29 @@ class Classifier:
 
     def _repair(self, word: str) -> str:
         """The known word a misspelt one stands for (itself when known or too short)."""
-        if not self._vocab_list or word in self._vocabulary or len(word) < TYPO_MIN_LEN or word.isdigit():
+        if not self._vocab_by_initial or word in self._vocabulary or len(word) < TYPO_MIN_LEN or word.isdigit():
             return word
         if word not in self._typo_cache:
             if len(self._typo_cache) > 50_000:  # bound memory on a long-running server
                 self._typo_cache.clear()
-            best = process.extractOne(word, self._vocab_list, scorer=fuzz.ratio, score_cutoff=TYPO_CUTOFF)
+            # Typos rarely hit the first letter: comparing with words that share it is
+            # ~20 times less work and avoids far-fetched repairs ("loning" -> "inlogning").
+            candidates = self._vocab_by_initial.get(word[0], ())
+            best = process.extractOne(word, candidates, scorer=fuzz.ratio, score_cutoff=TYPO_CUTOFF)
             self._typo_cache[word] = best[0] if best else None
         return self._typo_cache[word] or word
 
-    def _vector(self, feats: Counter) -> tuple[np.ndarray, np.ndarray]:
-        """Known features as (indices, L2-normalised log-TF-IDF values)."""
-        index, idf = self._index, self._idf
-        pairs = [(index[f], math.log1p(v) * idf[index[f]]) for f, v in feats.items() if f in index]
-        if not pairs:
-            return np.empty(0, dtype=np.intp), np.empty(0)
-        idx = np.fromiter((p[0] for p in pairs), dtype=np.intp, count=len(pairs))
-        val = np.fromiter((p[1] for p in pairs), dtype=float, count=len(pairs))
-        return idx, val / np.linalg.norm(val)
+    def _vector(self, feats: Counter) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Known features as (indices, L2-normalised log-TF-IDF values, raw counts)."""
+        get = self._index.get
+        known = [(i, v) for i, v in zip(map(get, feats), feats.values()) if i is not None]
+        if not known:
+            empty = np.empty(0)
+            return np.empty(0, dtype=np.intp), empty, empty
+        idx = np.fromiter((k[0] for k in known), dtype=np.intp, count=len(known))
+        counts = np.fromiter((k[1] for k in known), dtype=float, count=len(known))
+        val = np.log1p(counts) * self._idf[idx]
+        return idx, val / np.linalg.norm(val), counts
 
     # -- training -----------------------------------------------------------
 
@@ -128,7 +134,10 @@ class Classifier:
         for _, lang, tokens in tokenised:
             self._vocabulary.update(tokens)
             self._words_by_lang[lang].update(tokens)
-        self._vocab_list = sorted(w for w in self._vocabulary if len(w) >= TYPO_MIN_LEN - 1)
+        self._vocab_by_initial: dict[str, list[str]] = defaultdict(list)
+        for w in sorted(self._vocabulary):
+            if len(w) >= TYPO_MIN_LEN - 1:
+                self._vocab_by_initial[w[0]].append(w)
         docs = [(c, lang, self._features(tokens)) for c, lang, tokens in tokenised]
 
         df: Counter = Counter()
@@ -136,7 +145,7 @@ class Classifier:
             df.update(feats.keys())
         self._index = {f: i for i, f in enumerate(df)}
         self._idf = np.array([math.log(len(docs) / d) + 1.0 for d in df.values()])
-        vectors = [(c, *self._vector(feats)) for c, _, feats in docs]
+        vectors = [(c, *self._vector(feats)[:2]) for c, _, feats in docs]
         self._weights = self._passive_aggressive(vectors, len(df))
         self._lang_weights = self._language_model(docs)
 
@@ -166,17 +175,17 @@ class Classifier:
                 step += 1
         return weights - summed / step
 
-    def _language_model(self, docs) -> dict[str, float]:
-        """Naive-Bayes log-odds of English over Swedish per feature."""
+    def _language_model(self, docs) -> np.ndarray:
+        """Naive-Bayes log-odds of English over Swedish, one per feature."""
         counts: dict[str, Counter] = defaultdict(Counter)
         for _, lang, feats in docs:
             counts[lang].update(feats.keys())
         sv, en = counts.get("sv", Counter()), counts.get("en", Counter())
         if not sv or not en:
-            return {}
+            return np.zeros(len(self._index))
         vsize = len(self._index)
         sv_total, en_total = sum(sv.values()) + vsize, sum(en.values()) + vsize
-        return {f: math.log((en[f] + 1) / en_total) - math.log((sv[f] + 1) / sv_total) for f in self._index}
+        return np.array([math.log((en[f] + 1) / en_total) - math.log((sv[f] + 1) / sv_total) for f in self._index])
 
     # -- classification -------------------------------------------------------
 
@@ -185,8 +194,9 @@ class Classifier:
         if not tokens:
             return Classification(text=text, intent="help", confidence=1.0, lang="sv")
         feats = self._features(tokens)
-        lang = self._language(feats)
-        idx, val = self._vector(feats)
+        idx, val, counts = self._vector(feats)
+        words = [f[2:] for f in feats if f[0] == "w"]
+        lang = self._language(words, float(counts @ self._lang_weights[idx]) if len(idx) else 0.0)
         if not len(idx):
             return Classification(text=text, intent=self.fallback_intent, confidence=0.5, lang=lang)
         scores = val @ self._weights[idx]
@@ -196,7 +206,7 @@ class Classifier:
         alternatives = tuple(Alternative(self.intents[c], float(probs[c])) for c in ranked[1:3] if probs[c] >= 0.01)
         best = int(ranked[0])
         confidence = float(probs[best])
-        knows_a_word = any(self._repair(t) in self._vocabulary for t in tokens)
+        knows_a_word = any(w in self._vocabulary for w in words)
         if confidence < MIN_CONFIDENCE or (not knows_a_word and confidence < UNKNOWN_WORDS_MIN_CONFIDENCE):
             guesses = tuple(Alternative(self.intents[c], float(probs[c])) for c in ranked[:2]
                             if self.intents[c] != self.fallback_intent)
@@ -206,13 +216,10 @@ class Classifier:
         return Classification(text=text, intent=self.intents[best], confidence=confidence,
                               alternatives=alternatives, lang=lang)
 
-    def _language(self, feats: Counter) -> str | None:
+    def _language(self, words: list[str], en_log_odds: float) -> str | None:
         """'en' or 'sv'; None when every word is used in both ("status", "ok"),
         so the caller can keep the conversation's language."""
-        words = [f[2:] for f in feats if f.startswith("w:")]
-        if words and all(w in self._words_by_lang.get("sv", ()) and w in self._words_by_lang.get("en", ())
-                         for w in words):
+        sv, en = self._words_by_lang.get("sv", set()), self._words_by_lang.get("en", set())
+        if words and all(w in sv and w in en for w in words):
             return None
-        lw = self._lang_weights
-        score = sum(lw.get(f, 0.0) * v for f, v in feats.items())
-        return "en" if score > 0 else "sv"
+        return "en" if en_log_odds > 0 else "sv"
