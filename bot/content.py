@@ -341,6 +341,15 @@ def _validate(model: type[BaseModel], data: Any, path: Path, wrap: str | None = 
         raise ContentError(f"content file {path}: field {field}: {err['msg']}{more}") from None
 
 
+def load_lang_file(path: Path, model: type[BaseModel]):
+    """Read and validate a per-language file `<kind>.<lang>.yaml`; its `lang` must match the name."""
+    parsed = _validate(model, _read_yaml(path), path)
+    expected = path.name.split(".")[1]
+    if parsed.lang != expected:
+        raise ContentError(f"content file {path}: field lang: is {parsed.lang!r}, the file name says {expected!r}")
+    return parsed
+
+
 def load_content(directory: Path | str | None = None) -> Content:
     """Load and validate the content folder (the built-in one by default)."""
     root = Path(directory) if directory else BUILTIN_CONTENT_DIR
@@ -352,18 +361,14 @@ def load_content(directory: Path | str | None = None) -> Content:
 
     answers: dict[str, AnswersFile] = {}
     for path in sorted(root.glob("answers.*.yaml")):
-        parsed = _validate(AnswersFile, _read_yaml(path), path)
-        expected = path.name.split(".")[1]
-        if parsed.lang != expected:
-            raise ContentError(f"content file {path}: field lang: is {parsed.lang!r}, the file name says {expected!r}")
+        parsed = load_lang_file(path, AnswersFile)
         answers[parsed.lang] = parsed
     if not answers:
         raise ContentError(f"content folder {root}: no answers.<lang>.yaml file")
 
     dialog: dict[str, DialogTexts] = {}
     for lang in answers:
-        path = root / f"dialog.{lang}.yaml"
-        dialog[lang] = _validate(DialogTexts, _read_yaml(path), path)
+        dialog[lang] = load_lang_file(root / f"dialog.{lang}.yaml", DialogTexts)
 
     phrasings: dict[str, dict[str, list[str]]] = {}
     for lang in answers:

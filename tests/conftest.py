@@ -74,3 +74,15 @@ def database_url(request, tmp_path) -> str:
 @pytest.fixture
 def postgres_url() -> str:
     return fresh_postgres_database()
+
+
+@pytest.fixture
+def content_copy(tmp_path):
+    """A writable copy of the built-in content folder, to break or swap in tests."""
+    import shutil
+
+    from bot.content import BUILTIN_CONTENT_DIR
+
+    target = tmp_path / "content"
+    shutil.copytree(BUILTIN_CONTENT_DIR, target, ignore=shutil.ignore_patterns("__pycache__", "*.py"))
+    return target

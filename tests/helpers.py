@@ -21,3 +21,12 @@ def run_cli(*args: str, input: str | None = None, env: dict | None = None, timeo
 
 def json_lines(output: str) -> list[dict]:
     return [json.loads(line) for line in output.splitlines() if line.strip()]
+
+
+def edit_yaml(path: Path, change) -> None:
+    """Load a YAML file, let `change` mutate the data, write it back."""
+    import yaml
+
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    change(data)
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")

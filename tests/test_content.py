@@ -1,28 +1,15 @@
 """Content is data, validated at start; a mistake names the file and the field."""
-import shutil
 import string
 
 import pytest
-import yaml
 
 from bot.answers import AnswerRenderer
 from bot.clock import parse_at
-from bot.content import BUILTIN_CONTENT_DIR, ContentError, load_content
-from helpers import run_cli
+from bot.content import ContentError, load_content
+from helpers import edit_yaml, run_cli
 from intents import INTENT_IDS
 
 
-@pytest.fixture
-def content_copy(tmp_path):
-    target = tmp_path / "content"
-    shutil.copytree(BUILTIN_CONTENT_DIR, target, ignore=shutil.ignore_patterns("__pycache__", "*.py"))
-    return target
-
-
-def _edit(path, change):
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    change(data)
-    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
 
 
 @pytest.mark.parametrize("file, change, field", [
@@ -37,7 +24,7 @@ def _edit(path, change):
     ("phrasings.sv.yaml", lambda d: d.update(nonsense_intent=["x"]), "nonsense_intent"),
 ])
 def test_broken_content_names_file_and_field(content_copy, file, change, field):
-    _edit(content_copy / file, change)
+    edit_yaml(content_copy / file, change)
     with pytest.raises(ContentError) as err:
         load_content(content_copy)
     message = str(err.value)
@@ -54,7 +41,7 @@ def test_broken_content_through_the_cli_is_one_line(content_copy):
 
 
 def test_another_municipality_swaps_content(content_copy):
-    _edit(content_copy / "routine.yaml", lambda d: d["contacts"]["lkdata"].update(phone="010-123 45 00"))
+    edit_yaml(content_copy / "routine.yaml", lambda d: d["contacts"]["lkdata"].update(phone="010-123 45 00"))
     result = run_cli("ask", "--json", "--at", "2026-11-28T12:00", "vem ska jag ringa",
                      env={"DRIFTBOT_CONTENT_DIR": str(content_copy)})
     assert "010-123 45 00" in result.stdout and "013-20 70 00" not in result.stdout

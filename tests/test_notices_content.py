@@ -1,6 +1,5 @@
 """Notice texts are content: validated at start, every text renders, and the
 routine's numbers come from routine.yaml."""
-import shutil
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -15,23 +14,12 @@ from bot.outages.service import OutageService
 from bot.outages.texts import load_notice_texts
 from bot.outages.timeline import Timeline
 from bot.storage import Store
-from helpers import run_cli
+from helpers import edit_yaml, run_cli
 
 TZ = ZoneInfo("Europe/Stockholm")
 SYSTEMS = ("tes", "treserva", "locks", "infrastructure", "other")
 
 
-@pytest.fixture
-def content_copy(tmp_path):
-    target = tmp_path / "content"
-    shutil.copytree(BUILTIN_CONTENT_DIR, target, ignore=shutil.ignore_patterns("__pycache__", "*.py"))
-    return target
-
-
-def _edit(path, change):
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    change(data)
-    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
 
 
 @pytest.mark.parametrize("file, change, field", [
@@ -43,7 +31,7 @@ def _edit(path, change):
     ("notices.en.yaml", lambda d: d.update(lang="sv"), "lang"),
 ])
 def test_a_broken_notices_file_names_file_and_field(content_copy, file, change, field):
-    _edit(content_copy / file, change)
+    edit_yaml(content_copy / file, change)
     with pytest.raises(ContentError) as err:
         load_notice_texts(load_content(content_copy))
     message = str(err.value)
@@ -100,7 +88,7 @@ def test_another_routine_changes_the_timeline_and_the_texts(content_copy, tmp_pa
     def change(d):
         d["thresholds"].update(post_registration_hours=8, login_reminder_minutes=30, planned_notice_days=3)
         d["status_url"] = "https://example.org/drift"
-    _edit(content_copy / "routine.yaml", change)
+    edit_yaml(content_copy / "routine.yaml", change)
     content = load_content(content_copy)
     store = Store.connect(f"sqlite:///{tmp_path}/x.db")
     start = datetime(2026, 12, 1, 8, 0, tzinfo=TZ)

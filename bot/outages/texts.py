@@ -10,7 +10,7 @@ from pathlib import Path
 
 from pydantic import Field, field_validator
 
-from bot.content import Content, ContentError, SystemId, _check_placeholders, _read_yaml, _Strict, _validate
+from bot.content import Content, SystemId, _check_placeholders, _Strict, load_lang_file
 
 # Every notice, reporter and status text may use any of these: the renderer
 # always fills all of them, so a content author never meets a KeyError.
@@ -159,11 +159,4 @@ class NoticeTexts(_Strict):
 def load_notice_texts(content: Content) -> dict[str, NoticeTexts]:
     """notices.<lang>.yaml for every language the answers exist in."""
     root = Path(content.directory)
-    texts: dict[str, NoticeTexts] = {}
-    for lang in content.languages:
-        path = root / f"notices.{lang}.yaml"
-        parsed = _validate(NoticeTexts, _read_yaml(path), path)
-        if parsed.lang != lang:
-            raise ContentError(f"content file {path}: field lang: is {parsed.lang!r}, the file name says {lang!r}")
-        texts[lang] = parsed
-    return texts
+    return {lang: load_lang_file(root / f"notices.{lang}.yaml", NoticeTexts) for lang in content.languages}
