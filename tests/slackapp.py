@@ -194,13 +194,14 @@ def mention(user_id: str, channel: str, text: str, bot_user_id: str = "UBOT", **
 def button_click(user_id: str, message: dict, action: dict, channel: str | None = None) -> dict:
     """A block_actions payload for a button on a message the bot posted (a fake's message record)."""
     channel = channel or message["channel"]
+    thread = {"thread_ts": message["thread_ts"]} if message.get("thread_ts") else {}
     return {"type": "block_actions", "team": {"id": TEAM}, "user": {"id": user_id},
             "api_app_id": "ABOT", "trigger_id": unique("trigger."),
             "container": {"type": "message", "message_ts": message["ts"], "channel_id": channel,
-                          "is_ephemeral": False, **({"thread_ts": message["thread_ts"]} if message.get("thread_ts") else {})},
-            "channel": {"id": channel}, "message": {"type": "message", "ts": message["ts"], "text": message["text"],
-                                                    "blocks": message.get("blocks") or [],
-                                                    **({"thread_ts": message["thread_ts"]} if message.get("thread_ts") else {})},
+                          "is_ephemeral": False, **thread},
+            "channel": {"id": channel},
+            "message": {"type": "message", "ts": message["ts"], "text": message["text"],
+                        "blocks": message.get("blocks") or [], **thread},
             "response_url": "", "actions": [{**action, "action_ts": f"{time.time():.6f}"}]}
 
 
@@ -380,7 +381,12 @@ def slack_session(tmp_path_factory):
 @pytest.fixture
 def slack(slack_session) -> SlackApp:
     """The shared app with the fake's calls and messages forgotten, so a test sees only its own."""
-    slack_session.fake.reset()
+    fake = slack_session.fake
+    # reset() restarts the fake's id counter, but the server remembers ids it has seen (a view
+    # filed once is never filed again, as with real Slack, whose ids are never reused): keep counting.
+    seq = fake._seq
+    fake.reset()
+    fake._seq = seq
     slack_session.fake.on("apps.connections.open", None)
     return slack_session
 
@@ -415,5 +421,26 @@ def posted_to(fake: FakeSlack, channel: str, containing: str, timeout: float = 1
         try:  # wake up at the next post, or re-check after a moment (an update also changes text)
             fake.wait_for("chat.postMessage", count=len(fake.calls_to("chat.postMessage")) + 1,
                           timeout=min(left, 0.25))
+        except AssertionError:
+            pass
+
+
+def posts(fake: FakeSlack, channel: str, count: int = 1, timeout: float = 5) -> list:
+    """Wait for `count` chat.postMessage calls to `channel` and return all of them so far.
+
+    Filtering by channel matters on the shared server: a notice for an earlier
+    test (the outbox delivers in the background) may arrive at any moment.
+    """
+    deadline = time.monotonic() + timeout
+    while True:
+        every = fake.calls_to("chat.postMessage")
+        mine = [c for c in every if c.params.get("channel") == channel]
+        if len(mine) >= count:
+            return mine
+        left = deadline - time.monotonic()
+        if left <= 0:
+            raise AssertionError(f"expected {count} chat.postMessage to {channel}, got {len(mine)}: {every!r}")
+        try:
+            fake.wait_for("chat.postMessage", count=len(every) + 1, timeout=min(left, 0.25))
         except AssertionError:
             pass

@@ -73,8 +73,8 @@ def test_admin_commands_are_refused_politely_to_others(own_slack):
     user = unique("U")
     fake.add_user(user, "Ali Demir")
     before = _outages(slack)
-    for text in ("start tes Appen går inte", "klart tes", "resolved tes", "planera tes 2026-12-01T22:00 2026-12-02T02:00",
-                 "plan tes 2026-12-01T22:00 2026-12-02T02:00"):
+    for text in ("start tes Appen går inte", "klart tes", "resolved tes",
+                 "planera tes 2026-12-01T22:00 2026-12-02T02:00", "plan tes 2026-12-01T22:00 2026-12-02T02:00"):
         response, path = slack.command(user, text)
         assert response.status == 200
         refusal = _answer(slack, path)
@@ -87,7 +87,8 @@ def test_admin_commands_are_refused_politely_to_others(own_slack):
 def test_admin_start_broadcasts_at_once_and_klart_resolves(own_slack):
     slack, fake = own_slack, own_slack.fake
     fake.add_user(ADMIN, "Admin Adminsson")
-    response, path = slack.command(ADMIN, "start tes Ingen kommer in <!channel> <@U0BOSS> <http://evil.example|läs här>")
+    text = "start tes Ingen kommer in 19121212-1212 <!channel> <@U0BOSS> <http://evil.example|läs här>"
+    response, path = slack.command(ADMIN, text)
     assert response.status == 200
     assert "registrerat" in _answer(slack, path)["text"]
     notice = posted_to(fake, BROADCAST, "Driftstopp i TES")
@@ -96,6 +97,7 @@ def test_admin_start_broadcasts_at_once_and_klart_resolves(own_slack):
     for text in (notice["text"], json.dumps(notice["blocks"])):
         assert "<!channel>" not in text and "<@U0BOSS>" not in text and "|läs här>" not in text
     assert "&lt;!channel&gt;" in notice["text"] and "&lt;@U0BOSS&gt;" in notice["text"]
+    assert "19121212-1212" not in notice["text"] and "[personnummer borttaget]" in notice["text"]
     (tes,) = [o for o in _outages(slack) if o["system"] == "tes" and o["state"] == "confirmed"]
     assert tes["kind"] == "unplanned"
 
@@ -112,7 +114,8 @@ def test_admin_plan_schedules_and_announces_ahead(own_slack):
     slack, fake = own_slack, own_slack.fake
     fake.add_user(ADMIN, "Admin Adminsson")
     _, path = slack.command(ADMIN, "planera treserva 2026-12-02T22:00 2026-12-03T02:00 Versionsuppgradering")
-    assert _answer(slack, path)["text"].startswith("Det planerade driftstoppet i Treserva 2026-12-02 22:00–2026-12-03 02:00")
+    assert _answer(slack, path)["text"].startswith(
+        "Det planerade driftstoppet i Treserva 2026-12-02 22:00–2026-12-03 02:00")
     # Less than the notice period ahead: the advance notice goes out now.
     posted_to(fake, BROADCAST, "Planerat driftstopp i Treserva")
     (planned,) = [o for o in _outages(slack) if o["kind"] == "planned"]

@@ -1,5 +1,7 @@
 """A direct message is answered in the DM, from the routine, with the name looked up once."""
-from slackapp import buttons, dm, fake, slack, slack_session, unique  # noqa: F401 (fixtures)
+import time
+
+from slackapp import buttons, dm, fake, posts, slack, slack_session, unique  # noqa: F401 (fixtures)
 
 
 def test_a_dm_is_answered_with_the_routine(slack, fake):
@@ -7,7 +9,7 @@ def test_a_dm_is_answered_with_the_routine(slack, fake):
     fake.add_user(user, "Anna Berg", locale="sv-SE")
     response, _ = slack.event(dm(user, "tes funkar inte"))
     assert response.status == 200 and response.body == ""
-    (answer,) = fake.wait_for("chat.postMessage")
+    (answer,) = posts(fake, "D" + user)
     assert answer.params["channel"] == "D" + user
     assert "thread_ts" not in answer.params
     text = answer.params["text"]
@@ -28,7 +30,7 @@ def test_an_english_question_gets_an_english_answer(slack, fake):
     user = unique("U")
     fake.add_user(user, "Sam Lee", locale="en-GB")
     slack.event(dm(user, "when is the helpdesk open?"))
-    (answer,) = fake.wait_for("chat.postMessage")
+    (answer,) = posts(fake, "D" + user)
     assert answer.params["text"].startswith("*Contact Användarstöd (user support)")
 
 
@@ -36,14 +38,51 @@ def test_the_name_lookup_is_cached(slack, fake):
     user = unique("U")
     fake.add_user(user, "Anna Berg")
     slack.event(dm(user, "hej"))
-    fake.wait_for("chat.postMessage")
+    posts(fake, "D" + user)
     slack.event(dm(user, "vem ringer jag?"))
-    fake.wait_for("chat.postMessage", count=2)
+    posts(fake, "D" + user, count=2)
     assert len(fake.calls_to("users.info")) == 1
 
 
 def test_an_unknown_user_is_still_answered(slack, fake):
     user = unique("U")  # users.info says user_not_found
     slack.event(dm(user, "vem ska jag kontakta"))
-    (answer,) = fake.wait_for("chat.postMessage")
+    (answer,) = posts(fake, "D" + user)
     assert "Användarstöd" in answer.params["text"]
+
+
+def test_message_text_is_not_logged_at_info(slack, fake):
+    """The shared server logs at INFO: what people write must not be in its log."""
+    user = unique("U")
+    fake.add_user(user, "Anna Berg")
+    secret = "brukaren på Storgatan 12 fick ingen insulin"
+    slack.event(dm(user, secret))
+    posts(fake, "D" + user)
+    deadline = time.monotonic() + 5  # stderr is read by another thread: let it catch up
+    while f"from {user}" not in slack.stderr and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert f"from {user}" in slack.stderr  # the message was logged, without its text
+    assert "Storgatan" not in slack.stderr and "insulin" not in slack.stderr
+
+
+def test_many_people_writing_at_once_are_all_acknowledged_and_answered(slack, fake):
+    """The start of an outage: everyone writes at the same moment. No connection may be refused."""
+    import threading
+
+    users = [unique("U") for _ in range(40)]
+    for user in users:
+        fake.add_user(user, "Kollega")
+    statuses: list[int] = []
+
+    def write(user: str) -> None:
+        response, _ = slack.event(dm(user, "tes funkar inte"))
+        statuses.append(response.status)
+
+    threads = [threading.Thread(target=write, args=(user,)) for user in users]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert statuses == [200] * len(users)
+    for user in users:
+        assert len(posts(fake, "D" + user, timeout=15)) == 1

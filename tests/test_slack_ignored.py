@@ -1,11 +1,11 @@
 """The bot never answers itself, other bots, edits, deletions or joins."""
-from slackapp import dm, fake, slack, slack_session, unique  # noqa: F401 (fixtures)
+from slackapp import dm, fake, posts, slack, slack_session, unique  # noqa: F401 (fixtures)
 
 
 def _sentinel(slack, fake, user):
     """A plain DM that is answered: when its answer is there, everything sent before it has been handled."""
     slack.event(dm(user, "hej"))
-    fake.wait_for("chat.postMessage")
+    posts(fake, "D" + user)
 
 
 def test_own_and_other_bots_messages_and_subtypes_are_ignored(slack, fake):
@@ -30,19 +30,20 @@ def test_own_and_other_bots_messages_and_subtypes_are_ignored(slack, fake):
         response, _ = slack.event(event)
         assert response.status == 200
     _sentinel(slack, fake, user)
-    (only,) = fake.calls_to("chat.postMessage")
-    assert only.params["channel"] == channel
+    assert [c.params["channel"] for c in fake.calls_to("chat.postMessage") if c.params["channel"] in
+            (channel, "DUOTHERBOT", "D" + fake.bot_user_id)] == [channel]
     # Nobody looked up the bots either.
-    assert {c.params["user"] for c in fake.calls_to("users.info")} == {user}
+    assert {c.params["user"] for c in fake.calls_to("users.info")} & {fake.bot_user_id, "UOTHERBOT"} == set()
 
 
 def test_channel_messages_without_a_mention_are_not_answered(slack, fake):
     user = unique("U")
     fake.add_user(user, "Eva Lind")
-    response, _ = slack.event({**dm(user, "tes funkar inte"), "channel": unique("C"), "channel_type": "channel"})
+    other = unique("C")
+    response, _ = slack.event({**dm(user, "tes funkar inte"), "channel": other, "channel_type": "channel"})
     assert response.status == 200
     _sentinel(slack, fake, user)
-    assert len(fake.calls_to("chat.postMessage")) == 1
+    assert [c for c in fake.calls_to("chat.postMessage") if c.params["channel"] == other] == []
 
 
 def test_events_nobody_handles_are_still_acknowledged(slack):

@@ -2,12 +2,12 @@
 import json
 
 from helpers import run_cli
-from slackapp import button_click, buttons, dm, fake, slack, slack_session, unique  # noqa: F401 (fixtures)
+from slackapp import button_click, buttons, dm, fake, posts, slack, slack_session, unique  # noqa: F401 (fixtures)
 
 
 def _say(slack, fake, user: str, text: str, expect_posts: int) -> dict:
     slack.event(dm(user, text))
-    fake.wait_for("chat.postMessage", count=expect_posts)
+    posts(fake, "D" + user, count=expect_posts)
     return fake.message_records("D" + user)[-1]
 
 
@@ -17,7 +17,7 @@ def _press(slack, fake, user: str, message: dict, label: str, expect_posts: int)
                                                               "block_id": "driftbot_options", "value": button["value"],
                                                               "text": button["text"]}))
     assert response.status == 200
-    fake.wait_for("chat.postMessage", count=expect_posts)
+    posts(fake, "D" + user, count=expect_posts)
     return fake.message_records("D" + user)[-1]
 
 
@@ -31,7 +31,8 @@ def test_a_report_from_first_message_to_receipt(slack, fake):
 
     asked = _say(slack, fake, user, "Hemtjänst Berga", 2)
     assert "Vilket system" in asked["text"]
-    assert [b["text"]["text"] for b in buttons(asked)] == ["TES", "Treserva", "Digitala lås", "Nätverk/IT-miljö", "Annat"]
+    labels = [b["text"]["text"] for b in buttons(asked)]
+    assert labels == ["TES", "Treserva", "Digitala lås", "Nätverk/IT-miljö", "Annat"]
 
     asked = _press(slack, fake, user, asked, "TES", 3)
     assert "Hur många berörs" in asked["text"]
@@ -84,7 +85,7 @@ def test_a_personal_identity_number_is_removed_and_the_user_told(slack, fake):
     fake.add_user(user, "Omar Said")
     _say(slack, fake, user, "rapportera fel", 1)
     slack.event(dm(user, "Hemtjänst Ryd, brukare 19121212-1212 kommer inte in"))
-    fake.wait_for("chat.postMessage", count=3)
+    posts(fake, "D" + user, count=3)
     posted = " ".join(m["text"] for m in fake.message_records("D" + user))
     assert "19121212-1212" not in posted
     assert "personnummer" in posted

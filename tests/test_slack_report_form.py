@@ -4,7 +4,16 @@ import json
 
 from sqlalchemy import select
 
-from slackapp import button_click, dm, fake, slack, slack_session, unique, view_submission  # noqa: F401 (fixtures)
+from slackapp import (  # noqa: F401 (fixtures)
+    button_click,
+    dm,
+    fake,
+    posts,
+    slack,
+    slack_session,
+    unique,
+    view_submission,
+)
 
 VALID = {"reporter_name": "Anna Berg", "unit": "Hemtjänst Ryd", "system": "treserva", "scope": "unit",
          "description": "Genomförandewebben laddar inte", "started_at": "kl 7"}
@@ -52,19 +61,22 @@ def test_a_valid_form_is_filed_once_with_a_receipt(slack, fake):
     view = _open_form(slack, fake, user)
     response = slack.interaction(view_submission(user, view, VALID))
     assert response.status == 200 and response.body == ""  # the modal closes
-    (receipt,) = fake.wait_for("chat.postMessage")
-    assert receipt.params["channel"] == user  # the reporter's DM
+    (receipt,) = posts(fake, user)  # the reporter's DM
     assert "Felanmälan nr" in receipt.params["text"] and "Kontakta Användarstöd" in receipt.params["text"]
     assert "> Jag heter Anna Berg och arbetar på Hemtjänst Ryd." in receipt.json("blocks")[0]["text"]["text"]
     # Slack delivering the same submission again files nothing more.
     assert slack.interaction(view_submission(user, view, VALID)).status == 200
-    (report,) = _reports(slack, user)
-    assert (report.source, report.reporter_name, report.unit, report.system, report.scope) == \
-        ("slack", "Anna Berg", "Hemtjänst Ryd", "treserva", "unit")
-    assert report.started_at.isoformat().startswith("2026-11-26T06:00")  # 07:00 local, stored in UTC
-    # The next form remembers the unit.
+    # The next form remembers the unit; its report (answered after the repeat) is the second one.
     again = _open_form(slack, fake, user, count=2)
     assert _input(again, "unit")["element"]["initial_value"] == "Hemtjänst Ryd"
+    other = {**VALID, "description": "Nu går inte TES heller", "system": "tes"}
+    slack.interaction(view_submission(user, again, other))
+    assert len(posts(fake, user, count=2)) == 2
+    first, second = _reports(slack, user)
+    assert (first.source, first.reporter_name, first.unit, first.system, first.scope) == \
+        ("slack", "Anna Berg", "Hemtjänst Ryd", "treserva", "unit")
+    assert first.started_at.isoformat().startswith("2026-11-26T06:00")  # 07:00 local, stored in UTC
+    assert second.system == "tes"
 
 
 def test_invalid_fields_come_back_as_field_errors(slack, fake):
@@ -81,7 +93,8 @@ def test_invalid_fields_come_back_as_field_errors(slack, fake):
     assert body["errors"]["description"] == "Fyll i det här fältet."
     assert body["errors"]["unit"] == "Högst 200 tecken."
     assert body["errors"]["started_at"].startswith("Jag förstår inte tiden.")
-    assert _reports(slack, user) == [] and fake.calls_to("chat.postMessage") == []
+    assert _reports(slack, user) == []
+    assert [c for c in fake.calls_to("chat.postMessage") if c.params["channel"] == user] == []
 
 
 def test_a_personal_identity_number_is_removed_and_the_reporter_told(slack, fake):
@@ -90,7 +103,7 @@ def test_a_personal_identity_number_is_removed_and_the_reporter_told(slack, fake
     view = _open_form(slack, fake, user)
     values = {**VALID, "description": "Brukare 19121212-1212 får inga besök registrerade <!channel>"}
     assert slack.interaction(view_submission(user, view, values)).status == 200
-    (receipt,) = fake.wait_for("chat.postMessage")
+    (receipt,) = posts(fake, user)
     assert "19121212-1212" not in receipt.params["text"]
     assert "Jag tog bort ett personnummer" in receipt.params["text"]
     assert "<!channel>" not in receipt.params["text"] and "&lt;!channel&gt;" in receipt.params["text"]
@@ -102,7 +115,7 @@ def test_an_english_form_from_the_button_under_an_english_answer(slack, fake):
     user = unique("U")
     fake.add_user(user, "Sam Lee", locale="sv-SE")
     slack.event(dm(user, "TES is down, what do I do?"))
-    fake.wait_for("chat.postMessage")
+    posts(fake, "D" + user)
     answer = fake.message_records("D" + user)[-1]
     button = next(e for b in answer["blocks"] if b["type"] == "actions" for e in b["elements"]
                   if e["action_id"] == "driftbot_open_report")

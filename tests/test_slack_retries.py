@@ -1,5 +1,5 @@
 """Slack redelivers events it thinks were not acknowledged (X-Slack-Retry-Num): answered once."""
-from slackapp import dm, fake, slack, slack_session, unique  # noqa: F401 (fixtures)
+from slackapp import dm, fake, posts, slack, slack_session, unique  # noqa: F401 (fixtures)
 
 
 def test_a_retried_event_is_not_answered_twice(slack, fake):
@@ -8,16 +8,15 @@ def test_a_retried_event_is_not_answered_twice(slack, fake):
     event = dm(user, "tes funkar inte")
     first, event_id = slack.event(event)
     assert first.status == 200
-    fake.wait_for("chat.postMessage")
+    posts(fake, "D" + user)
     for attempt in (1, 2, 3):
         retry, _ = slack.event(event, event_id=event_id, retry=attempt)
         assert retry.status == 200  # acknowledged, so Slack stops retrying
     # A later message is answered: once it is, the retries have certainly been processed.
-    slack.event(dm(user, "vem ringer jag?"))
-    posted = fake.wait_for("chat.postMessage", count=2)
-    fake.wait_for("chat.postMessage", count=2)
-    assert len(fake.calls_to("chat.postMessage")) == 2
-    assert "Användarstöd" in posted[1].params["text"]
+    slack.event(dm(user, "hjälp"))
+    posted = posts(fake, "D" + user, count=2)
+    assert posted[1].params["text"].startswith("Hej! Jag är driftbot")  # the next answer is the later message's
+    assert len(posts(fake, "D" + user)) == 2
 
 
 def test_a_retry_that_overtakes_the_original_is_answered_once(slack, fake):
@@ -27,7 +26,20 @@ def test_a_retry_that_overtakes_the_original_is_answered_once(slack, fake):
     event = dm(user, "vem ringer jag?")
     slack.event(event)
     slack.event(event)  # a new event_id, same client_msg_id: the engine's duplicate check drops it
-    slack.event(dm(user, "hej"))
-    fake.wait_for("chat.postMessage", count=2)
-    texts = [c.params["text"] for c in fake.calls_to("chat.postMessage")]
-    assert len(texts) == 2, texts
+    slack.event(dm(user, "hjälp"))
+    texts = [c.params["text"] for c in posts(fake, "D" + user, count=2)]
+    assert texts[1].startswith("Hej! Jag är driftbot"), texts
+    assert len(posts(fake, "D" + user)) == 2
+
+
+def test_a_retried_event_without_a_message_id_is_dropped_by_its_event_id(slack, fake):
+    """app_home_opened has no client_msg_id: only the event_id tells a retry apart."""
+    user = unique("U")
+    fake.add_user(user, "Per Holm")
+    home = {"type": "app_home_opened", "user": user, "channel": "D" + user, "tab": "home", "event_ts": "1.000001"}
+    _, event_id = slack.event(home)
+    fake.wait_for("views.publish")
+    slack.event(home, event_id=event_id, retry=1)
+    slack.event(dm(user, "hjälp"))  # answered after the retry was handled
+    posts(fake, "D" + user)
+    assert [c.params["user_id"] for c in fake.calls_to("views.publish")].count(user) == 1

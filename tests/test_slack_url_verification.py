@@ -1,7 +1,7 @@
 """Slack's URL check when the Request URL is saved, and the health endpoint, over real HTTP."""
 import json
 
-from slackapp import fake, slack, slack_session  # noqa: F401 (fixtures)
+from slackapp import slack, slack_session  # noqa: F401 (fixtures)
 
 
 def test_url_verification_echoes_the_challenge(slack):

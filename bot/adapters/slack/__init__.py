@@ -1,1 +1,23 @@
-"""The Slack adapter (slack-bolt): renders engine replies, never decides what the routine says."""
+"""The Slack adapter (slack-bolt): Slack events in, engine Messages; Replies out, rendered.
+
+It never decides what the routine says: the engine, bot.reports and the
+outage service do; the adapter's own words are content/slack.<lang>.yaml.
+
+    cli.py          `driftbot serve` on the command line
+    serve.py        the process: checks, HTTP or Socket Mode, the outbox worker
+    app.py          the Bolt App and its context, built once
+    listeners.py    every listener, registered in one place
+    conversations.py  DMs, mentions, option buttons -> Engine.handle
+    report_form.py  the report modal: open, validate, file
+    commands.py     /driftstopp
+    home.py         the App Home tab
+    render.py       Reply -> Block Kit + plain-text fallback
+    escape.py       user text made inert (&, <, >)
+    delivery.py     the outbox's Deliverer for Slack
+    dedupe.py       redelivered events dropped by event_id
+    client.py       the WebClient with retry handlers
+    users.py        users.info: names and locales, cached
+    outage_port.py  what the Slack surfaces need from the outage service
+    texts.py        content/slack.<lang>.yaml, validated
+    http_server.py, socket_mode.py   the two ways Slack reaches the app
+"""

@@ -9,7 +9,7 @@ from slack_bolt.error import BoltError
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.adapters.slack.client import make_client
+from bot.adapters.slack.client import api_error, make_client
 from bot.adapters.slack.context import SlackContext
 from bot.adapters.slack.listeners import register
 from bot.adapters.slack.outage_port import attach_outages
@@ -20,21 +20,32 @@ from bot.runtime import Runtime
 
 log = logging.getLogger(__name__)
 
+class _NoTokenWarning(logging.Filter):
+    """Bolt warns that SLACK_BOT_TOKEN is unused when a client is given: here that is the intent."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "`token` will be unused" not in record.getMessage()
+
+
 # Listener threads: each may wait on Slack (users.info, a 429's Retry-After)
 # while others keep answering.
 WORKERS = 16
 
 
-def build_app(runtime: Runtime, settings: Settings, *, socket_mode: bool) -> tuple[App, SlackContext]:
+def build_app(runtime: Runtime, settings: Settings, *, socket_mode: bool, client: WebClient | None = None,
+              bot_user_id: str | None = None) -> tuple[App, SlackContext]:
     """The Bolt app and its context.
 
     auth.test runs at start (ours for the bot's user id and a clear error,
-    Bolt's for its authorization middleware). In Socket Mode there is no HTTP request to verify, so no signing secret is needed.
+    Bolt's for its authorization middleware). In Socket Mode there is no HTTP
+    request to verify, so no signing secret is needed.
     """
-    client = make_client(settings.slack_bot_token, settings.slack_api_url)
-    bot_user_id = _verify_token(client)
+    client = client or make_client(settings.slack_bot_token, settings.slack_api_url)
+    bot_user_id = bot_user_id or verify_token(client)
     outages = attach_outages(runtime)
     texts = load_slack_texts(runtime.content.directory, runtime.content.default_lang)
+    bolt_logger = logging.getLogger("bot.adapters.slack.bolt")
+    bolt_logger.addFilter(_NoTokenWarning())
     ctx = SlackContext(runtime=runtime, settings=settings, client=client, texts=texts,
                        users=UserDirectory(client, runtime.content.languages), outages=outages,
                        bot_user_id=bot_user_id)
@@ -46,7 +57,7 @@ def build_app(runtime: Runtime, settings: Settings, *, socket_mode: bool) -> tup
             token_verification_enabled=True,
             process_before_response=False,
             listener_executor=ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="slack-listener"),
-            logger=logging.getLogger("bot.adapters.slack.bolt"),
+            logger=bolt_logger,
             name="driftbot",
         )
     except BoltError as exc:
@@ -55,12 +66,19 @@ def build_app(runtime: Runtime, settings: Settings, *, socket_mode: bool) -> tup
     return app, ctx
 
 
-def _verify_token(client: WebClient) -> str:
-    """auth.test: the bot's own user id (to ignore its own messages), or one clear line why not."""
+def verify_token(client: WebClient) -> str:
+    """auth.test: the bot's own user id (to ignore its own messages), or one clear line why not.
+
+    A client of its own, with a silent logger: a failure here is reported as
+    the one configuration line, not also as slack_sdk's error log.
+    """
+    quiet = logging.getLogger("bot.adapters.slack.startup")
+    quiet.setLevel(logging.CRITICAL)
+    probe = WebClient(token=client.token, base_url=client.base_url, timeout=client.timeout, logger=quiet)
     try:
-        return client.auth_test()["user_id"]
+        return probe.auth_test()["user_id"]
     except SlackApiError as exc:
-        error = exc.response.get("error") if exc.response is not None else exc
+        error = api_error(exc)
         raise ConfigError(f"configuration error: SLACK_BOT_TOKEN: Slack refused it at "
                           f"{client.base_url}auth.test ({error})") from None
     except OSError as exc:  # the API host cannot be reached

@@ -26,7 +26,8 @@ def add_commands(sub) -> None:
     """Register `serve` on the top-level subparsers."""
     p = sub.add_parser("serve", help="run the Slack app (Socket Mode when SLACK_APP_TOKEN is set, else HTTP)")
     p.add_argument("--port", type=_port, default=DEFAULT_PORT,
-                   help=f"HTTP mode: the port for /slack/events and /healthz (default {DEFAULT_PORT}; 0 picks a free one)")
+                   help=f"HTTP mode: the port for /slack/events and /healthz "
+                        f"(default {DEFAULT_PORT}; 0 picks a free one)")
     p.add_argument("--host", default=DEFAULT_HOST, help=f"HTTP mode: the address to listen on (default {DEFAULT_HOST})")
     p.add_argument("--at", metavar="TIME",
                    help="freeze the clock at this time (ISO 8601), for demonstrations and tests")

@@ -40,3 +40,18 @@ def make_client(token: str, base_url: str, *, rate_limit_retries: int = RATE_LIM
         handlers.append(RateLimitErrorRetryHandler(max_retry_count=rate_limit_retries))
     return WebClient(token=token, base_url=base_url, timeout=TIMEOUT_SECONDS, retry_handlers=handlers,
                      logger=logger or logging.getLogger("bot.adapters.slack.web"))
+
+
+def api_error(exc: Exception) -> str:
+    """One line for the log: Slack's error code ("not_in_channel"), with the HTTP status when it was not 200.
+
+    Error paths must not fail themselves: a response body may be plain text
+    (a 5xx from a proxy), and SlackResponse.get() fails on that.
+    """
+    response = getattr(exc, "response", None)
+    data = getattr(response, "data", None)
+    error = str(data.get("error") or "") if isinstance(data, dict) else ""
+    status = getattr(response, "status_code", None)
+    if status and status != 200:
+        return f"HTTP {status}: {error}" if error else f"HTTP {status}"
+    return error or str(exc)

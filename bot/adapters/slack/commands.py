@@ -24,6 +24,7 @@ from bot.adapters.slack.render import (
     sections,
 )
 from bot.clock import parse_at
+from bot.privacy import redact_personal_ids
 from bot.reports import SYSTEMS
 
 log = logging.getLogger(__name__)
@@ -97,10 +98,16 @@ def run_admin(ctx: SlackContext, command: Command, user_id: str, lang: str) -> s
     if system is None:
         return t.unknown_system.format(system=command.args[0], systems=", ".join(SYSTEMS))
     short_name = ctx.content.routine.systems[system].name
+    marker = ctx.content.dialog_for(lang).redaction_marker
+
+    def note(text: str) -> str:
+        # The administrator's words go to the whole channel: no personal identity numbers there either.
+        return redact_personal_ids(text, marker)[0]
+
     try:
         if command.word in START_WORDS:
             text = command.rest.split(None, 1)[1] if len(command.rest.split(None, 1)) > 1 else ""
-            ctx.outages.start(system, text)
+            ctx.outages.start(system, note(text))
             log.info("outage started in %s by %s", system, user_id)
             return t.started.format(system=short_name)
         if command.word in RESOLVE_WORDS:
@@ -115,7 +122,7 @@ def run_admin(ctx: SlackContext, command: Command, user_id: str, lang: str) -> s
             except ValueError:
                 return t.invalid_time.format(value=value)
         text = command.rest.split(None, 3)[3] if len(command.rest.split(None, 3)) > 3 else ""
-        ctx.outages.plan(system, times[0], times[1], text)
+        ctx.outages.plan(system, times[0], times[1], note(text))
         log.info("outage planned in %s by %s", system, user_id)
         fmt = "%Y-%m-%d %H:%M"
         return t.planned.format(system=short_name, start=times[0].strftime(fmt), end=times[1].strftime(fmt))

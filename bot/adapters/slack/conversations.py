@@ -12,6 +12,7 @@ import re
 
 from slack_sdk.errors import SlackApiError
 
+from bot.adapters.slack.client import api_error
 from bot.adapters.slack.context import SlackContext
 from bot.adapters.slack.render import chosen_message, render_reply, render_text
 from bot.messages import Message, Reply
@@ -76,7 +77,7 @@ def on_option_button(ctx: SlackContext, body: dict) -> None:
         updated = chosen_message(message.get("blocks") or [], label, texts)
         ctx.client.chat_update(channel=channel, ts=message["ts"], **updated.as_kwargs())
     except SlackApiError as exc:
-        log.warning("could not remove buttons: %s", exc.response.get("error"))
+        log.warning("could not remove buttons: %s", api_error(exc))
     _converse(ctx, user_id=user_id, text=label, conversation=conversation,
               message_id=f"action:{channel}:{message['ts']}:{value}"[:200], channel=channel,
               thread_ts=thread_ts, choice=value)
@@ -114,4 +115,4 @@ def post(ctx: SlackContext, channel: str, thread_ts: str | None, rendered) -> No
         ctx.client.chat_postMessage(channel=channel, **kwargs)
     except SlackApiError as exc:
         # The client has already waited out 429s and retried 5xx; what is left is final.
-        log.error("chat.postMessage to %s failed: %s", channel, exc.response.get("error") if exc.response else exc)
+        log.error("chat.postMessage to %s failed: %s", channel, api_error(exc))

@@ -14,18 +14,13 @@ import logging
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from bot.adapters.slack.client import api_error
 from bot.adapters.slack.render import render_text
+from bot.outages.outbox import DeliveryError, OutgoingNotice
 
 log = logging.getLogger(__name__)
 
 USER_TARGET_PREFIX = "user:slack:"
-
-
-def _delivery_error(message: str, retry_after: float | None = None) -> Exception:
-    # Imported when needed: the outage lifecycle module is optional for the rest of the adapter.
-    from bot.outages.outbox import DeliveryError
-
-    return DeliveryError(message, retry_after=retry_after)
 
 
 class SlackDeliverer:
@@ -43,7 +38,7 @@ class SlackDeliverer:
             return target[len(USER_TARGET_PREFIX):] or None  # a user id: Slack posts it to the DM
         return None
 
-    def deliver(self, notice) -> str | None:
+    def deliver(self, notice: OutgoingNotice) -> str | None:
         """Post (or update) the notice; returns "channel:ts", or None when there is nowhere to post."""
         rendered = render_text(notice.text).as_kwargs()
         try:
@@ -58,14 +53,14 @@ class SlackDeliverer:
                     return None
                 response = self.client.chat_postMessage(channel=channel, **rendered)
         except SlackApiError as exc:
-            status = exc.response.status_code if exc.response is not None else None
-            error = (exc.response.get("error") if exc.response is not None else None) or f"HTTP {status}"
+            status = getattr(exc.response, "status_code", None)
+            error = api_error(exc)
             retry_after = None
             if status == 429:
                 header = exc.response.headers.get("Retry-After") or exc.response.headers.get("retry-after")
                 retry_after = float(header) if header else 1.0
-            raise _delivery_error(f"slack {error}", retry_after=retry_after) from None
+            raise DeliveryError(f"slack {error}", retry_after=retry_after) from None
         except OSError as exc:  # the network, after the client's own connection retry
-            raise _delivery_error(f"slack unreachable: {exc}") from None
+            raise DeliveryError(f"slack unreachable: {exc}") from None
         log.info("notice %s (%s) delivered to %s", notice.id, notice.kind, response["channel"])
         return f"{response['channel']}:{response['ts']}"

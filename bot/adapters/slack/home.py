@@ -12,6 +12,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.models.blocks import ActionsBlock, Block, ContextBlock, DividerBlock, HeaderBlock, MarkdownTextObject
 from slack_sdk.models.views import View
 
+from bot.adapters.slack.client import api_error
 from bot.adapters.slack.context import SlackContext
 from bot.adapters.slack.escape import escape, to_mrkdwn
 from bot.adapters.slack.outage_port import OutageLine
@@ -62,7 +63,8 @@ def build_home(ctx: SlackContext, lang: str) -> View:
         DividerBlock(),
         *sections(to_mrkdwn(home.report_prompt)),
         ActionsBlock(block_id="driftbot_home_report", elements=[report_button(texts, home.report_button)]),
-        ContextBlock(elements=[MarkdownTextObject(text=escape(home.updated.format(time=now.strftime("%H:%M"))), verbatim=True)]),
+        ContextBlock(elements=[MarkdownTextObject(text=escape(home.updated.format(time=now.strftime("%H:%M"))),
+                                                  verbatim=True)]),
     ]
     return View(type="home", blocks=blocks)
 
@@ -72,4 +74,4 @@ def publish_home(ctx: SlackContext, user_id: str) -> None:
     try:
         ctx.client.views_publish(user_id=user_id, view=build_home(ctx, lang))
     except SlackApiError as exc:
-        log.error("views.publish for %s failed: %s", user_id, exc.response.get("error") if exc.response else exc)
+        log.error("views.publish for %s failed: %s", user_id, api_error(exc))

@@ -30,9 +30,14 @@ MAX_BODY_BYTES = 1_000_000
 class SlackHTTPServer(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
+    # socketserver's default backlog is 5: a burst of events at the start of an
+    # outage (everyone writes at once) would have connections refused.
+    request_queue_size = 128
 
-    def __init__(self, address: tuple[str, int], app: App):
+    def __init__(self, address: tuple[str, int], app: App | None = None):
+        # Bound before the app exists, so a port in use is reported before the slow part of start-up.
         self.app = app
+        self._thread: threading.Thread | None = None
         super().__init__(address, _Handler)
 
     @property
@@ -40,10 +45,17 @@ class SlackHTTPServer(ThreadingHTTPServer):
         return self.server_address[1]
 
     def start_in_thread(self) -> threading.Thread:
-        thread = threading.Thread(target=self.serve_forever, kwargs={"poll_interval": 0.2},
-                                  name="slack-http", daemon=True)
-        thread.start()
-        return thread
+        if self.app is None:
+            raise RuntimeError("no app to serve")
+        self._thread = threading.Thread(target=self.serve_forever, kwargs={"poll_interval": 0.2},
+                                        name="slack-http", daemon=True)
+        self._thread.start()
+        return self._thread
+
+    def shutdown_if_serving(self) -> None:
+        # shutdown() waits for serve_forever to notice; it would wait for ever if it never ran.
+        if self._thread is not None:
+            self.shutdown()
 
 
 class _Handler(BaseHTTPRequestHandler):

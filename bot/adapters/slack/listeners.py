@@ -12,14 +12,30 @@ import re
 
 from slack_bolt import App
 
-from bot.adapters.slack.commands import ADMIN_WORDS, HELP_WORDS, REPORT_WORDS, STATUS_WORDS, Command, answer, menu, run_admin
+from bot.adapters.slack.commands import (
+    ADMIN_WORDS,
+    HELP_WORDS,
+    REPORT_WORDS,
+    STATUS_WORDS,
+    Command,
+    answer,
+    menu,
+    run_admin,
+)
 from bot.adapters.slack.context import SlackContext
 from bot.adapters.slack.conversations import on_direct_message, on_mention, on_option_button
 from bot.adapters.slack.dedupe import drop_redelivered_events
 from bot.adapters.slack.escape import escape
 from bot.adapters.slack.home import publish_home
 from bot.adapters.slack.render import MENU_CONTACT_ACTION, MENU_STATUS_ACTION, OPTION_ACTION, REPORT_ACTION, render_text
-from bot.adapters.slack.report_form import CALLBACK_ID, errors_payload, file_report, metadata_of, open_form, parse_submission
+from bot.adapters.slack.report_form import (
+    CALLBACK_ID,
+    errors_payload,
+    file_report,
+    metadata_of,
+    open_form,
+    parse_submission,
+)
 
 log = logging.getLogger(__name__)
 
@@ -74,7 +90,8 @@ def register(app: App, ctx: SlackContext) -> None:
     def report_submitted(ack, body: dict, view: dict) -> None:
         metadata = metadata_of(view, ctx.texts.default_lang)
         lang = ctx.texts.lang(metadata.lang)
-        form = parse_submission(view, ctx.texts_for(lang), ctx.now(), ctx.content.dialog_for(lang).redaction_marker)
+        marker = ctx.content.dialog_for(lang).redaction_marker
+        form = parse_submission(view, ctx.texts_for(lang), ctx.now(), marker)
         if form.errors:
             ack(**errors_payload(form.errors))
             return
@@ -121,8 +138,21 @@ def register(app: App, ctx: SlackContext) -> None:
         lang = ctx.texts.lang(body["actions"][0].get("value"))
         respond(**answer(ctx, "contact", lang).as_kwargs(), replace_original=False)
 
-    # Anything else subscribed (or added to the manifest later) is acknowledged
-    # with 200, so Slack does not retry it, and otherwise left alone.
+    # Anything else (an event subscribed later, a button of an old message) is
+    # acknowledged, so Slack neither retries it nor shows the user an error, and
+    # Bolt does not log the unhandled payload (which may hold what a user wrote).
     @app.event(re.compile(".*"))
     def other_event(event: dict) -> None:
         log.debug("event %s not handled", event.get("type"))
+
+    @app.action(re.compile(".*"))
+    def other_action(ack) -> None:
+        ack()
+
+    @app.shortcut(re.compile(".*"))
+    def other_shortcut(ack) -> None:
+        ack()
+
+    @app.view(re.compile(".*"))
+    def other_view(ack) -> None:
+        ack()

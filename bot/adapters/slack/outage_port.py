@@ -1,8 +1,9 @@
 """The Slack app's view of the outage lifecycle (bot.outages.service), in one place.
 
 The Home tab, `/driftstopp status` and the admin subcommands go through this
-small class, which also keeps them working (saying that outage management is
-not there) in a build without the outage module.
+small class: it maps the service's results and refusals to what the Slack
+texts need, and keeps those surfaces working (saying that outage management
+is not there) when a runtime has no outage service.
 """
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ UPCOMING_STATUSES = ("scheduled",)
 
 
 class OutagesUnavailable(Exception):
-    """The outage module is not installed in this build."""
+    """The runtime has no outage service (built without a store)."""
 
 
 class NothingToResolve(Exception):
@@ -44,31 +45,13 @@ class OutageLine:
     text: str
 
 
-def _service_class():
-    try:
-        from bot.outages.service import OutageService
-    except ImportError:
-        return None
-    return OutageService
-
-
 def attach_outages(runtime) -> "OutagePort":
-    """The port to the runtime's outage service, making sure the engine has one.
+    """The port to the outage service runtime.build gave the engine (one instance for the whole process).
 
-    Reports filed through the engine (the DM dialog, the form) must reach the
-    outage lifecycle, which is what opens an outage and tells the channel.
-    When runtime.build has not given the engine an outage service, the engine
-    is rebuilt here with one (same content, classifier, clock and store).
+    Reports filed through the engine (the DM dialog, the form) reach the outage
+    lifecycle through that same service, which opens an outage and tells the channel.
     """
-    service = getattr(runtime.engine, "outages", None)
-    if service is None and runtime.store is not None:
-        cls = _service_class()
-        if cls is not None:
-            from bot.engine import Engine
-
-            service = cls(runtime.store, runtime.content, runtime.clock)
-            runtime.engine = Engine(runtime.content, runtime.engine.classifier, runtime.clock,
-                                    store=runtime.store, outages=service)
+    service = getattr(runtime, "outages", None) or getattr(runtime.engine, "outages", None)
     return OutagePort(service)
 
 

@@ -104,7 +104,8 @@ def chosen_message(original_blocks: list[dict], chosen_label: str, texts: SlackT
     Removing the buttons keeps an old question from being answered twice.
     """
     kept = [b for b in original_blocks if b.get("type") != "actions"]
-    note = ContextBlock(elements=[MarkdownTextObject(text=escape(texts.messages.chosen.format(label=chosen_label)), verbatim=True)])
+    chosen = escape(texts.messages.chosen.format(label=chosen_label))
+    note = ContextBlock(elements=[MarkdownTextObject(text=chosen, verbatim=True)])
     kept.append(note.to_dict())
     text = "\n".join(b.get("text", {}).get("text", "") for b in kept if b.get("type") == "section")
     return SlackMessage(text=fallback(text or escape(chosen_label)), blocks=kept)

@@ -13,10 +13,17 @@ from datetime import datetime
 
 from pydantic import BaseModel, ValidationError
 from slack_sdk.errors import SlackApiError
-from slack_sdk.models.blocks import ContextBlock, InputBlock, MarkdownTextObject, PlainTextInputElement, StaticSelectElement
+from slack_sdk.models.blocks import (
+    ContextBlock,
+    InputBlock,
+    MarkdownTextObject,
+    PlainTextInputElement,
+    StaticSelectElement,
+)
 from slack_sdk.models.blocks import Option as SelectOption
 from slack_sdk.models.views import View
 
+from bot.adapters.slack.client import api_error
 from bot.adapters.slack.context import SlackContext
 from bot.adapters.slack.escape import escape
 from bot.adapters.slack.render import render_text
@@ -87,7 +94,7 @@ def open_form(ctx: SlackContext, trigger_id: str, user_id: str, lang: str, origi
     try:
         ctx.client.views_open(trigger_id=trigger_id, view=view)
     except SlackApiError as exc:
-        log.error("views.open failed: %s", exc.response.get("error") if exc.response else exc)
+        log.error("views.open failed: %s", api_error(exc))
         return False
     log.info("report form opened for %s from %s", user_id, origin)
     return True
@@ -153,18 +160,6 @@ def parse_submission(view: dict, texts: SlackTexts, now: datetime, redaction_mar
     return result
 
 
-def report_service(ctx: SlackContext):
-    """The engine's ReportService (linked to the outage lifecycle the same way the dialog's reports are)."""
-    service = getattr(ctx.engine, "reports", None)
-    if service is not None:
-        return service
-    try:
-        from bot.reports import ReportService
-    except ImportError:
-        return None
-    return ReportService(ctx.store, ctx.content, ctx.runtime.clock, outages=ctx.outages.service)
-
-
 def file_report(ctx: SlackContext, user_id: str, view_id: str, form: FormResult, lang: str) -> None:
     """File a validated form and send the reporter the receipt in a direct message."""
     texts = ctx.texts_for(lang)
@@ -172,10 +167,11 @@ def file_report(ctx: SlackContext, user_id: str, view_id: str, form: FormResult,
     if ctx.store is not None and not ctx.store.first_delivery("slack-view", view_id):
         log.info("report form %s already filed", view_id)
         return
-    service = report_service(ctx)
+    # The engine's ReportService: a form's report reaches the outage lifecycle exactly as a conversation's does.
+    service = ctx.engine.reports
     try:
         if service is None:
-            raise RuntimeError("bot.reports.ReportService is not installed")
+            raise RuntimeError("no ReportService: the engine was built without a store")
         filed = service.file(form.report, "slack", user_id, lang)
         receipt = service.receipt(filed, lang)
     except Exception:
@@ -187,7 +183,7 @@ def file_report(ctx: SlackContext, user_id: str, view_id: str, form: FormResult,
     try:
         ctx.client.chat_postMessage(channel=user_id, **render_text(receipt).as_kwargs())
     except SlackApiError as exc:
-        log.error("could not send the receipt to %s: %s", user_id, exc.response.get("error") if exc.response else exc)
+        log.error("could not send the receipt to %s: %s", user_id, api_error(exc))
     if filed is not None:
         log.info("report %s filed from slack by %s", getattr(filed, "id", "?"), user_id)
 

@@ -1,19 +1,16 @@
 """`driftbot serve`: the Slack app as a long-running process.
 
-Socket Mode when SLACK_APP_TOKEN is set, else HTTP. Beside it, when the
-outage lifecycle is installed, the outbox worker delivers channel notices
-in a background thread. SIGTERM or Ctrl-C stops both cleanly.
+Socket Mode when SLACK_APP_TOKEN is set, else HTTP. Beside it the outbox
+worker delivers the notices (channel, support desk, a user's DM) in a
+background thread. SIGTERM or Ctrl-C stops both cleanly.
 """
 from __future__ import annotations
 
-import logging
 import signal
 import sys
 import threading
 
 from bot.config import ConfigError, Settings, require
-
-log = logging.getLogger(__name__)
 
 DEFAULT_PORT = 3000
 DEFAULT_HOST = "0.0.0.0"
@@ -35,14 +32,10 @@ def check_settings(settings: Settings) -> bool:
 OUTBOX_TARGETS = ("broadcast", "support", "user:slack:")
 
 
-def _outbox_worker(runtime, ctx, settings: Settings, stop: threading.Event, interval: float) -> threading.Thread | None:
-    try:
-        from bot.outages.outbox import OutboxWorker
-    except ImportError:
-        log.warning("the outage lifecycle (bot.outages.outbox) is not installed: no channel notices are sent")
-        return None
+def _outbox_worker(runtime, ctx, settings: Settings, stop: threading.Event, interval: float) -> threading.Thread:
     from bot.adapters.slack.client import make_client
     from bot.adapters.slack.delivery import SlackDeliverer
+    from bot.outages.outbox import OutboxWorker
 
     client = make_client(settings.slack_bot_token, settings.slack_api_url, rate_limit_retries=0)
     deliverer = SlackDeliverer(client, settings.broadcast_channel, settings.support_channel)
@@ -56,55 +49,59 @@ def _outbox_worker(runtime, ctx, settings: Settings, stop: threading.Event, inte
 
 def serve(settings: Settings, *, port: int = DEFAULT_PORT, host: str = DEFAULT_HOST, at: str | None = None,
           outbox_interval: float = OUTBOX_INTERVAL_SECONDS) -> int:
-    from bot.adapters.slack.app import build_app
+    # Cheap checks first, so a mistake is reported in a moment, not after loading everything:
+    # the variables, then the token (auth.test), then the port.
+    socket_mode = check_settings(settings)
+    from bot.adapters.slack.app import build_app, verify_token
+    from bot.adapters.slack.client import make_client
+    from bot.adapters.slack.http_server import EVENTS_PATH, SlackHTTPServer
     from bot.runtime import build
     from bot.storage import StorageError
 
-    socket_mode = check_settings(settings)
+    client = make_client(settings.slack_bot_token, settings.slack_api_url)
+    bot_user_id = verify_token(client)
+    server = None
+    if not socket_mode:
+        try:
+            server = SlackHTTPServer((host, port))
+        except OSError as exc:
+            raise ConfigError(f"configuration error: --port: cannot listen on {host}:{port}: "
+                              f"{exc.strerror or exc}") from None
     try:
-        runtime = build(settings, at=at, with_store=True)
-    except StorageError as exc:
-        raise ConfigError(f"configuration error: DRIFTBOT_DATABASE_URL: {exc}") from None
-    except ValueError as exc:  # --at
-        from bot.cli import UsageError
+        try:
+            runtime = build(settings, at=at, with_store=True)
+        except StorageError as exc:
+            raise ConfigError(f"configuration error: DRIFTBOT_DATABASE_URL: {exc}") from None
+        except ValueError as exc:  # --at
+            from bot.cli import UsageError
 
-        raise UsageError(f"--at: {exc}") from None
-    app, ctx = build_app(runtime, settings, socket_mode=socket_mode)
+            raise UsageError(f"--at: {exc}") from None
+        app, ctx = build_app(runtime, settings, socket_mode=socket_mode, client=client, bot_user_id=bot_user_id)
 
-    stop = threading.Event()
-    for signum in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(signum, lambda *_: stop.set())
-    worker = _outbox_worker(runtime, ctx, settings, stop, outbox_interval)
-    try:
-        if socket_mode:
-            from bot.adapters.slack.socket_mode import run_socket_mode
+        stop = threading.Event()
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(signum, lambda *_: stop.set())
+        worker = _outbox_worker(runtime, ctx, settings, stop, outbox_interval)
+        try:
+            if socket_mode:
+                from bot.adapters.slack.socket_mode import run_socket_mode
 
-            _announce("driftbot: serving Slack in Socket Mode")
-            run_socket_mode(app, settings.slack_app_token, stop)
-        else:
-            _serve_http(app, host, port, stop)
-    finally:
-        stop.set()
-        if worker is not None:
+                run_socket_mode(app, settings.slack_app_token, stop, announce=_announce)
+            else:
+                server.app = app
+                server.start_in_thread()
+                # Printed, not logged: scripts (and the tests) read the port from it when --port 0 picked one.
+                _announce(f"driftbot: serving Slack over HTTP on {host}:{server.port} "
+                          f"(events at {EVENTS_PATH}, health at /healthz)")
+                stop.wait()
+        finally:
+            stop.set()
             worker.join(timeout=10)
-    return 0
-
-
-def _serve_http(app, host: str, port: int, stop: threading.Event) -> None:
-    from bot.adapters.slack.http_server import EVENTS_PATH, SlackHTTPServer
-
-    try:
-        server = SlackHTTPServer((host, port), app)
-    except OSError as exc:
-        raise ConfigError(f"configuration error: --port: cannot listen on {host}:{port}: {exc.strerror or exc}") from None
-    server.start_in_thread()
-    # Printed, not logged: scripts (and the tests) read the port from it when --port 0 picked one.
-    _announce(f"driftbot: serving Slack over HTTP on {host}:{server.port} (events at {EVENTS_PATH}, health at /healthz)")
-    try:
-        stop.wait()
     finally:
-        server.shutdown()
-        server.server_close()
+        if server is not None:
+            server.shutdown_if_serving()
+            server.server_close()
+    return 0
 
 
 def _announce(line: str) -> None:

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from bot.adapters.slack.client import api_error
+
 log = logging.getLogger(__name__)
 
 # Names and locales change rarely; an hour keeps users.info (tier 4, but
@@ -67,7 +69,7 @@ class UserDirectory:
             user = self.client.users_info(user=user_id, include_locale=True)["user"]
         except SlackApiError as exc:
             # Not fatal: the answer still goes out, only without a prefilled name.
-            log.warning("users.info failed for %s: %s", user_id, exc.response.get("error") if exc.response else exc)
+            log.warning("users.info failed for %s: %s", user_id, api_error(exc))
             return None
         profile = user.get("profile") or {}
         name = (user.get("real_name") or profile.get("real_name") or profile.get("display_name") or "").strip()
