@@ -233,6 +233,7 @@ class DialogTexts(_Strict):
     privacy_redacted: str
     redaction_marker: str
     receipt: str
+    support_summary: str
     script_title: str
     script: str
     time_format: str
@@ -251,6 +252,7 @@ class DialogTexts(_Strict):
         _check_placeholders(self.unit_unknown, frozenset({"unit"}))
         _check_placeholders(self.expired, frozenset({"minutes"}))
         _check_placeholders(self.receipt, frozenset({"id"}))
+        _check_placeholders(self.support_summary, frozenset({*REPORT_FIELDS, "id", "created_at", "contact"}))
         return self
 
 

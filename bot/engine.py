@@ -31,14 +31,16 @@ _NUMBER_CHOICE = re.compile(r"^\s*(\d)\s*[.)]?\s*$")
 
 
 class Engine:
-    def __init__(self, content: Content, classifier: Classifier, clock: Clock, store=None, outages=None):
+    def __init__(self, content: Content, classifier: Classifier, clock: Clock, store=None, outages=None,
+                 support_summaries: bool = False):
         self.content = content
         self.classifier = classifier
         self.clock = clock
         self.store = store
         self.outages = outages
         self.answers = AnswerRenderer(content)
-        self.reports = ReportService(store, content, clock, outages) if store is not None else None
+        self.reports = (ReportService(store, content, clock, outages, support_summaries)
+                        if store is not None else None)
         self.dialog = (ReportDialog(content, self.reports, self.classify, self._answer_intent)
                        if self.reports is not None else None)
 

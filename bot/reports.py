@@ -48,13 +48,15 @@ class ReportService:
     """Files reports: store, link to the outage lifecycle, and tell the reporter
     its number, whom to contact now and what to read out on the phone."""
 
-    def __init__(self, store, content, clock, outages=None):
+    def __init__(self, store, content, clock, outages=None, support_summaries: bool = False):
         from bot.answers import AnswerRenderer
 
         self.store = store
         self.content = content
         self.clock = clock
         self.outages = outages
+        # True when a support channel is configured: each report is queued for it.
+        self.support_summaries = support_summaries
         self.answers = AnswerRenderer(content)
 
     def file(self, report: Report, source: str, user_id: str, lang: str) -> FiledReport:
@@ -74,12 +76,31 @@ class ReportService:
             system=clean.system, scope=clean.scope, description=clean.description, started_at=clean.started_at,
             contact=contact, lang=lang,
         )
+        if self.support_summaries:
+            self._queue_support_summary(row.id, clean, contact, now)
         incident_id, note, joined = None, None, False
         if self.outages is not None:
             link = self.outages.report_filed(row.id, clean.system, clean.unit, f"user:{source}:{user_id}", lang)
             incident_id, note, joined = link.outage_id, link.message, link.joined_existing
         return FiledReport(id=row.id, created_at=now, contact=contact, report=clean, source=source,
                            user_id=user_id, incident_id=incident_id, outage_note=note, joined_existing=joined)
+
+    def _queue_support_summary(self, report_id: int, report: Report, contact: str, now: datetime) -> None:
+        """The support desk's copy, in the content's default language, through the outbox."""
+        from bot.outages.outbox import NewNotice, queue
+
+        lang = self.content.default_lang
+        texts = self.content.dialog_for(lang)
+        contacts = self.content.routine.contacts
+        fmt = texts.time_format
+        text = texts.support_summary.format(
+            id=report_id, created_at=now.astimezone(self.clock.tz).strftime(fmt), reporter_name=report.reporter_name,
+            unit=report.unit, system=texts.systems[report.system], scope=texts.scopes[report.scope],
+            started_at=report.started_at.astimezone(self.clock.tz).strftime(fmt) if report.started_at
+            else texts.started_unknown,
+            contact=getattr(contacts, contact).name, description=" ".join(report.description.split()))
+        queue(self.store, NewNotice(kind="report_filed", dedupe_key=f"report:{report_id}:support", due_at=now,
+                                    target="support", text=text, system=report.system, lang=lang))
 
     def receipt(self, filed: FiledReport, lang: str) -> str:
         """What the reporter reads: number, whom to contact now, a script for the call."""

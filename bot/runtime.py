@@ -54,5 +54,6 @@ def build(settings: Settings, at: str | datetime | None = None, with_store: bool
 
         store = Store.connect(settings.database_url)
         outages = OutageService(store, content, clock)
-    engine = Engine(content, build_classifier(content), clock, store=store, outages=outages)
+    engine = Engine(content, build_classifier(content), clock, store=store, outages=outages,
+                    support_summaries=bool(settings.support_channel))
     return Runtime(settings=settings, content=content, clock=clock, engine=engine, store=store, outages=outages)

@@ -56,3 +56,53 @@ def test_json_chat_keeps_one_object_per_turn_while_notices_are_due(tmp_path):
         after = chat.say("vem ringer jag")
     assert after["intent"] == "contact"
     assert len(chat.turns) == 9
+
+
+def test_with_a_support_channel_every_report_is_queued_for_the_support_desk(tmp_path):
+    from bot.outages.outbox import OutboxWorker
+    from bot.runtime import build
+    from bot.config import load_settings
+    from bot.messages import Message
+
+    db = f"sqlite:///{tmp_path}/s.db"
+    settings = load_settings(database_url=db, support_channel="CSUPPORT")
+    rt = build(settings, at="2026-11-26T22:05", with_store=True)
+    script = ["felanmälan", "Anna Lind", "Hemtjänst Ryd", "Treserva", "bara jag",
+              "Kan inte öppna <!channel> journalen", "för 10 min sen", "ja"]
+    for text in script:
+        rt.engine.handle(Message(text=text, user_id="U1", source="test"))
+
+    class Recorder:
+        def __init__(self):
+            self.notices = []
+
+        def deliver(self, notice):
+            self.notices.append(notice)
+            return f"ref-{notice.id}"
+
+    recorder = Recorder()
+    OutboxWorker(rt.store, recorder, rt.clock, targets=("support",)).run_once(rt.clock.now())
+    [summary] = recorder.notices
+    assert summary.target == "support" and summary.kind == "report_filed"
+    assert "Anna Lind" in summary.text and "Hemtjänst Ryd" in summary.text and "Treserva" in summary.text
+    assert "LKDATA" in summary.text                      # 22:05: the reporter was sent to LKDATA
+    assert "26/11 kl. 21:55" in summary.text
+    # The contract's notices command lists channel notices only.
+    listed = run_cli("notices", "--json", "--db", db, "--at", "2026-11-26T22:06")
+    assert "report_filed" not in listed.stdout
+
+
+def test_without_a_support_channel_nothing_is_queued_for_it(tmp_path):
+    from bot.config import load_settings
+    from bot.messages import Message
+    from bot.runtime import build
+    from bot.storage.tables import NoticeRow
+    from sqlalchemy import select
+
+    settings = load_settings(database_url=f"sqlite:///{tmp_path}/s.db")
+    rt = build(settings, at="2026-11-26T10:05", with_store=True)
+    for text in ["felanmälan", "Anna", "Hemtjänst Ryd", "TES", "bara jag", "död app", "vet inte", "ja"]:
+        rt.engine.handle(Message(text=text, user_id="U1", source="test"))
+    with rt.store.session() as s:
+        targets = [row.target for row in s.scalars(select(NoticeRow))]
+    assert "support" not in targets and targets        # the outage notices are there, the copy is not

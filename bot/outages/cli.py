@@ -113,8 +113,12 @@ def cmd_outage_list(args, settings) -> int:
 
 
 def cmd_notices(args, settings) -> int:
+    from bot.outages.outbox import NOTICE_KINDS
+
     rt, service = _service(args, settings)
     for notice in service.due_notices(at=rt.clock.now()):
+        if notice.kind not in NOTICE_KINDS:  # e.g. report copies for the support desk
+            continue
         if args.json:
             _print_json(notice.as_json(rt.tz))
         else:
