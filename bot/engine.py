@@ -121,24 +121,32 @@ class Engine:
         return replies, new_state
 
     def _route(self, message: Message, state: dict) -> tuple[list[Reply], dict | None]:
-        text = message.text
-        kind = state.get("kind")
+        turn = self._continue(message, state)
+        return turn if turn is not None else self._new_question(message, state)
+
+    def _continue(self, message: Message, state: dict) -> tuple[list[Reply], dict | None] | None:
+        """Carry on what the last turn left open; None when this message is a new question."""
+        kind, text = state.get("kind"), message.text
+        lang = state.get("lang", self.content.default_lang)
         if kind == "report" and self.dialog is not None:
             return self.dialog.handle(message, state, self.clock.now())
         if kind == "offer_report" and self.dialog is not None:
             if message.choice == "report" or fold(text) in self.dialog.read.offer_accepted:
-                return self._start_report(message, state["lang"], seed=state.get("seed"))
+                return self._start_report(message, lang, seed=state.get("seed"))
         if kind == "joined" and self.outages is not None:
-            words = {fold(w) for d in self.content.dialog.values() for w in d.different_fault_words}
-            if message.choice == "different_fault" or fold(text) in words:
+            if message.choice == "different_fault" or fold(text) in self.dialog.read.different_fault:
                 self.outages.split(state["report_id"], self.clock.now())
-                return [Reply(text=self.content.dialog_for(state["lang"]).split_done, lang=state["lang"])], None
+                return [Reply(text=self.content.dialog_for(lang).split_done, lang=lang)], None
         if kind == "clarify":
             chosen = self._clarify_choice(message, state)
+            if chosen == "report_fault" and self.dialog is not None:
+                return self._start_report(message, lang, seed=None)
             if chosen:
-                if chosen == "report_fault" and self.dialog is not None:
-                    return self._start_report(message, state.get("lang", self.content.default_lang), seed=None)
-                return [self._answer_intent(chosen, state.get("lang", self.content.default_lang))], None
+                return [self._answer_intent(chosen, lang)], None
+        return None
+
+    def _new_question(self, message: Message, state: dict) -> tuple[list[Reply], dict | None]:
+        text = message.text
         result = self.classify(text)
         lang = self._lang(message.lang, result, state.get("lang"))
         bare_yes_no = self.dialog is not None and (self.dialog.read.is_affirm(text) or self.dialog.read.is_deny(text))

@@ -57,6 +57,7 @@ class FieldReader:
         self.deny = {fold(w) for d in dialogs for w in d.words.deny}
         self.cancel = {fold(w) for d in dialogs for w in d.words.cancel}
         self.offer_accepted = {fold(w) for d in dialogs for w in d.offer_accepted_words}
+        self.different_fault = {fold(w) for d in dialogs for w in d.different_fault_words}
         self.change_words = sorted(((fold(w), field) for d in dialogs for field, ws in d.words.change.items() for w in ws),
                                    key=lambda p: len(p[0]), reverse=True)
 
