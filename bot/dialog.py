@@ -97,6 +97,8 @@ class ReportDialog:
             if self.read.is_affirm(text) or choice == "yes":
                 state["fields"]["unit"] = pending
                 return self._after_set(state)
+            if self.read.is_deny(text):
+                return self._ask(state, "unit")
         if field == "unit" and state.get("unit_choices"):
             choices = state.pop("unit_choices")
             picked = choice.removeprefix("unit:") if choice.startswith("unit:") else None

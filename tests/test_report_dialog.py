@@ -235,3 +235,15 @@ def test_english_conversation(db):
     assert "saved" in turn["text"]
     [report] = exported(db)
     assert report["scope"] == "single_user" and report["started_at"] == "2026-11-28T01:10:00+01:00"
+
+
+def test_no_to_an_unknown_unit_asks_again(db):
+    with Chat(db, "--at", AT) as chat:
+        chat.say("felanmälan")
+        chat.say("Anna Lind")
+        turn = chat.say("Solrosen")
+        assert turn["awaiting"] == "unit" and "Solrosen" in turn["text"]
+        turn = chat.say("nej")
+        assert turn["awaiting"] == "unit" and "nej" not in turn["text"].lower().split()
+        turn = chat.say("Hemtjänst Ryd")
+        assert turn["awaiting"] == "system"
