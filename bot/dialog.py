@@ -35,6 +35,8 @@ SIDE_INTENTS = frozenset({"contact", "report_details", "conventional_keys", "pos
                           "local_routine"})
 SIDE_MIN_CONFIDENCE = 0.7
 MIN_DESCRIPTION = 3
+# A one-word answer to "what is your name?" classified this surely is a command, not a name.
+COMMAND_WORD_CONFIDENCE = 0.9
 
 Turn = tuple[list[Reply], dict | None]
 
@@ -138,6 +140,8 @@ class ReportDialog:
 
     def _value(self, field: str, text: str, choice: str, now: datetime):
         if field == "reporter_name":
+            if len(text.split()) == 1 and self._is_command_word(text):
+                return None  # "rapportera", "status", "hjälp": not a name
             return self.read.name_answer(text)
         if field == "unit":
             match = self.read.unit_answer(text)
@@ -160,6 +164,10 @@ class ReportDialog:
                 return None
             return UNKNOWN if parsed.kind == "unknown" else parsed.value.isoformat()
         return None
+
+    def _is_command_word(self, text: str) -> bool:
+        result = self.classify(text)
+        return result.intent not in ("out_of_scope", "help") and result.confidence >= COMMAND_WORD_CONFIDENCE
 
     def _after_set(self, state: dict) -> Turn:
         if state.pop("back_to_confirm", False) or self._complete(state):

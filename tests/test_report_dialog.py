@@ -247,3 +247,12 @@ def test_no_to_an_unknown_unit_asks_again(db):
         assert turn["awaiting"] == "unit" and "nej" not in turn["text"].lower().split()
         turn = chat.say("Hemtjänst Ryd")
         assert turn["awaiting"] == "system"
+
+
+def test_a_command_word_is_not_taken_for_a_name(db):
+    with Chat(db, "--at", AT) as chat:
+        chat.say("felanmälan")
+        turn = chat.say("rapportera")
+        assert turn["awaiting"] == "reporter_name"
+        turn = chat.say("Bo")
+        assert turn["awaiting"] == "unit"
