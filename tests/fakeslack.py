@@ -237,6 +237,9 @@ class FakeSlack:
         self._users: dict[str, dict] = {}
         self._overrides: dict[str, Union[dict, Callable[[Call], dict]]] = {}
         self._req_seq = 0
+        # Ids (message ts, view ids) count on across reset(): Slack never reuses one,
+        # and an app remembers ids it has seen (a view filed once is not filed again).
+        self._seq = 0
         self.reset()
 
     # ------------------------------------------------------------------ lifecycle
@@ -294,7 +297,7 @@ class FakeSlack:
 
     # ------------------------------------------------------------------ test API
     def reset(self) -> None:
-        """Forget calls, messages, views and pending faults (keeps users and ``on()`` overrides)."""
+        """Forget calls, messages, views and pending faults (keeps users, ``on()`` overrides and the id counter)."""
         with self._lock:
             self._calls: list[Call] = []
             self._faults: dict[str, list[_Fault]] = {}
@@ -302,7 +305,6 @@ class FakeSlack:
             self._ephemerals: list[dict] = []
             self._views: dict[str, dict] = {}
             self._home: dict[str, str] = {}
-            self._seq = 0
             self._cond.notify_all()
 
     @property
@@ -744,12 +746,10 @@ class FakeSlack:
                 out["channel"]["user"] = cid[1:]
         return out
 
-    def _new_view(self, view: dict, **extra: Any) -> dict:
+    def _view_fields(self, view: dict) -> dict:
+        """What a stored view takes from the view sent, with a new hash (it changes on every write)."""
         self._seq += 1
-        view_id = f"V{self._seq:08d}"
-        stored = {
-            "id": view_id,
-            "team_id": self.team_id,
+        return {
             "type": view.get("type"),
             "title": view.get("title"),
             "close": view.get("close"),
@@ -758,17 +758,25 @@ class FakeSlack:
             "private_metadata": view.get("private_metadata", ""),
             "callback_id": view.get("callback_id", ""),
             "external_id": view.get("external_id", ""),
-            "state": {"values": {}},
             "hash": f"{1700000000 + self._seq}.fake{self._seq:04d}",
             "clear_on_close": bool(view.get("clear_on_close", False)),
             "notify_on_close": bool(view.get("notify_on_close", False)),
+        }
+
+    def _new_view(self, view: dict) -> dict:
+        fields = self._view_fields(view)
+        view_id = f"V{self._seq:08d}"
+        stored = {
+            "id": view_id,
+            "team_id": self.team_id,
+            **fields,
+            "state": {"values": {}},
             "root_view_id": view_id,
             "previous_view_id": None,
             "app_id": self.app_id,
             "app_installed_team_id": self.team_id,
             "bot_id": self.bot_id,
         }
-        stored.update(extra)
         self._views[view_id] = stored
         return stored
 
@@ -777,7 +785,8 @@ class FakeSlack:
         if not isinstance(view, dict):
             raise _SlackError("invalid_arguments", "[ERROR] missing required field: view")
         if view.get("type") not in types:
-            raise _SlackError("invalid_arguments", f"[ERROR] must be one of {types} [json-pointer:/view/type]")
+            raise _SlackError("invalid_arguments",
+                              f"[ERROR] must be one of {', '.join(types)} [json-pointer:/view/type]")
         if view.get("type") == "modal" and not view.get("title"):
             raise _SlackError("invalid_arguments", "[ERROR] missing required field: title [json-pointer:/view]")
         _validate_blocks(view.get("blocks", []), MAX_VIEW_BLOCKS, "view/blocks")
@@ -792,11 +801,8 @@ class FakeSlack:
         view = self._view_arg(call, "modal")
         return {"ok": True, "view": self._new_view(view)}
 
-    def _m_views_push(self, call: Call) -> dict:
-        if not call.get("trigger_id") and not call.get("interactivity_pointer"):
-            raise _SlackError("invalid_arguments", "[ERROR] missing required field: trigger_id")
-        view = self._view_arg(call, "modal")
-        return {"ok": True, "view": self._new_view(view)}
+    # The fake keeps no stack of modals: a pushed view is a new view, like an opened one.
+    _m_views_push = _m_views_open
 
     def _m_views_publish(self, call: Call) -> dict:
         user_id = call.get("user_id")
@@ -824,26 +830,7 @@ class FakeSlack:
             raise _SlackError("not_found")
         if call.get("hash") and call.get("hash") != current["hash"]:
             raise _SlackError("hash_conflict")
-        view = _decode_json_field(call.params, "view", "invalid_arguments")
-        if not isinstance(view, dict):
-            raise _SlackError("invalid_arguments", "[ERROR] missing required field: view")
-        if view.get("type") not in ("modal", "home"):
-            raise _SlackError("invalid_arguments", "[ERROR] must be one of modal, home [json-pointer:/view/type]")
-        _validate_blocks(view.get("blocks", []), MAX_VIEW_BLOCKS, "view/blocks")
-        self._seq += 1
-        current.update(
-            {
-                "type": view.get("type"),
-                "title": view.get("title"),
-                "close": view.get("close"),
-                "submit": view.get("submit"),
-                "blocks": view.get("blocks", []),
-                "private_metadata": view.get("private_metadata", ""),
-                "callback_id": view.get("callback_id", ""),
-                "external_id": view.get("external_id", current.get("external_id", "")),
-                "clear_on_close": bool(view.get("clear_on_close", False)),
-                "notify_on_close": bool(view.get("notify_on_close", False)),
-                "hash": f"{1700000000 + self._seq}.fake{self._seq:04d}",
-            }
-        )
+        view = self._view_arg(call, "modal", "home", replacing=current["id"])
+        # An update without external_id keeps the one the view has.
+        current.update(self._view_fields({"external_id": current.get("external_id", ""), **view}))
         return {"ok": True, "view": json.loads(json.dumps(current))}

@@ -115,6 +115,13 @@ class SlackApp:
     def stderr(self) -> str:
         return "".join(self.stderr_lines)
 
+    def logged(self, fragment: str, timeout: float = 5) -> bool:
+        """Whether the server's log has `fragment`, waiting a moment (another thread reads stderr)."""
+        deadline = time.monotonic() + timeout
+        while fragment not in self.stderr and time.monotonic() < deadline:
+            time.sleep(0.05)
+        return fragment in self.stderr
+
     def stop(self) -> int | None:
         if self.process is None:
             return None
@@ -208,6 +215,15 @@ def button_click(user_id: str, message: dict, action: dict, channel: str | None 
 def buttons(message: dict) -> list[dict]:
     """The buttons of a posted message's blocks."""
     return [e for b in message.get("blocks") or [] if b["type"] == "actions" for e in b["elements"]]
+
+
+def press(slack: SlackApp, user_id: str, message: dict, label: str) -> Response:
+    """Press the button labelled `label` on a message the bot posted (a fake's message record)."""
+    ((block_id, button),) = [(b["block_id"], e) for b in message.get("blocks") or [] if b["type"] == "actions"
+                             for e in b["elements"] if e["text"]["text"] == label]
+    action = {"type": "button", "block_id": block_id, "action_id": button["action_id"], "value": button["value"],
+              "text": button["text"]}
+    return slack.interaction(button_click(user_id, message, action))
 
 
 def view_submission(user_id: str, view: dict, values: dict[str, str]) -> dict:
@@ -381,12 +397,7 @@ def slack_session(tmp_path_factory):
 @pytest.fixture
 def slack(slack_session) -> SlackApp:
     """The shared app with the fake's calls and messages forgotten, so a test sees only its own."""
-    fake = slack_session.fake
-    # reset() restarts the fake's id counter, but the server remembers ids it has seen (a view
-    # filed once is never filed again, as with real Slack, whose ids are never reused): keep counting.
-    seq = fake._seq
-    fake.reset()
-    fake._seq = seq
+    slack_session.fake.reset()
     slack_session.fake.on("apps.connections.open", None)
     return slack_session
 
@@ -423,6 +434,33 @@ def posted_to(fake: FakeSlack, channel: str, containing: str, timeout: float = 1
                           timeout=min(left, 0.25))
         except AssertionError:
             pass
+
+
+def last_post(fake: FakeSlack, channel: str, count: int) -> dict:
+    """Wait for the `count`th post to `channel`; the channel's latest message record (as updated since)."""
+    posts(fake, channel, count)
+    return fake.message_records(channel)[-1]
+
+
+def say(slack: SlackApp, user_id: str, text: str, expect_posts: int) -> dict:
+    """A DM from `user_id`; waits for the bot's `expect_posts`th post in that DM and returns the latest one."""
+    slack.event(dm(user_id, text))
+    return last_post(slack.fake, "D" + user_id, expect_posts)
+
+
+def stored_reports(slack: SlackApp, user_id: str) -> list:
+    """The reports the server stored for a user, read from its database (a CLI round trip would cost seconds)."""
+    from sqlalchemy import select
+
+    from bot.storage import Store
+    from bot.storage.tables import ReportRow
+
+    store = Store.connect(slack.db_url)
+    try:
+        with store.session() as s:
+            return list(s.scalars(select(ReportRow).where(ReportRow.user_id == user_id)))
+    finally:
+        store.engine.dispose()
 
 
 def posts(fake: FakeSlack, channel: str, count: int = 1, timeout: float = 5) -> list:

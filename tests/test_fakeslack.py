@@ -317,6 +317,16 @@ def test_reset_and_on_override(fake_slack, client):
     assert client.views_open(trigger_id="t", view={"type": "modal", "title": {"type": "plain_text", "text": "x"}})["ok"]
 
 
+def test_reset_keeps_counting_ids(fake_slack, client):
+    """Tests sharing one fake (and one app that remembers ids) never see an id twice."""
+    modal = {"type": "modal", "title": {"type": "plain_text", "text": "x"}}
+    ts = client.chat_postMessage(channel="C1", text="x")["ts"]
+    view_id = client.views_open(trigger_id="t", view=modal)["view"]["id"]
+    fake_slack.reset()
+    assert client.chat_postMessage(channel="C1", text="y")["ts"] > ts
+    assert client.views_open(trigger_id="t", view=modal)["view"]["id"] > view_id
+
+
 def test_concurrent_calls_are_all_recorded(fake_slack, client):
     threads = [threading.Thread(target=client.chat_postMessage, kwargs={"channel": "C1", "text": str(i)}) for i in range(10)]
     for t in threads:

@@ -9,6 +9,15 @@ def _answer(slack, path: str) -> dict:
     return call.params
 
 
+def _ask(slack, text: str, locale: str = "sv-SE") -> dict:
+    """/driftstopp TEXT from a new user; the ephemeral answer."""
+    user = unique("U")
+    slack.fake.add_user(user, "Ali Demir", locale=locale)
+    response, path = slack.command(user, text)
+    assert response.status == 200 and response.body == ""  # acknowledged at once, answered after
+    return _answer(slack, path)
+
+
 def _outages(slack) -> list[dict]:
     """The outages the server stored, read from its database (a CLI round trip would cost seconds)."""
     from sqlalchemy import select
@@ -25,12 +34,7 @@ def _outages(slack) -> list[dict]:
 
 
 def test_alone_it_shows_the_menu(own_slack):
-    slack, fake = own_slack, own_slack.fake
-    user = unique("U")
-    fake.add_user(user, "Ali Demir")
-    response, path = slack.command(user, "")
-    assert response.status == 200 and response.body == ""  # acknowledged at once, answered after
-    menu = _answer(slack, path)
+    menu = _ask(own_slack, "")
     assert menu["text"] == "Vad vill du göra?"
     labels = [e["text"]["text"] for b in menu["blocks"] if b["type"] == "actions" for e in b["elements"]]
     assert labels == ["Rapportera fel", "Pågår ett driftstopp?", "Vem ringer jag?"]
@@ -39,19 +43,11 @@ def test_alone_it_shows_the_menu(own_slack):
 
 
 def test_the_menu_speaks_the_users_language(own_slack):
-    slack, fake = own_slack, own_slack.fake
-    user = unique("U")
-    fake.add_user(user, "Sam Lee", locale="en-US")
-    _, path = slack.command(user, "help")
-    assert _answer(slack, path)["text"] == "What would you like to do?"
+    assert _ask(own_slack, "help", locale="en-US")["text"] == "What would you like to do?"
 
 
 def test_status(own_slack):
-    slack, fake = own_slack, own_slack.fake
-    user = unique("U")
-    fake.add_user(user, "Ali Demir")
-    _, path = slack.command(user, "status")
-    status = _answer(slack, path)
+    status = _ask(own_slack, "status")
     assert "linkoping.se/anvandarstod" in status["text"]
     assert status["text"].startswith(("Jag känner inte till", "Ja:", "Planerat"))
 
@@ -138,14 +134,18 @@ def test_admin_mistakes_get_usage_lines(own_slack):
 
 
 def test_an_unknown_subcommand_is_echoed_inert_with_the_menu(own_slack):
-    slack, fake = own_slack, own_slack.fake
-    user = unique("U")
-    fake.add_user(user, "Ali Demir")
-    _, path = slack.command(user, "<!here>")
-    answer = _answer(slack, path)
+    answer = _ask(own_slack, "<!here>")
     assert answer["text"].startswith("Jag känner inte igen `&lt;!here&gt;`")
     assert "<!here>" not in json.dumps(answer["blocks"])
     assert any(b["type"] == "actions" for b in answer["blocks"])
+
+
+def test_what_follows_the_command_is_not_logged_unless_it_is_a_subcommand(own_slack):
+    _ask(own_slack, "brukaren Storgatan 12 fick ingen insulin")
+    assert own_slack.logged("/driftstopp (unknown) from")
+    _ask(own_slack, "status")
+    assert own_slack.logged("/driftstopp status from")
+    assert "brukaren" not in own_slack.stderr and "Storgatan" not in own_slack.stderr
 
 
 def test_menu_buttons_answer_status_and_contact(own_slack):

@@ -1,7 +1,5 @@
 """A direct message is answered in the DM, from the routine, with the name looked up once."""
-import time
-
-from slackapp import buttons, dm, fake, posts, slack, slack_session, unique  # noqa: F401 (fixtures)
+from slackapp import dm, fake, last_post, posts, press, slack, slack_session, unique  # noqa: F401 (fixtures)
 
 
 def test_a_dm_is_answered_with_the_routine(slack, fake):
@@ -20,10 +18,26 @@ def test_a_dm_is_answered_with_the_routine(slack, fake):
     assert blocks[0]["type"] == "section" and blocks[0]["text"]["text"].startswith("*Kontakta Användarstöd")
     # The status page is a link one tap away.
     assert "<https://www.linkoping.se/anvandarstod>" in blocks[0]["text"]["text"]
-    labels = [b["text"]["text"] for b in buttons(answer.params | {"blocks": blocks})]
-    assert "Rapportera fel" in labels
+    # Two ways to report, in one row, each label saying which: the conversation (the engine's
+    # option, its value unchanged) and the form.
+    (row,) = [b for b in blocks if b["type"] == "actions"]
+    assert [(e["text"]["text"], e["value"]) for e in row["elements"]] == [
+        ("Rapportera i chatten", "report"), ("Öppna formuläret", "report:sv")]
+    assert "1. Rapportera i chatten" in text  # the plain fallback names the choice the same way
     info = fake.calls_to("users.info")
     assert len(info) == 1 and info[0].params["user"] == user and info[0].params["include_locale"] in ("true", "1", True)
+
+
+def test_report_in_the_chat_starts_the_report_conversation(slack, fake):
+    user = unique("U")
+    fake.add_user(user, "Anna Berg")
+    slack.event(dm(user, "tes funkar inte"))
+    answer = last_post(fake, "D" + user, 1)
+    assert press(slack, user, answer, "Rapportera i chatten").status == 200
+    asked = last_post(fake, "D" + user, 2)
+    assert "Vilken enhet" in asked["text"]
+    # The answer keeps its text; its buttons give way to what was chosen.
+    assert fake.message_records("D" + user)[0]["blocks"][-1]["elements"][0]["text"] == "Du valde: Rapportera i chatten"
 
 
 def test_an_english_question_gets_an_english_answer(slack, fake):
@@ -58,10 +72,7 @@ def test_message_text_is_not_logged_at_info(slack, fake):
     secret = "brukaren på Storgatan 12 fick ingen insulin"
     slack.event(dm(user, secret))
     posts(fake, "D" + user)
-    deadline = time.monotonic() + 5  # stderr is read by another thread: let it catch up
-    while f"from {user}" not in slack.stderr and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert f"from {user}" in slack.stderr  # the message was logged, without its text
+    assert slack.logged(f"from {user}")  # the message was logged, without its text
     assert "Storgatan" not in slack.stderr and "insulin" not in slack.stderr
 
 

@@ -2,59 +2,48 @@
 import json
 
 from helpers import run_cli
-from slackapp import button_click, buttons, dm, fake, posts, slack, slack_session, unique  # noqa: F401 (fixtures)
+from slackapp import buttons, dm, fake, last_post, posts, press, say, slack, slack_session, unique  # noqa: F401
 
 
-def _say(slack, fake, user: str, text: str, expect_posts: int) -> dict:
-    slack.event(dm(user, text))
-    posts(fake, "D" + user, count=expect_posts)
-    return fake.message_records("D" + user)[-1]
-
-
-def _press(slack, fake, user: str, message: dict, label: str, expect_posts: int) -> dict:
-    (button,) = [b for b in buttons(message) if b["text"]["text"] == label]
-    response = slack.interaction(button_click(user, message, {"type": "button", "action_id": button["action_id"],
-                                                              "block_id": "driftbot_options", "value": button["value"],
-                                                              "text": button["text"]}))
-    assert response.status == 200
-    posts(fake, "D" + user, count=expect_posts)
-    return fake.message_records("D" + user)[-1]
+def _press(slack, user: str, message: dict, label: str, expect_posts: int) -> dict:
+    assert press(slack, user, message, label).status == 200
+    return last_post(slack.fake, "D" + user, expect_posts)
 
 
 def test_a_report_from_first_message_to_receipt(slack, fake):
     user = unique("U")
     fake.add_user(user, "Anna Berg", locale="sv-SE")
 
-    asked = _say(slack, fake, user, "jag vill göra en felanmälan", 1)
+    asked = say(slack, user, "jag vill göra en felanmälan", 1)
     # The name came from Slack's profile, so the first question is the unit.
     assert "Vilken enhet" in asked["text"]
 
-    asked = _say(slack, fake, user, "Hemtjänst Berga", 2)
+    asked = say(slack, user, "Hemtjänst Berga", 2)
     assert "Vilket system" in asked["text"]
     labels = [b["text"]["text"] for b in buttons(asked)]
     assert labels == ["TES", "Treserva", "Digitala lås", "Nätverk/IT-miljö", "Annat"]
 
-    asked = _press(slack, fake, user, asked, "TES", 3)
+    asked = _press(slack, user, asked, "TES", 3)
     assert "Hur många berörs" in asked["text"]
     # The pressed question lost its buttons and shows what was chosen.
     (updated,) = fake.wait_for("chat.update")
     assert "Du valde: TES" in json.dumps(updated.json("blocks"), ensure_ascii=False)
     assert not [b for b in updated.json("blocks") if b["type"] == "actions"]
 
-    asked = _press(slack, fake, user, asked, "Bara jag", 4)
+    asked = _press(slack, user, asked, "Bara jag", 4)
     assert "Beskriv kort" in asked["text"]
 
-    asked = _say(slack, fake, user, "appen loggar ut mig <!channel> <@U0BOSS> <http://evil.example|klicka>", 5)
+    asked = say(slack, user, "appen loggar ut mig <!channel> <@U0BOSS> <http://evil.example|klicka>", 5)
     assert "När började" in asked["text"]
 
-    summary = _say(slack, fake, user, "kl 7", 6)
+    summary = say(slack, user, "kl 7", 6)
     assert "Så här ser felanmälan ut" in summary["text"]
     # The user's words are repeated, inert.
     for text in (summary["text"], json.dumps(summary["blocks"])):
         assert "<!channel>" not in text and "<@U0BOSS>" not in text and "|klicka>" not in text
     assert "&lt;!channel&gt;" in summary["text"] and "&lt;@U0BOSS&gt;" in summary["text"]
 
-    receipt = _press(slack, fake, user, summary, "Ja, skicka", 7)
+    receipt = _press(slack, user, summary, "Ja, skicka", 7)
     assert "Felanmälan nr" in receipt["text"] and "är sparad" in receipt["text"]
     assert "Kontakta Användarstöd" in receipt["text"]
     # The script to read out is a block quote; the user's text inside it is still escaped.
@@ -75,15 +64,15 @@ def test_a_report_from_first_message_to_receipt(slack, fake):
 def test_cancel_mid_report_stores_nothing(slack, fake):
     user = unique("U")
     fake.add_user(user, "Omar Said")
-    _say(slack, fake, user, "rapportera fel", 1)
-    done = _say(slack, fake, user, "avbryt", 2)
+    say(slack, user, "rapportera fel", 1)
+    done = say(slack, user, "avbryt", 2)
     assert "avbruten" in done["text"]
 
 
 def test_a_personal_identity_number_is_removed_and_the_user_told(slack, fake):
     user = unique("U")
     fake.add_user(user, "Omar Said")
-    _say(slack, fake, user, "rapportera fel", 1)
+    say(slack, user, "rapportera fel", 1)
     slack.event(dm(user, "Hemtjänst Ryd, brukare 19121212-1212 kommer inte in"))
     posts(fake, "D" + user, count=3)
     posted = " ".join(m["text"] for m in fake.message_records("D" + user))

@@ -2,15 +2,15 @@
 validated with field errors; filed once, with the receipt and the privacy rule."""
 import json
 
-from sqlalchemy import select
-
 from slackapp import (  # noqa: F401 (fixtures)
-    button_click,
+    buttons,
     dm,
     fake,
     posts,
+    press,
     slack,
     slack_session,
+    stored_reports,
     unique,
     view_submission,
 )
@@ -23,18 +23,6 @@ def _open_form(slack, fake, user: str, count: int = 1) -> dict:
     slack.command(user, "rapportera")
     opened = fake.wait_for("views.open", count=count)[-1]
     return fake.view(opened.response["view"]["id"])
-
-
-def _reports(slack, user: str):
-    from bot.storage import Store
-    from bot.storage.tables import ReportRow
-
-    store = Store.connect(slack.db_url)
-    try:
-        with store.session() as s:
-            return list(s.scalars(select(ReportRow).where(ReportRow.user_id == user)))
-    finally:
-        store.engine.dispose()
 
 
 def _input(view: dict, block_id: str) -> dict:
@@ -72,7 +60,7 @@ def test_a_valid_form_is_filed_once_with_a_receipt(slack, fake):
     other = {**VALID, "description": "Nu går inte TES heller", "system": "tes"}
     slack.interaction(view_submission(user, again, other))
     assert len(posts(fake, user, count=2)) == 2
-    first, second = _reports(slack, user)
+    first, second = stored_reports(slack, user)
     assert (first.source, first.reporter_name, first.unit, first.system, first.scope) == \
         ("slack", "Anna Berg", "Hemtjänst Ryd", "treserva", "unit")
     assert first.started_at.isoformat().startswith("2026-11-26T06:00")  # 07:00 local, stored in UTC
@@ -93,7 +81,7 @@ def test_invalid_fields_come_back_as_field_errors(slack, fake):
     assert body["errors"]["description"] == "Fyll i det här fältet."
     assert body["errors"]["unit"] == "Högst 200 tecken."
     assert body["errors"]["started_at"].startswith("Jag förstår inte tiden.")
-    assert _reports(slack, user) == []
+    assert stored_reports(slack, user) == []
     assert [c for c in fake.calls_to("chat.postMessage") if c.params["channel"] == user] == []
 
 
@@ -107,7 +95,7 @@ def test_a_personal_identity_number_is_removed_and_the_reporter_told(slack, fake
     assert "19121212-1212" not in receipt.params["text"]
     assert "Jag tog bort ett personnummer" in receipt.params["text"]
     assert "<!channel>" not in receipt.params["text"] and "&lt;!channel&gt;" in receipt.params["text"]
-    (report,) = _reports(slack, user)
+    (report,) = stored_reports(slack, user)
     assert "19121212-1212" not in report.description and "[personnummer borttaget]" in report.description
 
 
@@ -117,11 +105,9 @@ def test_an_english_form_from_the_button_under_an_english_answer(slack, fake):
     slack.event(dm(user, "TES is down, what do I do?"))
     posts(fake, "D" + user)
     answer = fake.message_records("D" + user)[-1]
-    button = next(e for b in answer["blocks"] if b["type"] == "actions" for e in b["elements"]
-                  if e["action_id"] == "driftbot_open_report")
-    assert button["value"] == "report:en"
-    slack.interaction(button_click(user, answer, {"type": "button", "action_id": button["action_id"],
-                                                  "value": button["value"], "text": button["text"]}))
+    (button,) = [b for b in buttons(answer) if b["action_id"] == "driftbot_open_report"]
+    assert button["value"] == "report:en" and button["text"]["text"] == "Open the form"
+    press(slack, user, answer, "Open the form")
     (opened,) = fake.wait_for("views.open")
     view = opened.json("view")
     assert view["title"]["text"] == "Report a fault"

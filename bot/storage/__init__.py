@@ -6,7 +6,7 @@ upgraded by Alembic at connect time.
 """
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from alembic import command
@@ -73,12 +73,9 @@ class Store:
 
     # -- duplicate deliveries ----------------------------------------------
 
-    def first_delivery(self, source: str, message_id: str, at: datetime | None = None) -> bool:
+    def first_delivery(self, source: str, message_id: str, at: datetime) -> bool:
         """True the first time a platform message id is seen, False after.
-
-        `at` (from the clock) stamps the row for pruning; callers pass it.
-        """
-        at = at or datetime.now(timezone.utc)  # TODO(integration): every caller passes the clock's time
+        `at` (the clock's time) stamps the row for pruning."""
         try:
             with self.session.begin() as s:
                 s.add(ProcessedMessageRow(source=source, message_id=message_id, seen_at=at))

@@ -36,6 +36,7 @@ START_WORDS = ("start",)
 RESOLVE_WORDS = ("klart", "klar", "resolved", "resolve")
 PLAN_WORDS = ("planera", "plan")
 ADMIN_WORDS = START_WORDS + RESOLVE_WORDS + PLAN_WORDS
+KNOWN_WORDS = REPORT_WORDS + STATUS_WORDS + HELP_WORDS + ADMIN_WORDS
 
 
 @dataclass(frozen=True)
@@ -51,6 +52,13 @@ class Command:
             return cls("", [], "")
         word, _, rest = text.partition(" ")
         return cls(word.lower(), rest.split(), rest.strip())
+
+    @property
+    def for_log(self) -> str:
+        """The subcommand as the log may show it: an unknown word is something a user typed, so it is not."""
+        if not self.word:
+            return "(menu)"
+        return self.word if self.word in KNOWN_WORDS else "(unknown)"
 
 
 def menu(ctx: SlackContext, lang: str, user_id: str) -> SlackMessage:

@@ -4,11 +4,18 @@ The engine decides every word; this module only says who is talking, in
 which conversation, and posts the replies where the question was asked:
 a DM is answered in the DM (one conversation per user), a mention in a
 channel is answered in a thread under it (one conversation per thread).
+
+One exception, for privacy: a report conversation never runs in a channel.
+The dialog asks for the reporter's name and unit and repeats the description,
+which the whole channel would read. When the engine's answer to a mention (or
+to a button in a thread) starts or continues a report, its state moves to the
+user's DM, the questions are asked there, and the thread gets one short note.
 """
 from __future__ import annotations
 
 import logging
 import re
+from dataclasses import replace
 
 from slack_sdk.errors import SlackApiError
 
@@ -21,6 +28,9 @@ log = logging.getLogger(__name__)
 
 SOURCE = "slack"
 _MENTION = re.compile(r"<@[UW][A-Z0-9]+(?:\|[^>]*)?>")
+# Stored dialog states that belong to a report: while one is being written, and
+# just after filing (the receipt repeats the reporter's name and unit).
+REPORT_STATES = ("report", "joined")
 
 
 def is_from_a_person(event: dict, bot_user_id: str) -> bool:
@@ -89,18 +99,63 @@ def _converse(ctx: SlackContext, *, user_id: str, text: str, conversation: str, 
     message = Message(text=text, user_id=user_id, source=SOURCE, conversation=conversation,
                       user_name=profile.name, unit=ctx.last_unit(user_id), message_id=message_id,
                       choice=choice)
-    log.info("message in %s from %s", "dm" if channel.startswith("D") else "channel", user_id)
+    in_dm = channel.startswith("D")
+    log.info("message in %s from %s", "dm" if in_dm else "channel", user_id)
     try:
         with ctx.locks(message.conversation_key):
             replies = ctx.engine.handle(message)
     except Exception:
         log.exception("the engine failed on a message from %s", user_id)
-        lang = ctx.texts.lang(profile.lang)
-        apology = ctx.texts_for(lang).messages.error.format(contact_now=ctx.contact_now(lang))
-        post(ctx, channel, thread_ts, render_text(apology))
+        _apologise(ctx, ctx.texts.lang(profile.lang), channel, thread_ts)
+        return
+    if not in_dm and _is_report(ctx, message.conversation_key, replies):
+        _move_to_dm(ctx, message, replies, channel, thread_ts)
         return
     for reply in replies:
         post_reply(ctx, channel, thread_ts, reply)
+
+
+def _apologise(ctx: SlackContext, lang: str, channel: str, thread_ts: str | None) -> None:
+    apology = ctx.texts_for(lang).messages.error.format(contact_now=ctx.contact_now(lang))
+    post(ctx, channel, thread_ts, render_text(apology))
+
+
+def _is_report(ctx: SlackContext, key: str, replies: list[Reply]) -> bool:
+    """Whether this turn starts or continues the report dialog (then it must not stay in a channel)."""
+    if ctx.store is None:  # no store, no dialog: answers only
+        return False
+    if any(reply.awaiting for reply in replies):
+        return True
+    if not any(reply.intent == "report_fault" for reply in replies):
+        return False
+    return (ctx.store.load_state(key) or {}).get("kind") in REPORT_STATES
+
+
+def _move_to_dm(ctx: SlackContext, message: Message, replies: list[Reply], channel: str,
+                thread_ts: str | None) -> None:
+    """Carry a report conversation from a channel thread to the user's DM; the thread gets a note."""
+    lang = replies[-1].lang if replies else ctx.texts.default_lang
+    thread_key = message.conversation_key
+    try:
+        dm = ctx.client.conversations_open(users=message.user_id)["channel"]["id"]
+    except SlackApiError as exc:
+        log.error("conversations.open for %s failed: %s", message.user_id, api_error(exc))
+        # The report cannot go on privately, so it does not go on: the thread stays a place for questions.
+        with ctx.locks(thread_key):
+            ctx.store.clear_state(thread_key)
+        _apologise(ctx, lang, channel, thread_ts)
+        return
+    dm_key = replace(message, conversation=dm).conversation_key
+    # The DM's own state, if any, gives way: the report just asked for is what the user wants now.
+    with ctx.locks.holding(thread_key, dm_key):
+        state = ctx.store.load_state(thread_key)
+        if state:
+            ctx.store.save_state(dm_key, state, ctx.now())
+            ctx.store.clear_state(thread_key)
+    log.info("report conversation of %s moved from a channel to the dm", message.user_id)
+    for reply in replies:
+        post_reply(ctx, dm, None, reply)
+    post(ctx, channel, thread_ts, render_text(ctx.texts_for(lang).messages.moved_to_dm))
 
 
 def post_reply(ctx: SlackContext, channel: str, thread_ts: str | None, reply: Reply) -> None:

@@ -39,7 +39,8 @@ class RecentIds:
             return True
 
 
-def drop_redelivered_events(store):
+def drop_redelivered_events(store, clock):
+    """Bolt middleware; `clock` stamps the claimed ids (the store prunes them a week later)."""
     recent = RecentIds()
 
     def drop_redelivered(request: BoltRequest, body: dict, next):
@@ -47,7 +48,7 @@ def drop_redelivered_events(store):
         if event_id:
             first = recent.add(event_id)
             if first and store is not None:
-                first = store.first_delivery(DEDUPE_SOURCE, event_id)
+                first = store.first_delivery(DEDUPE_SOURCE, event_id, clock.now())
             if not first:
                 retry = (request.headers.get("x-slack-retry-num") or [None])[0]
                 log.info("event %s delivered again (retry %s): acknowledged, not handled", event_id, retry)

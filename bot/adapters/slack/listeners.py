@@ -44,7 +44,7 @@ SHORTCUT_CALLBACK = "driftbot_report_shortcut"
 
 
 def register(app: App, ctx: SlackContext) -> None:
-    app.middleware(drop_redelivered_events(ctx.store))
+    app.middleware(drop_redelivered_events(ctx.store, ctx.runtime.clock))
 
     # -- conversations ---------------------------------------------------------
 
@@ -107,7 +107,7 @@ def register(app: App, ctx: SlackContext) -> None:
         lang = ctx.user_lang(user_id)
         texts = ctx.texts_for(lang)
         parsed = Command.parse(command.get("text", ""))
-        log.info("/driftstopp %s from %s", parsed.word or "(menu)", user_id)
+        log.info("/driftstopp %s from %s", parsed.for_log, user_id)
         if parsed.word in REPORT_WORDS:
             if not open_form(ctx, command["trigger_id"], user_id, lang, "slash"):
                 respond(**render_text(texts.modal.form_unavailable).as_kwargs())

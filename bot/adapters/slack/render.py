@@ -8,7 +8,7 @@ user typed.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from slack_sdk.models.blocks import ActionsBlock, Block, ButtonElement, ContextBlock, MarkdownTextObject, SectionBlock
 
@@ -22,6 +22,8 @@ REPORT_ACTION = "driftbot_open_report"
 MENU_STATUS_ACTION = "driftbot_menu_status"
 MENU_CONTACT_ACTION = "driftbot_menu_contact"
 OPTIONS_BLOCK = "driftbot_options"
+# The value of the engine's "yes, file a report" option (bot.engine answers outage_now with it).
+REPORT_OPTION_VALUE = "report"
 
 SECTION_LIMIT = 3000          # characters of a section's text
 FALLBACK_LIMIT = 39_000       # chat.postMessage refuses text over 40,000
@@ -78,17 +80,24 @@ def render_reply(reply: Reply, texts: SlackTexts) -> SlackMessage:
     """One engine Reply: its text, its options as buttons, the report button when offered."""
     body = to_mrkdwn(reply.text)
     blocks: list[Block] = list(sections(body))
+    options, form_caption = reply.options, None
+    if reply.offer_report_form and any(o.value == REPORT_OPTION_VALUE for o in options):
+        # Both ways to report side by side: "yes" and "report a fault" would read as the same
+        # thing, so the two labels say the difference. The value stays the engine's.
+        options = tuple(replace(o, label=texts.messages.report_chat_button) if o.value == REPORT_OPTION_VALUE
+                        else o for o in options)
+        form_caption = texts.messages.report_form_button
     buttons = [ButtonElement(text=label(option.label), action_id=f"driftbot_option_{i}", value=option.value)
-               for i, option in enumerate(reply.options)]
+               for i, option in enumerate(options)]
     if reply.offer_report_form:
-        buttons.append(report_button(texts))
+        buttons.append(report_button(texts, form_caption))
     for start in range(0, len(buttons), BUTTONS_PER_BLOCK):
         block_id = OPTIONS_BLOCK if start == 0 else f"{OPTIONS_BLOCK}_{start // BUTTONS_PER_BLOCK}"
         blocks.append(ActionsBlock(block_id=block_id, elements=buttons[start:start + BUTTONS_PER_BLOCK]))
     # Where buttons are all there is to an answer, the fallback still lists the choices.
     text = body
-    if reply.options:
-        text += "\n" + "\n".join(f"{i}. {escape(o.label)}" for i, o in enumerate(reply.options, start=1))
+    if options:
+        text += "\n" + "\n".join(f"{i}. {escape(o.label)}" for i, o in enumerate(options, start=1))
     return SlackMessage(text=fallback(text), blocks=[b.to_dict() for b in blocks])
 
 

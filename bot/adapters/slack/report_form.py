@@ -164,7 +164,7 @@ def file_report(ctx: SlackContext, user_id: str, view_id: str, form: FormResult,
     """File a validated form and send the reporter the receipt in a direct message."""
     texts = ctx.texts_for(lang)
     # One view is one report, even if Slack delivered the submission twice.
-    if ctx.store is not None and not ctx.store.first_delivery("slack-view", view_id):
+    if ctx.store is not None and not ctx.store.first_delivery("slack-view", view_id, ctx.now()):
         log.info("report form %s already filed", view_id)
         return
     # The engine's ReportService: a form's report reaches the outage lifecycle exactly as a conversation's does.

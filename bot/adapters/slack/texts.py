@@ -134,6 +134,9 @@ class CommandTexts(_Strict):
 
 class MessageTexts(_Strict):
     report_button: str = Field(min_length=1, max_length=75)
+    report_chat_button: str = Field(min_length=1, max_length=75)
+    report_form_button: str = Field(min_length=1, max_length=75)
+    moved_to_dm: str = Field(min_length=1)
     chosen: str = Field(min_length=1)
     error: str = Field(min_length=1)
 
