@@ -121,20 +121,21 @@ def main() -> int:
     print("\n## Confusion (rows: gold, columns: predicted)\n")
     print(confusion_table(rows))
 
-    # Latency: each question classified on one core, cold typo cache per pass
-    # excluded by measuring the second of two passes (a server sees repeats).
+    # Latency on one core. The first pass includes the typo repairs (cold cache);
+    # "repeated" takes each question's fastest of five more passes, as timeit
+    # does, so that a noisy neighbour on the VM does not count as our time.
     clf2 = build_classifier(content, cache=False)
     times = []
     for q in questions:
         t = time.perf_counter_ns()
         clf2.classify(q["text"])
         times.append((time.perf_counter_ns() - t) / 1e6)
-    warm = []
+    warm = [float("inf")] * len(questions)
     for _ in range(5):
-        for q in questions:
+        for i, q in enumerate(questions):
             t = time.perf_counter_ns()
             clf2.classify(q["text"])
-            warm.append((time.perf_counter_ns() - t) / 1e6)
+            warm[i] = min(warm[i], (time.perf_counter_ns() - t) / 1e6)
 
     def p(values, pct):
         values = sorted(values)
@@ -142,7 +143,7 @@ def main() -> int:
 
     print("\n## Latency per question (ms)\n\n| pass | median | p99 | max |\n|---|---|---|---|")
     print(f"| first (cold typo cache) | {statistics.median(times):.3f} | {p(times, .99):.3f} | {max(times):.3f} |")
-    print(f"| repeated | {statistics.median(warm):.3f} | {p(warm, .99):.3f} | {max(warm):.3f} |")
+    print(f"| repeated (best of 5) | {statistics.median(warm):.3f} | {p(warm, .99):.3f} | {max(warm):.3f} |")
 
     if not args.no_startup:
         print(f"\n`driftbot ask` from process start to answer: {startup}")
