@@ -10,11 +10,11 @@ from __future__ import annotations
 import string
 from datetime import time
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from intents.ids import INTENT_IDS, IntentId
 
@@ -133,39 +133,34 @@ def _check_placeholders(text: str, allowed: frozenset[str]) -> str:
     return text
 
 
+def template(allowed: frozenset[str]):
+    """A str field that is a str.format template using only `allowed` placeholders."""
+    return Annotated[str, AfterValidator(lambda value: _check_placeholders(value, allowed))]
+
+
+AnswerText = template(ANSWER_PLACEHOLDERS)
+ContactText = template(CONTACT_PLACEHOLDERS)
+ReasonText = template(REASON_PLACEHOLDERS)
+
+
 class Answer(_Strict):
     title: str = Field(min_length=1)  # the label on a "did you mean" button
-    now: str = Field(min_length=1)
-    detail: str = ""
-
-    @field_validator("now", "detail")
-    @classmethod
-    def _placeholders(cls, value: str) -> str:
-        return _check_placeholders(value, ANSWER_PLACEHOLDERS)
+    now: AnswerText = Field(min_length=1)
+    detail: AnswerText = ""
 
 
 class ContactTexts(_Strict):
-    anvandarstod: str
-    lkdata: str
-
-    @field_validator("anvandarstod", "lkdata")
-    @classmethod
-    def _placeholders(cls, value: str) -> str:
-        return _check_placeholders(value, CONTACT_PLACEHOLDERS)
+    anvandarstod: ContactText
+    lkdata: ContactText
 
 
 class Reasons(_Strict):
-    office_hours: str
-    before_open: str
-    after_close: str
-    saturday: str
-    sunday: str
-    holiday: str
-
-    @field_validator("*")
-    @classmethod
-    def _placeholders(cls, value: str) -> str:
-        return _check_placeholders(value, REASON_PLACEHOLDERS)
+    office_hours: ReasonText
+    before_open: ReasonText
+    after_close: ReasonText
+    saturday: ReasonText
+    sunday: ReasonText
+    holiday: ReasonText
 
 
 class Texts(_Strict):

@@ -164,7 +164,7 @@ def test_a_worker_down_for_hours_sends_only_the_current_login_reminder(store, co
     assert reminders == [T0 + timedelta(hours=1), T0 + timedelta(hours=4)]
     with store.session() as s:
         states = s.execute(select(NoticeRow.dedupe_key, NoticeRow.state).where(NoticeRow.kind == "login_reminder")).all()
-    assert dict(states)[f"outage:1:login_reminder:2"] == "expired"
+    assert dict(states)["outage:1:login_reminder:2"] == "expired"
 
 
 def test_workers_deliver_only_their_targets(store):

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from pydantic import Field, field_validator
 
-from bot.content import Content, SystemId, _check_placeholders, _Strict, load_lang_file
+from bot.content import Content, SystemId, _check_placeholders, _Strict, load_lang_file, template
 
 # Every notice, reporter and status text may use any of these: the renderer
 # always fills all of them, so a content author never meets a KeyError.
@@ -22,8 +22,7 @@ NOTICE_PLACEHOLDERS = frozenset({
 })
 
 
-def _notice_text(value: str) -> str:
-    return _check_placeholders(value, NOTICE_PLACEHOLDERS)
+NoticeText = template(NOTICE_PLACEHOLDERS)
 
 
 class Format(_Strict):
@@ -60,17 +59,12 @@ class Format(_Strict):
 
 class SystemTexts(_Strict):
     """One text per system; `default` for the systems without their own."""
-    default: str = Field(min_length=1)
-    tes: str | None = None
-    treserva: str | None = None
-    locks: str | None = None
-    infrastructure: str | None = None
-    other: str | None = None
-
-    @field_validator("*")
-    @classmethod
-    def _placeholders(cls, value: str | None) -> str | None:
-        return None if value is None else _notice_text(value)
+    default: NoticeText = Field(min_length=1)
+    tes: NoticeText | None = None
+    treserva: NoticeText | None = None
+    locks: NoticeText | None = None
+    infrastructure: NoticeText | None = None
+    other: NoticeText | None = None
 
     def for_system(self, system: str) -> str:
         return getattr(self, system, None) or self.default
@@ -78,29 +72,19 @@ class SystemTexts(_Strict):
 
 class SystemOverrides(_Strict):
     """Texts for some systems only; a system without one gets nothing (or a fallback)."""
-    tes: str | None = None
-    treserva: str | None = None
-    locks: str | None = None
-    infrastructure: str | None = None
-    other: str | None = None
-
-    @field_validator("*")
-    @classmethod
-    def _placeholders(cls, value: str | None) -> str | None:
-        return None if value is None else _notice_text(value)
+    tes: NoticeText | None = None
+    treserva: NoticeText | None = None
+    locks: NoticeText | None = None
+    infrastructure: NoticeText | None = None
+    other: NoticeText | None = None
 
     def for_system(self, system: str) -> str | None:
         return getattr(self, system, None)
 
 
 class CancelledTexts(_Strict):
-    planned: str
-    unplanned: str
-
-    @field_validator("*")
-    @classmethod
-    def _placeholders(cls, value: str) -> str:
-        return _notice_text(value)
+    planned: NoticeText
+    unplanned: NoticeText
 
 
 class NoticeKinds(_Strict):
@@ -109,42 +93,27 @@ class NoticeKinds(_Strict):
     planned_end: SystemTexts
     outage_reported: SystemTexts
     outage_declared: SystemTexts
-    affected: str
-    note: str
+    affected: NoticeText
+    note: NoticeText
     login_reminder: SystemTexts
     ten_hours: SystemOverrides = SystemOverrides()
     resolved: SystemTexts
     resolved_long: SystemOverrides = SystemOverrides()
     cancelled: CancelledTexts
 
-    @field_validator("affected", "note")
-    @classmethod
-    def _placeholders(cls, value: str) -> str:
-        return _notice_text(value)
-
 
 class ReporterTexts(_Strict):
-    opened: str
-    joined: str
-    joined_planned: str
-    different_fault: str
-
-    @field_validator("*")
-    @classmethod
-    def _placeholders(cls, value: str) -> str:
-        return _notice_text(value)
+    opened: NoticeText
+    joined: NoticeText
+    joined_planned: NoticeText
+    different_fault: NoticeText
 
 
 class StatusTexts(_Strict):
-    open: str
-    open_no_reports: str
-    planned_ongoing: str
-    planned_upcoming: str
-
-    @field_validator("*")
-    @classmethod
-    def _placeholders(cls, value: str) -> str:
-        return _notice_text(value)
+    open: NoticeText
+    open_no_reports: NoticeText
+    planned_ongoing: NoticeText
+    planned_upcoming: NoticeText
 
 
 class NoticeTexts(_Strict):

@@ -6,9 +6,8 @@ Create Date: 2026-11-27 06:53:35.108993
 """
 from alembic import op
 import sqlalchemy as sa
-import bot.storage.tables
 
-import bot.storage.tables
+import bot.storage.tables  # noqa: F401 - UTCDateTime in the columns
 
 
 revision = '0001'
