@@ -20,7 +20,8 @@ def _print_json(obj) -> None:
     sys.stdout.flush()
 
 
-def _runtime(args, settings: Settings, with_store: bool = False):
+def runtime_for(args, settings: Settings, with_store: bool = False):
+    """The assembled parts for a command; a bad --at is a usage error."""
     from bot.runtime import build
 
     try:
@@ -32,7 +33,7 @@ def _runtime(args, settings: Settings, with_store: bool = False):
 # -- commands ----------------------------------------------------------------
 
 def cmd_classify(args, settings: Settings) -> int:
-    rt = _runtime(args, settings)
+    rt = runtime_for(args, settings)
     for line in sys.stdin:
         text = line.rstrip("\r\n")
         _print_json(rt.engine.classify(text).as_json())
@@ -51,7 +52,7 @@ def cmd_intents_examples(args, settings: Settings) -> int:
 
 
 def cmd_ask(args, settings: Settings) -> int:
-    rt = _runtime(args, settings)
+    rt = runtime_for(args, settings)
     text = " ".join(args.text)
     if text == "-":
         text = sys.stdin.read()
@@ -66,7 +67,7 @@ def cmd_ask(args, settings: Settings) -> int:
 def cmd_chat(args, settings: Settings) -> int:
     from bot.adapters.terminal import run_chat
 
-    rt = _runtime(args, settings, with_store=True)
+    rt = runtime_for(args, settings, with_store=True)
     return run_chat(rt, user=args.user, unit=args.unit, as_json=args.json, lang=args.lang)
 
 
@@ -75,7 +76,7 @@ REPORT_COLUMNS = ("id", "created_at", "reporter_name", "unit", "system", "scope"
 
 
 def _report_rows(args, settings: Settings) -> list[dict]:
-    rt = _runtime(args, settings, with_store=True)
+    rt = runtime_for(args, settings, with_store=True)
     tz = rt.clock.tz
 
     def iso(value):

@@ -147,3 +147,23 @@ def test_notices_without_json_are_readable(db):
     out = ok("notices", "--at", "2026-12-01T08:05", "--db", db)
     assert "outage_declared locks" in out and "konventionella nycklar" in out
     assert not out.startswith("{")
+
+
+def test_admin_confirm_update_split_and_cancel_through_the_cli(tmp_path):
+    db = f"sqlite:///{tmp_path}/admin.db"
+    started = run_cli("outage", "start", "tes", "--text", "Leverantören felsöker", "--db", db,
+                      "--at", "2026-11-26T08:00")
+    assert started.returncode == 0, started.stderr
+    outage_id = started.stdout.split()[0].lstrip("#")
+    confirmed = run_cli("outage", "confirm", outage_id, "--db", db, "--at", "2026-11-26T08:05")
+    assert confirmed.returncode == 0 and "confirmed" in confirmed.stdout
+    updated = run_cli("outage", "update", outage_id, "Servern startas om", "--db", db, "--at", "2026-11-26T08:10")
+    assert updated.returncode == 0 and "Servern startas om" in updated.stdout
+    missing = run_cli("outage", "split", "999", "--db", db, "--at", "2026-11-26T08:12")
+    assert missing.returncode == 1 and "999" in missing.stderr and "Traceback" not in missing.stderr
+    cancelled = run_cli("outage", "cancel", outage_id, "--db", db, "--at", "2026-11-26T08:15")
+    assert cancelled.returncode == 0 and "cancelled" in cancelled.stdout
+    listed = json_lines(run_cli("outage", "list", "--json", "--db", db, "--at", "2026-11-26T08:20").stdout)
+    assert listed[0]["text"] == "Servern startas om"
+    due = run_cli("notices", "--db", db, "--at", "2026-11-26T10:30").stdout
+    assert "login_reminder" not in due             # nothing more is sent for a cancelled outage

@@ -19,21 +19,11 @@ def _print_json(obj) -> None:
 
 
 def _service(args, settings):
-    """Runtime and OutageService; a bad --at is a usage error (one line, exit 2)."""
-    from bot.cli import UsageError
-    from bot.outages.service import OutageService
-    from bot.runtime import build
-    from bot.storage import StorageError
+    """The runtime (with --at and --db applied) and its outage service."""
+    from bot.cli import runtime_for
 
-    try:
-        rt = build(settings, at=getattr(args, "at", None), with_store=True)
-    except ValueError as exc:
-        raise UsageError(f"--at: {exc}") from None
-    except StorageError as exc:
-        # bot.cli.main prints UsageError as one line (exit 2); a database that
-        # cannot be opened deserves the same, never a traceback.
-        raise UsageError(str(exc)) from None
-    return rt, OutageService(rt.store, rt.content, rt.clock)
+    rt = runtime_for(args, settings, with_store=True)
+    return rt, rt.outages
 
 
 def _local_time(value: str, flag: str, tz):
@@ -61,28 +51,41 @@ def _describe(view, tz) -> str:
 
 # -- commands -------------------------------------------------------------------------
 
-def cmd_outage_start(args, settings) -> int:
+def _act(args, settings, action) -> int:
+    """Run one admin action on the service; print the outage, or the refusal (exit 1)."""
     from bot.outages.service import OutageError
 
     rt, service = _service(args, settings)
     try:
-        view = service.start(args.system, text=args.text, at=rt.clock.now())
+        view = action(service, rt.clock.now())
     except OutageError as exc:
         return _failed(exc)
     print(_describe(view, rt.tz))
     return 0
+
+
+def cmd_outage_start(args, settings) -> int:
+    return _act(args, settings, lambda service, now: service.start(args.system, text=args.text, at=now))
 
 
 def cmd_outage_resolve(args, settings) -> int:
-    from bot.outages.service import OutageError
+    return _act(args, settings, lambda service, now: service.resolve(args.system, at=now))
 
-    rt, service = _service(args, settings)
-    try:
-        view = service.resolve(args.system, at=rt.clock.now())
-    except OutageError as exc:
-        return _failed(exc)
-    print(_describe(view, rt.tz))
-    return 0
+
+def cmd_outage_confirm(args, settings) -> int:
+    return _act(args, settings, lambda service, now: service.confirm(args.id, at=now))
+
+
+def cmd_outage_update(args, settings) -> int:
+    return _act(args, settings, lambda service, now: service.update(args.id, args.text, at=now))
+
+
+def cmd_outage_split(args, settings) -> int:
+    return _act(args, settings, lambda service, now: service.split(args.report_id, at=now))
+
+
+def cmd_outage_cancel(args, settings) -> int:
+    return _act(args, settings, lambda service, now: service.cancel(args.id, at=now))
 
 
 def cmd_outage_plan(args, settings) -> int:
@@ -150,6 +153,23 @@ def add_commands(sub, with_at, with_db) -> None:
     op.add_argument("end", metavar="END", help="ISO 8601; without an offset local time")
     op.add_argument("--text", help="what the channel should know (shown with the notices)")
     op.set_defaults(func=cmd_outage_plan)
+
+    op = with_db(with_at(osub.add_parser("confirm", help="confirm a suspected outage (by id)")))
+    op.add_argument("id", type=int, metavar="ID")
+    op.set_defaults(func=cmd_outage_confirm)
+
+    op = with_db(with_at(osub.add_parser("update", help="change an outage's text; the channel notice is edited")))
+    op.add_argument("id", type=int, metavar="ID")
+    op.add_argument("text", metavar="TEXT")
+    op.set_defaults(func=cmd_outage_update)
+
+    op = with_db(with_at(osub.add_parser("split", help="move a report out of its outage into one of its own")))
+    op.add_argument("report_id", type=int, metavar="REPORT_ID")
+    op.set_defaults(func=cmd_outage_split)
+
+    op = with_db(with_at(osub.add_parser("cancel", help="cancel an outage (a planned one, or one reported by mistake)")))
+    op.add_argument("id", type=int, metavar="ID")
+    op.set_defaults(func=cmd_outage_cancel)
 
     op = with_db(with_at(osub.add_parser("list", help="open, planned and recent outages")))
     op.add_argument("--json", action="store_true", help="one JSON object per line")
