@@ -79,8 +79,10 @@ class ReportService:
         if self.support_summaries:
             self._queue_support_summary(row.id, clean, contact, now)
         incident_id, note, joined = None, None, False
-        if self.outages is not None:
-            link = self.outages.report_filed(row.id, clean.system, clean.unit, f"user:{source}:{user_id}", lang)
+        # A fault of kind "other" is not an outage everyone should hear about: it
+        # goes to the support desk (and the database) but opens no channel notice.
+        if self.outages is not None and clean.system != "other":
+            link = self.outages.report_filed(row.id, clean.system, lang)
             incident_id, note, joined = link.outage_id, link.message, link.joined_existing
         return FiledReport(id=row.id, created_at=now, contact=contact, report=clean, source=source,
                            user_id=user_id, incident_id=incident_id, outage_note=note, joined_existing=joined)

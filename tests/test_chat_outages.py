@@ -106,3 +106,13 @@ def test_without_a_support_channel_nothing_is_queued_for_it(tmp_path):
     with rt.store.session() as s:
         targets = [row.target for row in s.scalars(select(NoticeRow))]
     assert "support" not in targets and targets        # the outage notices are there, the copy is not
+
+
+def test_a_report_about_something_else_opens_no_outage(tmp_path):
+    db = f"sqlite:///{tmp_path}/o.db"
+    script = "\n".join(["felanmälan", "Hemtjänst Ryd", "annat", "bara jag", "skrivaren i tes-rummet", "vet inte",
+                        "ja"]) + "\n"
+    out = run_cli("chat", "--db", db, "--at", "2026-11-26T09:00", "--user", "Anna Lind", input=script).stdout
+    assert "nr 1" in out and "📣" not in out
+    assert run_cli("outage", "list", "--db", db, "--at", "2026-11-26T09:05").stdout.strip() == ""
+    assert json.loads(run_cli("reports", "export", "--db", db).stdout)[0]["incident_id"] is None

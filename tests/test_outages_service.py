@@ -56,7 +56,7 @@ def file_report(store, clock, *, user="U1", unit=UNITS[0], system="tes", lang="s
 
 def report(service, store, clock, **kw):
     row = file_report(store, clock, **kw)
-    return row, service.report_filed(row.id, row.system, row.unit, f"user:{row.source}:{row.user_id}", row.lang)
+    return row, service.report_filed(row.id, row.system, row.lang)
 
 
 # -- grouping ------------------------------------------------------------------------------
@@ -120,7 +120,7 @@ def test_reports_of_another_system_open_their_own_outage(setup):
 def test_filing_the_same_report_twice_links_it_once(setup):
     store, clock, service, _, _ = setup
     row, link = report(service, store, clock)
-    again = service.report_filed(row.id, "tes", row.unit, "user:slack:U1", "sv")
+    again = service.report_filed(row.id, "tes", "sv")
     assert again.outage_id == link.outage_id and again.joined_existing is False
     with store.session() as s:
         assert s.scalar(select(func.count()).select_from(NoticeRow)) == 2  # declared + ten_hours
@@ -138,7 +138,7 @@ def test_two_first_reports_at_once_open_one_outage(database_url, content):
     def file(i):
         try:
             barrier.wait(timeout=30)
-            links[i] = services[i].report_filed(rows[i].id, "tes", rows[i].unit, "x", "sv")
+            links[i] = services[i].report_filed(rows[i].id, "tes", "sv")
         except Exception as exc:  # surfaced by the assertion below
             errors.append(exc)
 

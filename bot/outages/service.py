@@ -107,12 +107,11 @@ class OutageService:
 
     # -- reports ---------------------------------------------------------------------
 
-    def report_filed(self, report_row_id: int, system: str, unit: str, user_ref: str, lang: str) -> ReportLink:
+    def report_filed(self, report_row_id: int, system: str, lang: str) -> ReportLink:
         """Link a filed report to its outage, opening one if none is open.
 
         The reporter's target for direct notices is taken from the stored
-        report (source and user_id); `unit` and `user_ref` are accepted for
-        the callers' convenience and must match it.
+        report (source and user_id).
         """
         at = self.clock.now()
 
