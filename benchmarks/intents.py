@@ -80,7 +80,9 @@ def measure_startup(runs: int = 7) -> str:
 
 def main() -> int:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--questions", type=Path, default=ROOT / "benchmarks" / "questions.yaml")
+    parser.add_argument("--questions", type=Path, nargs="+",
+                        default=sorted((ROOT / "benchmarks").glob("questions*.yaml")),
+                        help="question sets (default: every benchmarks/questions*.yaml)")
     parser.add_argument("--errors", action="store_true", help="list every miss")
     parser.add_argument("--no-baseline", action="store_true")
     parser.add_argument("--no-startup", action="store_true")
@@ -91,17 +93,22 @@ def main() -> int:
     t0 = time.perf_counter()
     clf = build_classifier(content, cache=False)
     build_ms = (time.perf_counter() - t0) * 1000
-    questions = load_questions(args.questions)
+    questions = [{**q, "set": path.stem} for path in args.questions for q in load_questions(path)]
 
     rows = []
     for q in questions:
         result = clf.classify(q["text"])
         rows.append({**q, "got": result.intent, "conf": result.confidence, "got_lang": result.lang or "sv"})
 
-    print(f"# Intent benchmark\n\n{len(questions)} held-out questions; classifier built in {build_ms:.0f} ms.\n")
-    print("| set | driftbot | TF-IDF + LR baseline |\n|---|---|---|")
+    sets = sorted({q["set"] for q in questions})
+    print(f"# Intent benchmark\n\n{len(questions)} held-out questions in {len(sets)} sets "
+          f"({', '.join(sets)}), each written by someone who saw neither the training phrasings "
+          f"nor the other sets; classifier built in {build_ms:.0f} ms.\n")
+    print("| questions | driftbot | TF-IDF + LR baseline |\n|---|---|---|")
     base_pred = None if args.no_baseline else baseline(content)([q["text"] for q in questions])
-    for name, select in (("all", lambda r: True), ("sv", lambda r: r["lang"] == "sv"), ("en", lambda r: r["lang"] == "en")):
+    selections = [("all", lambda r: True), ("sv", lambda r: r["lang"] == "sv"), ("en", lambda r: r["lang"] == "en")]
+    selections += [(name, lambda r, name=name: r["set"] == name) for name in sets if len(sets) > 1]
+    for name, select in selections:
         idx = [i for i, r in enumerate(rows) if select(r)]
         ours = accuracy((rows[i]["intent"], rows[i]["got"]) for i in idx)
         base = "-" if base_pred is None else f"{accuracy((rows[i]['intent'], base_pred[i]) for i in idx):.1%}"
@@ -152,7 +159,7 @@ def main() -> int:
         print("\n## Misses\n")
         for r in rows:
             if r["intent"] != r["got"]:
-                print(f"- [{r['lang']}] {r['text']!r}: {r['intent']} -> {r['got']} ({r['conf']:.2f})")
+                print(f"- [{r['set']} {r['lang']}] {r['text']!r}: {r['intent']} -> {r['got']} ({r['conf']:.2f})")
     return 0
 
 
