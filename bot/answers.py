@@ -45,7 +45,10 @@ class AnswerRenderer:
         name = ""
         if decision.holiday is not None:
             name = holiday_name(decision.holiday, self.content.routine.holiday_country, lang) or ""
-            name = name[:1].lower() + name[1:] if lang == "sv" else name  # "det är julafton"
+            # Swedish writes holidays in lower case mid-sentence ("det är julafton"),
+            # except the one named after a person ("Kristi himmelsfärdsdag").
+            if lang == "sv" and not name.startswith("Kristi"):
+                name = name[:1].lower() + name[1:]
         reason = getattr(texts.reasons, decision.reason).format(holiday_name=name, **self._facts)
         now_line = getattr(texts.contact_now, decision.contact).format(reason=reason, **self._facts)
         other = "lkdata" if decision.contact == "anvandarstod" else "anvandarstod"
