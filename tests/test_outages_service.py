@@ -310,3 +310,16 @@ def test_updating_the_text_edits_what_the_channel_saw_and_rewrites_what_it_has_n
     assert deliverer.delivered[-1].action == "update" and "Leverantören felsöker" in deliverer.delivered[-1].text
     advance = [n for n in service.due_notices(local(2026, 12, 14, 12, 0)) if n.kind == "planned_advance"]
     assert len(advance) == 1 and "Versionsuppgradering" in advance[0].text
+
+
+def test_two_admin_edits_in_the_same_second_both_reach_the_channel(setup):
+    store, clock, service, deliverer, worker = setup
+    view = service.start("tes", "Leverantören felsöker", at=clock.now())
+    worker.run_once(clock.now())
+    service.update(view.id, "Servern startas om", at=clock.now())
+    worker.run_once(clock.now())
+    service.update(view.id, "Klart inom en timme", at=clock.now())   # the same instant: a fixed clock
+    worker.run_once(clock.now())
+    edits = [n for n in deliverer.delivered if n.action == "update"]
+    assert len(edits) == 2
+    assert "Klart inom en timme" in edits[-1].text

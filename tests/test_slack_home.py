@@ -1,5 +1,6 @@
 """The App Home tab: what the bot does, whom to contact now, known outages, the report button."""
 import json
+import re
 
 from slackapp import ADMIN, own_slack, unique  # noqa: F401 (fixtures)
 
@@ -53,7 +54,13 @@ def test_home_lists_current_and_planned_outages(own_slack):
     text = _text(_home(slack, user))
     assert "*Digitala lås* sedan 10:00. Låsen i Ryd svarar inte &lt;!here&gt;" in text
     assert "*Treserva* 2026-12-10 22:00–2026-12-11 02:00. Uppgradering" in text
-    assert "<!here>" not in text
+    assert "<!here>" not in text and "`#" not in text
+    # An administrator sees each outage's number (for /driftstopp bekräfta, uppdatera, avbryt) and its state.
+    admin = _text(_home(slack, ADMIN))
+    assert re.search(r"• `#\d+` \*Digitala lås\* bekräftat sedan 10:00, rapporter: 0\. "
+                     r"Låsen i Ryd svarar inte &lt;!here&gt;", admin)
+    assert re.search(r"• `#\d+` \*Treserva\* 2026-12-10 22:00–2026-12-11 02:00\. Uppgradering", admin)
+    assert "<!here>" not in admin
 
 
 def test_the_home_button_opens_the_form(own_slack):

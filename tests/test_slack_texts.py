@@ -65,3 +65,16 @@ def test_serve_stops_at_start_on_a_broken_file(tmp_path):
     assert result.returncode == 2
     (line,) = result.stderr.strip().splitlines()
     assert line.startswith("driftbot: content file ") and "slack.sv.yaml" in line
+
+
+def test_the_admin_texts_are_checked_too(tmp_path):
+    folder = _copy(tmp_path)
+    path = folder / "slack.en.yaml"
+    original = path.read_text(encoding="utf-8")
+    path.write_text(original.replace('There is no outage no. {id}.', 'There is no outage in {system}.'),
+                    encoding="utf-8")
+    with pytest.raises(ContentError, match=r"field commands\.refused_not_found: .*unknown placeholder"):
+        load_slack_texts(folder)
+    path.write_text(original.replace('    ongoing: "going on as planned"\n', ""), encoding="utf-8")
+    with pytest.raises(ContentError, match=r"field home\.states: .*missing labels for: ongoing"):
+        load_slack_texts(folder)

@@ -15,6 +15,7 @@ planned one in progress); an admin may split a report out into its own.
 from __future__ import annotations
 
 import logging
+import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Callable, TypeVar
@@ -176,7 +177,7 @@ class OutageService:
                 outage.state = "confirmed"
                 if text:
                     outage.text = text
-                self._announce_or_refresh(s, outage, at, event=f"start:{int(at.timestamp())}")
+                self._announce_or_refresh(s, outage, at, event=f"start:{uuid.uuid4().hex}")
                 return self._view(s, outage, at)
             outage = OutageRow(system=system, kind="unplanned", state="confirmed", text=text or "",
                                starts_at=at, created_at=at)
@@ -213,7 +214,8 @@ class OutageService:
             outage.text = text
             facts = self._facts(s, outage)
             if outage.kind == "unplanned":
-                self._refresh_announcement(s, outage, facts, at, event=f"text:{int(at.timestamp())}")
+                # Each admin edit is its own event: two in the same second must both reach the channel.
+                self._refresh_announcement(s, outage, facts, at, event=f"text:{uuid.uuid4().hex}")
             else:
                 for row in s.scalars(select(NoticeRow).where(NoticeRow.outage_id == outage.id,
                                                              NoticeRow.state == "pending")).all():

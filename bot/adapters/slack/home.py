@@ -27,30 +27,50 @@ def _when(moment: datetime, now: datetime) -> str:
     return local.strftime("%H:%M") if local.date() == now.date() else local.strftime("%Y-%m-%d %H:%M")
 
 
-def build_home(ctx: SlackContext, lang: str) -> View:
-    texts = ctx.texts_for(lang)
-    home = texts.home
-    now = ctx.now()
-    help_answer = ctx.answers.render("help", lang, now).text
-    _, contact_now, contact_later = ctx.answers.contact_lines(now, lang)
-    current, planned = ctx.outages.lines(now)
+def outage_lines(ctx: SlackContext, lang: str, now: datetime, *, admin: bool = False) -> tuple[list[str], list[str]]:
+    """(outages going on now, planned ones to come), one line each, in plain text.
+
+    Administrators get each outage's number (for `/driftstopp bekräfta`,
+    `uppdatera` and `avbryt`), its state and its reports, and also the
+    outages split out of another one, which nobody else sees.
+    """
+    home = ctx.texts_for(lang).home
+    current, planned = ctx.outages.lines(now, include_split=admin)
 
     def system_name(system: str) -> str:
         systems = ctx.content.routine.systems
         return systems[system].name if system in systems else system
 
     def outage_text(line: OutageLine) -> str:
-        return home.outage_line.format(system=system_name(line.system), since=_when(line.starts_at, now),
-                                       text=line.text).strip()
+        values = dict(id=line.id, system=system_name(line.system), since=_when(line.starts_at, now),
+                      text=line.text, reports=line.reports, state=home.states.get(line.status, line.status))
+        if not admin:
+            return home.outage_line.format(**values).strip()
+        text = home.admin_outage_line.format(**values).strip()
+        if line.split_from is not None:
+            text = f"{text} {home.admin_split_note.format(split_from=line.split_from)}"
+        return text
 
     def planned_text(line: OutageLine) -> str:
         end = _when(line.ends_at, now) if line.ends_at else ""
-        return home.planned_line.format(system=system_name(line.system), start=_when(line.starts_at, now),
-                                        end=end, text=line.text).strip()
+        template = home.admin_planned_line if admin else home.planned_line
+        return template.format(id=line.id, system=system_name(line.system), start=_when(line.starts_at, now),
+                               end=end, text=line.text, reports=line.reports).strip()
 
-    now_lines = [outage_text(line) for line in current] or [ctx.answers.text("live_status_none", lang)]
+    return [outage_text(line) for line in current], [planned_text(line) for line in planned]
+
+
+def build_home(ctx: SlackContext, lang: str, *, admin: bool = False) -> View:
+    texts = ctx.texts_for(lang)
+    home = texts.home
+    now = ctx.now()
+    help_answer = ctx.answers.render("help", lang, now).text
+    _, contact_now, contact_later = ctx.answers.contact_lines(now, lang)
+    current, planned = outage_lines(ctx, lang, now, admin=admin)
+
+    now_lines = current or [ctx.answers.text("live_status_none", lang)]
     outages = "\n".join([home.outages_heading, *now_lines])
-    upcoming = "\n".join([home.planned_heading, *(map(planned_text, planned) if planned else [home.no_planned])])
+    upcoming = "\n".join([home.planned_heading, *(planned or [home.no_planned])])
     blocks: list[Block] = [
         HeaderBlock(text=home.header),
         *sections(to_mrkdwn(help_answer)),
@@ -72,6 +92,6 @@ def build_home(ctx: SlackContext, lang: str) -> View:
 def publish_home(ctx: SlackContext, user_id: str) -> None:
     lang = ctx.user_lang(user_id)
     try:
-        ctx.client.views_publish(user_id=user_id, view=build_home(ctx, lang))
+        ctx.client.views_publish(user_id=user_id, view=build_home(ctx, lang, admin=ctx.is_admin(user_id)))
     except SlackApiError as exc:
         log.error("views.publish for %s failed: %s", user_id, api_error(exc))

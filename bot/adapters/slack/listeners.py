@@ -112,7 +112,7 @@ def register(app: App, ctx: SlackContext) -> None:
             if not open_form(ctx, command["trigger_id"], user_id, lang, "slash"):
                 respond(**render_text(texts.modal.form_unavailable).as_kwargs())
         elif parsed.word in STATUS_WORDS:
-            respond(**answer(ctx, "status", lang).as_kwargs())
+            respond(**answer(ctx, "status", lang, user_id).as_kwargs())
         elif parsed.word in ADMIN_WORDS:
             if not ctx.is_admin(user_id):
                 log.info("refused /driftstopp %s for %s: not an admin", parsed.word, user_id)
@@ -130,7 +130,7 @@ def register(app: App, ctx: SlackContext) -> None:
     def menu_status(ack, body: dict, respond) -> None:
         ack()
         lang = ctx.texts.lang(body["actions"][0].get("value"))
-        respond(**answer(ctx, "status", lang).as_kwargs(), replace_original=False)
+        respond(**answer(ctx, "status", lang, body["user"]["id"]).as_kwargs(), replace_original=False)
 
     @app.action(MENU_CONTACT_ACTION)
     def menu_contact(ack, body: dict, respond) -> None:

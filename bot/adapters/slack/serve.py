@@ -40,8 +40,8 @@ def _outbox_worker(runtime, ctx, settings: Settings, stop: threading.Event, inte
     client = make_client(settings.slack_bot_token, settings.slack_api_url, rate_limit_retries=0)
     deliverer = SlackDeliverer(client, settings.broadcast_channel, settings.support_channel)
     # The scheduler queues what falls due by the clock alone (login reminders).
-    scheduler = ctx.outages.service.schedule if ctx.outages.available else None
-    worker = OutboxWorker(runtime.store, deliverer, runtime.clock, scheduler=scheduler, targets=OUTBOX_TARGETS)
+    worker = OutboxWorker(runtime.store, deliverer, runtime.clock, scheduler=ctx.outages.service.schedule,
+                          targets=OUTBOX_TARGETS)
     thread = threading.Thread(target=worker.run_forever, args=(stop, interval), name="outbox", daemon=True)
     thread.start()
     return thread

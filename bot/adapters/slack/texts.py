@@ -12,6 +12,7 @@ from pathlib import Path
 
 from pydantic import Field, field_validator
 
+from bot.adapters.slack.outage_port import CURRENT_STATUSES
 from bot.content import BUILTIN_CONTENT_DIR, ContentError, _check_placeholders, _read_yaml, _Strict, _validate
 from bot.reports import SCOPES, SYSTEMS
 
@@ -38,10 +39,24 @@ class HomeTexts(_Strict):
     report_button: str = Field(min_length=1, max_length=75)
     how_to_ask: str = Field(min_length=1)
     updated: str = Field(min_length=1)
+    # What administrators see instead of the two lines above: the outage's number
+    # (for /driftstopp bekräfta, uppdatera, avbryt), its state and its reports.
+    admin_outage_line: str = Field(min_length=1)
+    admin_planned_line: str = Field(min_length=1)
+    admin_split_note: str = Field(min_length=1)  # added to an outage split out of another
+    states: dict[str, str]                       # {state} of admin_outage_line
 
     _outage = field_validator("outage_line")(_placeholders("system since text"))
     _planned = field_validator("planned_line")(_placeholders("system start end text"))
     _updated = field_validator("updated")(_placeholders("time"))
+    _admin_outage = field_validator("admin_outage_line")(_placeholders("id system state since reports text"))
+    _admin_planned = field_validator("admin_planned_line")(_placeholders("id system start end reports text"))
+    _split = field_validator("admin_split_note")(_placeholders("split_from"))
+
+    @field_validator("states")
+    @classmethod
+    def _every_state(cls, value: dict[str, str]) -> dict[str, str]:
+        return _complete(value, CURRENT_STATUSES, 75)
 
 
 class ModalTexts(_Strict):
@@ -113,22 +128,43 @@ class CommandTexts(_Strict):
     usage_start: str = Field(min_length=1)
     usage_resolve: str = Field(min_length=1)
     usage_plan: str = Field(min_length=1)
+    usage_confirm: str = Field(min_length=1)
+    usage_update: str = Field(min_length=1)
+    usage_split: str = Field(min_length=1)
+    usage_cancel: str = Field(min_length=1)
     unknown_system: str = Field(min_length=1)
     invalid_time: str = Field(min_length=1)
+    invalid_number: str = Field(min_length=1)
     started: str = Field(min_length=1)
     resolved: str = Field(min_length=1)
     planned: str = Field(min_length=1)
-    nothing_to_resolve: str = Field(min_length=1)
+    confirmed: str = Field(min_length=1)
+    updated: str = Field(min_length=1)
+    split: str = Field(min_length=1)
+    cancelled: str = Field(min_length=1)
+    status_admin_heading: str = Field(min_length=1)
+    # One per OutageError code the admin subcommands can meet (refused_<code>).
+    refused_no_open_outage: str = Field(min_length=1)
+    refused_not_found: str = Field(min_length=1)
+    refused_not_open: str = Field(min_length=1)
+    refused_report_not_found: str = Field(min_length=1)
+    refused_not_linked: str = Field(min_length=1)
+    refused_not_started: str = Field(min_length=1)
     refused_bad_period: str = Field(min_length=1)
     refused_in_the_past: str = Field(min_length=1)
     failed: str = Field(min_length=1)
-    outages_unavailable: str = Field(min_length=1)
 
     _unknown = field_validator("unknown")(_placeholders("command"))
     _system = field_validator("unknown_system")(_placeholders("system systems"))
-    _time = field_validator("invalid_time")(_placeholders("value"))
-    _done = field_validator("started", "resolved", "nothing_to_resolve")(_placeholders("system"))
+    _value = field_validator("invalid_time", "invalid_number")(_placeholders("value"))
+    _done = field_validator("started", "resolved", "refused_no_open_outage")(_placeholders("system"))
     _planned = field_validator("planned")(_placeholders("system start end"))
+    _by_id = field_validator("confirmed", "cancelled")(_placeholders("id system"))
+    _updated = field_validator("updated")(_placeholders("id system text"))
+    _split = field_validator("split")(_placeholders("report id system split_from"))
+    _refused_id = field_validator("refused_not_found", "refused_not_open", "refused_report_not_found",
+                                  "refused_not_linked")(_placeholders("id"))
+    _refused = field_validator("refused_not_started", "refused_bad_period", "refused_in_the_past")(_placeholders(""))
     _failed = field_validator("failed")(_placeholders("reason"))
 
 
