@@ -76,8 +76,13 @@ REPORT_COLUMNS = ("id", "created_at", "reporter_name", "unit", "system", "scope"
 
 
 def _report_rows(args, settings: Settings) -> list[dict]:
-    rt = runtime_for(args, settings, with_store=True)
-    tz = rt.clock.tz
+    # Only the database and the time zone: no engine, so no classifier to load.
+    from bot.content import load_content
+    from bot.runtime import zone
+    from bot.storage import Store
+
+    tz = zone(settings, load_content(settings.content_dir))
+    store = Store.connect(settings.database_url)
 
     def iso(value):
         return value.astimezone(tz).isoformat() if value else None
@@ -85,7 +90,7 @@ def _report_rows(args, settings: Settings) -> list[dict]:
     return [{"id": r.id, "created_at": iso(r.created_at), "reporter_name": r.reporter_name, "unit": r.unit,
              "system": r.system, "scope": r.scope, "description": r.description, "started_at": iso(r.started_at),
              "contact": r.contact, "incident_id": r.incident_id, "source": r.source}
-            for r in rt.store.reports()]
+            for r in store.reports()]
 
 
 def cmd_reports_export(args, settings: Settings) -> int:

@@ -171,6 +171,7 @@ class Texts(_Strict):
     clarify: str
     empty_input: str
     offer_report: str
+    chat_banner: str
 
 
 class AnswersFile(_Strict):

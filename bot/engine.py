@@ -19,7 +19,7 @@ from bot.dialog import ReportDialog
 from bot.messages import Message, Option, Reply
 from bot.privacy import redact_personal_ids
 from bot.reports import ReportService
-from intents import Classification, Classifier
+from intents.classifier import Classification, Classifier
 from intents.normalise import fold
 
 log = logging.getLogger(__name__)

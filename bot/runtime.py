@@ -7,13 +7,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from bot.clock import Clock, FixedClock, SystemClock, parse_at
 from bot.config import Settings
 from bot.content import Content, load_content
-from bot.engine import Engine
-from intents import Classifier
+
+if TYPE_CHECKING:  # the engine and classifier (numpy) load only when something is built
+    from bot.engine import Engine
+    from intents.classifier import Classifier
 
 
 @dataclass
@@ -47,6 +50,8 @@ def build(settings: Settings, at: str | datetime | None = None, with_store: bool
     if isinstance(at, str):
         at = parse_at(at, tz)
     clock: Clock = FixedClock(at, tz) if at is not None else SystemClock(tz)
+    from bot.engine import Engine
+
     store = outages = None
     if with_store:
         from bot.outages.service import OutageService

@@ -52,7 +52,3 @@ class Chat:
         if self.proc.poll() is None:
             self.close()
 
-
-def answer_for(awaiting: str, answers: dict) -> str:
-    """What the user types when the bot asks for a field."""
-    return answers[awaiting]

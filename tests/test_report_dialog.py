@@ -36,6 +36,15 @@ def fill(chat: Chat, first: dict, answers: dict, limit: int = 12) -> dict:
     raise AssertionError(f"the dialog did not finish: {chat.turns}")
 
 
+def answer_until(chat: Chat, turn: dict, field: str, answers: dict = ANSWERS) -> dict:
+    """Answer the bot's questions until it asks for `field`; return that turn."""
+    for _ in range(12):
+        if turn["awaiting"] == field:
+            return turn
+        turn = chat.say(answers[turn["awaiting"]])
+    raise AssertionError(f"the bot never asked for {field}: {chat.turns}")
+
+
 @pytest.fixture
 def db(tmp_path):
     return f"sqlite:///{tmp_path}/dialog.db"
@@ -105,9 +114,7 @@ def test_cancelled_stores_nothing(db):
 
 def test_correction_at_confirmation_changes_the_field(db):
     with Chat(db, "--at", AT) as chat:
-        turn = chat.say("felanmälan")
-        while turn["awaiting"] != "confirm":
-            turn = chat.say(ANSWERS[turn["awaiting"]])
+        turn = answer_until(chat, chat.say("felanmälan"), "confirm")
         turn = chat.say("nej, enheten är Hemtjänst Berga")
         assert turn["awaiting"] == "confirm" and "Hemtjänst Berga" in turn["text"]
         turn = chat.say("ändra namn")
@@ -135,9 +142,7 @@ def test_side_question_mid_form_is_answered_and_the_form_goes_on(db):
 
 def test_personnummer_in_the_description_is_never_stored(db, tmp_path):
     with Chat(db, "--at", AT) as chat:
-        turn = chat.say("felanmälan")
-        while turn["awaiting"] != "description":
-            turn = chat.say(ANSWERS[turn["awaiting"]])
+        turn = answer_until(chat, chat.say("felanmälan"), "description")
         turn = chat.say("Kan inte öppna dörren hos brukaren 19811218-9876 i TES")
         assert "personnummer" in turn["text"].lower()
         assert "9876" not in turn["text"]
@@ -155,9 +160,7 @@ def test_personnummer_in_the_description_is_never_stored(db, tmp_path):
 
 def test_phone_number_in_a_description_survives(db):
     with Chat(db, "--at", AT) as chat:
-        turn = chat.say("felanmälan")
-        while turn["awaiting"] != "description":
-            turn = chat.say(ANSWERS[turn["awaiting"]])
+        turn = answer_until(chat, chat.say("felanmälan"), "description")
         fill(chat, chat.say("Ringde 013-20 70 00 men ingen svarade, TES nere"), ANSWERS)
     assert "013-20 70 00" in exported(db)[0]["description"]
 

@@ -37,7 +37,7 @@ def run_chat(rt, user: str | None, unit: str | None, as_json: bool, lang: str | 
 
     deliver_notices = _notice_printer(rt, stdout) if not as_json else (lambda: None)
     if interactive:
-        stdout.write("driftbot – skriv din fråga (Ctrl-D avslutar).\n\n")
+        stdout.write(rt.engine.answers.text("chat_banner", lang or rt.content.default_lang) + "\n\n")
     deliver_notices()
     while True:
         if interactive:

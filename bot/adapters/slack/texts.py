@@ -13,7 +13,7 @@ from pathlib import Path
 from pydantic import Field, field_validator
 
 from bot.adapters.slack.outage_port import CURRENT_STATUSES
-from bot.content import BUILTIN_CONTENT_DIR, ContentError, _check_placeholders, _read_yaml, _Strict, _validate
+from bot.content import BUILTIN_CONTENT_DIR, ContentError, _check_placeholders, _Strict, load_lang_file
 from bot.reports import SCOPES, SYSTEMS
 
 
@@ -214,10 +214,7 @@ def load_slack_texts(directory: Path | str | None = None, default_lang: str = "s
     paths = sorted(root.glob("slack.*.yaml")) or sorted(BUILTIN_CONTENT_DIR.glob("slack.*.yaml"))
     by_lang: dict[str, SlackTexts] = {}
     for path in paths:
-        parsed = _validate(SlackTexts, _read_yaml(path), path)
-        expected = path.name.split(".")[1]
-        if parsed.lang != expected:
-            raise ContentError(f"content file {path}: field lang: is {parsed.lang!r}, the file name says {expected!r}")
+        parsed = load_lang_file(path, SlackTexts)
         by_lang[parsed.lang] = parsed
     if not by_lang:
         raise ContentError(f"content folder {root}: no slack.<lang>.yaml file")
