@@ -55,18 +55,23 @@ class AnswerRenderer:
         later_line = getattr(texts.contact_later, other).format(reason=reason, **self._facts)
         return decision, now_line, later_line
 
-    def render(self, intent: str, lang: str, at: datetime, live_status: str | None = None) -> RenderedAnswer:
-        answers = self.content.answers_for(lang)
-        lang = answers.lang
-        answer = answers.intents[intent]
-        template = answer.now + ("\n\n" + answer.detail.strip() if answer.detail.strip() else "")
+    def fill(self, template: str, lang: str, at: datetime, live_status: str | None = None) -> tuple[str, str | None]:
+        """(the filled template, the contact it names or None)."""
         values = dict(self._facts)
         contact: str | None = None
         if "contact_now" in placeholders(template) or "contact_later" in placeholders(template):
             decision, values["contact_now"], values["contact_later"] = self.contact_lines(at, lang)
             contact = decision.contact
-        values["live_status"] = live_status or answers.texts.live_status_none.format(**self._facts)
-        return RenderedAnswer(intent=intent, text=template.format(**values).strip(), lang=lang, contact=contact)
+        values["live_status"] = live_status or self.content.answers_for(lang).texts.live_status_none.format(**self._facts)
+        return template.format(**values).strip(), contact
+
+    def render(self, intent: str, lang: str, at: datetime, live_status: str | None = None) -> RenderedAnswer:
+        answers = self.content.answers_for(lang)
+        lang = answers.lang
+        answer = answers.intents[intent]
+        template = answer.now + ("\n\n" + answer.detail.strip() if answer.detail.strip() else "")
+        text, contact = self.fill(template, lang, at, live_status)
+        return RenderedAnswer(intent=intent, text=text, lang=lang, contact=contact)
 
     def title(self, intent: str, lang: str) -> str:
         return self.content.answers_for(lang).intents[intent].title

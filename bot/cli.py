@@ -52,7 +52,8 @@ def cmd_intents_examples(args, settings: Settings) -> int:
 
 
 def cmd_ask(args, settings: Settings) -> int:
-    rt = runtime_for(args, settings)
+    # Only with --db does the answer know the live outages; without it, no database is opened.
+    rt = runtime_for(args, settings, with_store=bool(args.db))
     text = " ".join(args.text)
     if text == "-":
         text = sys.stdin.read()
@@ -137,7 +138,7 @@ def _parser() -> argparse.ArgumentParser:
     ip = isub.add_parser("examples", help="print the training phrasings as JSON lines")
     ip.set_defaults(func=cmd_intents_examples)
 
-    p = with_at(sub.add_parser("ask", help="answer one question"))
+    p = with_db(with_at(sub.add_parser("ask", help="answer one question (with --db: knowing the live outages)")))
     p.add_argument("--lang", choices=["sv", "en"], help="answer language (default: the question's)")
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.add_argument("text", nargs="*", help="the question ('-' reads standard input)")

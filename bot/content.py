@@ -20,6 +20,11 @@ from intents.ids import INTENT_IDS, IntentId
 
 ContactId = Literal["anvandarstod", "lkdata"]
 SystemId = Literal["tes", "treserva", "locks", "infrastructure", "other"]
+# The routine's fallbacks when a system is down (routine.yaml systems.*.reserve):
+# conventional keys and the handheld (TES), the printed documents of the care
+# staff web (genomförandewebben), the HSL documentation of licensed staff.
+ReserveId = Literal["keys", "care_docs", "hsl_docs"]
+RoleId = Literal["licensed", "care"]
 Lang = str
 
 BUILTIN_CONTENT_DIR = Path(__file__).resolve().parent.parent / "content"
@@ -46,20 +51,29 @@ class SupportHours(_Strict):
         return self
 
 
+# A name that texts refer to through a placeholder ({lkdata}, {portal}, ...);
+# braces would break the templates it is put into.
+Name = Annotated[str, Field(min_length=1, pattern=r"^[^{}]+$")]
+
+
 class PortalContact(_Strict):
-    name: str = Field(min_length=1)
-    channel: str = Field(min_length=1)
+    name: Name
+    channel: Name
     url: str = ""
 
 
 class PhoneContact(_Strict):
-    name: str = Field(min_length=1)
-    phone: str = Field(min_length=3)
+    name: Name
+    phone: Name = Field(min_length=3)
 
 
 class Contacts(_Strict):
     anvandarstod: PortalContact
     lkdata: PhoneContact
+    # Who answers the after-hours number, and who announces how long outages
+    # are post-registered: per language, as they are written mid-sentence.
+    on_call: dict[Lang, Name] = {}
+    administrations: dict[Lang, Name] = {}
 
 
 class Thresholds(_Strict):
@@ -67,11 +81,15 @@ class Thresholds(_Strict):
     planned_notice_days: int = Field(gt=0)
     login_reminder_minutes: int = Field(gt=0)
     dialog_timeout_minutes: int = Field(gt=0)
+    # An outage resolved this recently is still mentioned in answers ("fixed at 11:00: post-register now").
+    recently_resolved_hours: int = Field(default=12, gt=0)
 
 
 class System(_Strict):
     name: str = Field(min_length=1)
     aliases: list[str] = []
+    # Which reserve routines apply while it is down (care_docs becomes hsl_docs for licensed staff).
+    reserve: list[ReserveId] = []
 
 
 class Routine(_Strict):
@@ -104,6 +122,60 @@ class Routine(_Strict):
 
 class Units(_Strict):
     units: list[str] = []
+
+
+# The names every text may use; they are filled in when the file is loaded,
+# so renaming a contact in routine.yaml renames it everywhere.
+NAME_PLACEHOLDERS = frozenset({"anvandarstod", "portal", "lkdata", "lkdata_phone", "on_call", "administrations"})
+
+
+def contact_names(routine: Routine, lang: str) -> dict[str, str]:
+    """{placeholder: name} for the texts of one language."""
+    c = routine.contacts
+
+    def per_lang(names: dict[str, str]) -> str:
+        return names.get(lang) or next(iter(names.values()), "")
+
+    return {"anvandarstod": c.anvandarstod.name, "portal": c.anvandarstod.channel, "lkdata": c.lkdata.name,
+            "lkdata_phone": c.lkdata.phone, "on_call": per_lang(c.on_call),
+            "administrations": per_lang(c.administrations)}
+
+
+def _fill_names(data: Any, names: dict[str, str]) -> Any:
+    if isinstance(data, str):
+        for key, value in names.items():
+            data = data.replace("{" + key + "}", value)
+        return data
+    if isinstance(data, dict):
+        return {k: _fill_names(v, names) for k, v in data.items()}
+    if isinstance(data, list):
+        return [_fill_names(v, names) for v in data]
+    return data
+
+
+# --- situations.yaml: words that tell what the writer's situation is ------
+
+class SituationWords(_Strict):
+    """Matched after folding and the spelling map, in every language at once."""
+    roles: dict[RoleId, list[str]] = {}
+    status_back: list[str] = []       # "is it fixed?" rather than "is it down?"
+    status_down: list[str] = []
+    problem: list[str] = []           # something does not work
+    past: list[str] = []              # ... or did, and it is over
+    hypothetical: list[str] = []      # first words of "what if ...?"
+    yes_no: list[str] = []            # first words of a yes/no question
+    day_off: list[str] = []
+    long_outage: list[str] = []       # "all day", "since yesterday"
+    hour_words: list[str] = []        # "12 timmar": a stated duration
+    more_than: list[str] = []         # "mer än 10 timmar"
+    asks_known: list[str] = []        # "is it just me?"
+    asks_cause: list[str] = []        # "why does it go down?"
+    contacts: dict[ContactId, list[str]] = {}  # words that name a contact
+    planned: list[str] = []
+    both_systems: list[str] = []      # TES and Treserva both
+    portal: list[str] = []            # the support desk's self-service portal itself
+    outside: dict[str, list[str]] = {}  # topics outside the routine, by id (answers.*.yaml situation.outside)
+    thanks: list[str] = []            # a message of only these is a thank-you
 
 
 # --- answers.<lang>.yaml ------------------------------------------------
@@ -141,6 +213,13 @@ def template(allowed: frozenset[str]):
 AnswerText = template(ANSWER_PLACEHOLDERS)
 ContactText = template(CONTACT_PLACEHOLDERS)
 ReasonText = template(REASON_PLACEHOLDERS)
+# Sentences about a known outage may use what a notice may (bot/outages/render.py).
+OUTAGE_PLACEHOLDERS = frozenset({
+    "system", "date", "start", "end", "since", "duration", "reports", "units", "unit_list", "first_reported",
+    "text", "status_url", "lkdata_phone", "portal", "post_registration_hours", "planned_notice_days",
+    "login_reminder_minutes"})
+OutageText = template(OUTAGE_PLACEHOLDERS)
+FactText = template(ANSWER_PLACEHOLDERS - {"contact_now", "contact_later", "live_status"})
 
 
 class Answer(_Strict):
@@ -174,10 +253,61 @@ class Texts(_Strict):
     chat_banner: str
 
 
+class KnownOutageTexts(_Strict):
+    """A known outage of the system the message is about, leading the answer."""
+    open: OutageText               # already reported: no need to call again
+    open_no_reports: OutageText
+    add_report: str                # in a conversation: say ja to add your report
+    planned: OutageText            # an announced planned outage in progress: no report needed
+    upcoming: OutageText
+    resolved: OutageText           # fixed a while ago
+    resolved_still_broken: OutageText  # fixed, yet it does not work for the writer: a new fault
+
+
+class StatusTexts(_Strict):
+    """The status answer; the first words answer the question asked ("is it down?" / "is it back?")."""
+    down_open: OutageText
+    down_open_no_reports: OutageText
+    down_planned: OutageText
+    down_resolved: OutageText
+    back_open: OutageText
+    back_open_no_reports: OutageText
+    back_planned: OutageText
+    back_resolved: OutageText
+    none_for: template(frozenset({"systems", "status_url"}))   # nothing known about the systems asked about
+    other_systems: str             # introduces outages of systems not asked about
+
+
+class SituationTexts(_Strict):
+    do: dict[ReserveId, FactText]      # the one thing to do now while it is down
+    detail: dict[ReserveId, FactText]  # the routine's steps for it
+    after: dict[ReserveId, FactText]   # once it works again
+    after_long: FactText               # ... after an outage over the 10-hour line
+    general: FactText                  # steps for every unplanned outage
+    day_off: FactText
+    licensed_hint: str                 # a Treserva answer to someone whose role is not known
+    portal: FactText                   # the portal itself does not work
+    known: KnownOutageTexts
+    status: StatusTexts
+    outside: dict[str, FactText] = {}  # by topic id of situations.yaml
+    contact_note: dict[ContactId, FactText] = {}  # after the contact that applies now
+    thanks: str
+    nothing_to_cancel: str
+
+    @model_validator(mode="after")
+    def _every_reserve(self) -> "SituationTexts":
+        for name in ("do", "detail", "after"):
+            missing = [r for r in ("keys", "care_docs", "hsl_docs") if r not in getattr(self, name)]
+            if missing:
+                raise ValueError(f"{name}: missing {', '.join(missing)}")
+        return self
+
+
 class AnswersFile(_Strict):
     lang: str = Field(pattern=r"^[a-z]{2}$")
     intents: dict[IntentId, Answer]
     texts: Texts
+    situation: SituationTexts
 
     @field_validator("intents")
     @classmethod
@@ -285,6 +415,10 @@ class Content(BaseModel):
     dialog: dict[Lang, DialogTexts]
     phrasings: dict[Lang, dict[str, list[str]]]
     spelling: dict[str, str]
+    situations: SituationWords = SituationWords()
+
+    def names(self, lang: str) -> dict[str, str]:
+        return contact_names(self.routine, lang)
 
     @property
     def languages(self) -> list[str]:
@@ -339,10 +473,15 @@ def _validate(model: type[BaseModel], data: Any, path: Path, wrap: str | None = 
         raise ContentError(f"content file {path}: field {field}: {err['msg']}{more}") from None
 
 
-def load_lang_file(path: Path, model: type[BaseModel]):
-    """Read and validate a per-language file `<kind>.<lang>.yaml`; its `lang` must match the name."""
-    parsed = _validate(model, _read_yaml(path), path)
+def load_lang_file(path: Path, model: type[BaseModel], routine: Routine | None = None):
+    """Read and validate a per-language file `<kind>.<lang>.yaml`; its `lang` must match the name.
+
+    With the routine, the contacts' names ({lkdata}, {portal}, ...) are filled in first."""
     expected = path.name.split(".")[1]
+    data = _read_yaml(path)
+    if routine is not None:
+        data = _fill_names(data, contact_names(routine, expected))
+    parsed = _validate(model, data, path)
     if parsed.lang != expected:
         raise ContentError(f"content file {path}: field lang: is {parsed.lang!r}, the file name says {expected!r}")
     return parsed
@@ -359,14 +498,14 @@ def load_content(directory: Path | str | None = None) -> Content:
 
     answers: dict[str, AnswersFile] = {}
     for path in sorted(root.glob("answers.*.yaml")):
-        parsed = load_lang_file(path, AnswersFile)
+        parsed = load_lang_file(path, AnswersFile, routine)
         answers[parsed.lang] = parsed
     if not answers:
         raise ContentError(f"content folder {root}: no answers.<lang>.yaml file")
 
     dialog: dict[str, DialogTexts] = {}
     for lang in answers:
-        dialog[lang] = load_lang_file(root / f"dialog.{lang}.yaml", DialogTexts)
+        dialog[lang] = load_lang_file(root / f"dialog.{lang}.yaml", DialogTexts, routine)
 
     phrasings: dict[str, dict[str, list[str]]] = {}
     for lang in answers:
@@ -377,5 +516,14 @@ def load_content(directory: Path | str | None = None) -> Content:
     spelling_path = root / "spelling.yaml"
     spelling = _validate(Spelling, _read_yaml(spelling_path), spelling_path).words if spelling_path.exists() else {}
 
+    situations_path = root / "situations.yaml"
+    situations = (_validate(SituationWords, _read_yaml(situations_path), situations_path)
+                  if situations_path.exists() else SituationWords())
+    for lang, parsed in answers.items():
+        unknown = set(parsed.situation.outside) - set(situations.outside)
+        if unknown:
+            raise ContentError(f"content file {root / f'answers.{lang}.yaml'}: field situation.outside: "
+                               f"topics not in situations.yaml: {', '.join(sorted(unknown))}")
+
     return Content(directory=root, routine=routine, units=units, answers=answers, dialog=dialog,
-                   phrasings=phrasings, spelling=spelling)
+                   phrasings=phrasings, spelling=spelling, situations=situations)

@@ -43,7 +43,7 @@ Turn = tuple[list[Reply], dict | None]
 
 class ReportDialog:
     def __init__(self, content: Content, reports: ReportService, classify: Callable,
-                 answer_intent: Callable[[str, str], Reply]):
+                 answer_intent: Callable[..., Reply]):
         self.content = content
         self.reports = reports
         self.read = FieldReader(content)
@@ -287,7 +287,7 @@ class ReportDialog:
         result = self.classify(text)
         if result.intent not in SIDE_INTENTS or result.confidence < SIDE_MIN_CONFIDENCE:
             return None
-        answer = self.answer_intent(result.intent, state["lang"])
+        answer = self.answer_intent(result.intent, state["lang"], text)
         texts = self.content.dialog_for(state["lang"])
         again = self._confirm(state) if field == "confirm" else self._ask(state, field)
         resume = again[0][0]

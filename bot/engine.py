@@ -14,11 +14,13 @@ from datetime import datetime, timedelta
 
 from bot.answers import AnswerRenderer
 from bot.clock import Clock
+from bot.compose import Composed, Composer, Known
 from bot.content import Content
 from bot.dialog import ReportDialog
 from bot.messages import Message, Option, Reply
 from bot.privacy import redact_personal_ids
 from bot.reports import ReportService
+from bot.situation import SituationReader
 from intents.classifier import Classification, Classifier
 from intents.normalise import fold
 
@@ -39,6 +41,10 @@ class Engine:
         self.store = store
         self.outages = outages
         self.answers = AnswerRenderer(content)
+        self.situations = SituationReader(content)
+        self.composer = Composer(content, self.answers)
+        self._thanks = {tuple(self.situations.tokens(t)) for t in content.situations.thanks} - {()}
+        self._cancel = {fold(w) for d in content.dialog.values() for w in d.words.cancel}
         self.reports = (ReportService(store, content, clock, outages, support_summaries)
                         if store is not None else None)
         self.dialog = (ReportDialog(content, self.reports, self.classify, self._answer_intent)
@@ -53,15 +59,37 @@ class Engine:
         """Answer one question with no conversation state (driftbot ask)."""
         result = self.classify(text)
         reply_lang = self._lang(lang, result)
-        if not text.strip():
-            return Reply(text=self.answers.text("empty_input", reply_lang), intent="help", lang=reply_lang)
-        return self._answer_intent(result.intent, reply_lang)
+        social = self._social(text, reply_lang, conversation=None)
+        if social is not None:
+            return social
+        return self._answer_intent(result.intent, reply_lang, text)
 
-    def _answer_intent(self, intent: str, lang: str) -> Reply:
-        status = self.outages.live_status(lang) if (self.outages is not None and intent == "status") else None
-        rendered = self.answers.render(intent, lang, self.clock.now(), live_status=status)
-        return Reply(text=rendered.text, intent=intent, lang=rendered.lang, contact=rendered.contact,
-                     offer_report_form=intent in ("outage_now", "report_fault"))
+    def _known(self) -> Known | None:
+        return Known(self.outages.live(self.clock.now()), self.outages.render) if self.outages is not None else None
+
+    def _compose(self, intent: str, lang: str, text: str, situation=None, known=None) -> Composed:
+        """The answer for the situation the text describes (the intent as `route` refines it)."""
+        situation = situation or self.situations.read(text)
+        known = known if known is not None else self._known()
+        intent = self.composer.route(intent, situation, known)
+        return self.composer.compose(intent, situation, known, lang, self.clock.now())
+
+    def _answer_intent(self, intent: str, lang: str, text: str = "") -> Reply:
+        rendered = self._compose(intent, lang, text).answer
+        return Reply(text=rendered.text, intent=rendered.intent, lang=rendered.lang, contact=rendered.contact,
+                     offer_report_form=rendered.intent in ("outage_now", "report_fault"))
+
+    def _social(self, text: str, lang: str, conversation: dict | None) -> Reply | None:
+        """An empty message, a bare thank-you, or a cancel with nothing to cancel."""
+        situation_texts = self.content.answers_for(lang).situation
+        if not text.strip():
+            return Reply(text=self.answers.text("empty_input", lang), intent="help", lang=lang)
+        tokens = tuple(self.situations.tokens(text))
+        if tokens in self._thanks:
+            return Reply(text=situation_texts.thanks, intent="help", lang=lang)
+        if fold(text) in self._cancel:
+            return Reply(text=situation_texts.nothing_to_cancel, intent="help", lang=lang)
+        return None
 
     def _lang(self, forced: str | None, result: Classification, previous: str | None = None) -> str:
         for lang in (forced, result.lang, previous):
@@ -142,34 +170,51 @@ class Engine:
             if chosen == "report_fault" and self.dialog is not None:
                 return self._start_report(message, lang, seed=None)
             if chosen:
-                return [self._answer_intent(chosen, lang)], None
+                return [self._answer_intent(chosen, lang, state.get("seed") or "")], None
         return None
 
     def _new_question(self, message: Message, state: dict) -> tuple[list[Reply], dict | None]:
         text = message.text
         result = self.classify(text)
         lang = self._lang(message.lang, result, state.get("lang"))
-        bare_yes_no = self.dialog is not None and (self.dialog.read.is_affirm(text) or self.dialog.read.is_deny(text))
-        if not text.strip() or bare_yes_no:  # a "ja" with nothing pending: say what the bot can do
+        social = self._social(text, lang, state)
+        if social is not None:
+            return [social], None
+        if self.dialog is not None and (self.dialog.read.is_affirm(text) or self.dialog.read.is_deny(text)):
+            # a "ja" with nothing pending: say what the bot can do
             return [Reply(text=self.answers.text("empty_input", lang), intent="help", lang=lang)], None
         intent = result.intent
+        situation, known = self.situations.read(text), self._known()
         runner_up = result.alternatives[0] if result.alternatives else None
         if (runner_up and intent != "out_of_scope" and runner_up.intent != "out_of_scope"
                 and result.confidence < CLARIFY_MAX_CONFIDENCE
-                and runner_up.confidence >= CLARIFY_RATIO * result.confidence):
+                and runner_up.confidence >= CLARIFY_RATIO * result.confidence
+                and not self.composer.decides(situation)
+                and self._forks(intent, runner_up.intent, lang, text, situation, known)):
             choices = [intent, runner_up.intent]
             options = tuple(Option(label=self.answers.title(i, lang), value=i) for i in choices)
             reply = Reply(text=self.answers.text("clarify", lang), intent=None, options=options, lang=lang)
-            return [reply], {"kind": "clarify", "choices": choices, "lang": lang}
+            return [reply], {"kind": "clarify", "choices": choices, "lang": lang, "seed": text[:3000]}
         if intent == "report_fault" and self.dialog is not None:
             return self._start_report(message, lang, seed=None)
-        reply = self._answer_intent(intent, lang)
-        if intent == "outage_now" and self.dialog is not None:
-            offer = self.answers.text("offer_report", lang)
+        composed = self._compose(intent, lang, text, situation, known)
+        rendered = composed.answer
+        intent = rendered.intent
+        reply = Reply(text=rendered.text, intent=intent, lang=rendered.lang, contact=rendered.contact,
+                      offer_report_form=intent in ("outage_now", "report_fault"))
+        if intent == "outage_now" and self.dialog is not None and not composed.planned:
+            # A known outage: adding a report joins it; otherwise offer to file one.
+            offer = (self.content.answers_for(lang).situation.known.add_report if composed.known_open
+                     else self.answers.text("offer_report", lang))
             yes = self.content.dialog_for(lang).offer_button
             reply = replace(reply, text=reply.text + "\n\n" + offer, options=(Option(label=yes, value="report"),))
             return [reply], {"kind": "offer_report", "lang": lang, "seed": text[:3000]}
         return [reply], None
+
+    def _forks(self, first: str, second: str, lang: str, text: str, situation, known) -> bool:
+        """Ask "did you mean" only when the two answers would lead with different things to do."""
+        lead = [self._compose(i, lang, text, situation, known).answer.text.split("\n", 1)[0] for i in (first, second)]
+        return lead[0] != lead[1]
 
     def _start_report(self, message: Message, lang: str, seed: str | None) -> tuple[list[Reply], dict | None]:
         last_unit = self.store.last_unit(message.source, message.user_id) if message.unit is None else None

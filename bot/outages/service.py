@@ -62,6 +62,15 @@ class ReportLink:
 
 
 @dataclass(frozen=True)
+class LiveOutage:
+    """An outage an answer should mention at a moment: `phase` is open (unplanned, not
+    resolved), planned (a planned one in progress), upcoming (planned, announced) or
+    resolved (ended within routine.yaml's recently_resolved_hours)."""
+    facts: OutageFacts
+    phase: str
+
+
+@dataclass(frozen=True)
 class OutageView:
     id: int
     system: str
@@ -338,6 +347,34 @@ class OutageService:
                     OutageRow.created_at >= since))
                 .order_by(OutageRow.starts_at, OutageRow.id)).all()
             return [self._view(s, row, at) for row in rows]
+
+    def live(self, at: datetime | None = None) -> list[LiveOutage]:
+        """What is known at `at`, for answers: open, planned in progress, upcoming, recently resolved."""
+        at = at or self.clock.now()
+        recent = at - timedelta(hours=self.content.routine.thresholds.recently_resolved_hours)
+        out: list[LiveOutage] = []
+        with self.store.session() as s:
+            rows = s.scalars(select(OutageRow).where(
+                OutageRow.created_at <= at, OutageRow.split_from.is_(None), OutageRow.state != "cancelled",
+                or_(OutageRow.state.in_(OPEN_STATES), OutageRow.ends_at >= recent))
+                .order_by(OutageRow.starts_at, OutageRow.id)).all()
+            for row in rows:
+                phase = self._phase(row, at, recent)
+                if phase is not None:
+                    out.append(LiveOutage(facts=self._facts(s, row), phase=phase))
+        return out
+
+    def _phase(self, row: OutageRow, at: datetime, recent: datetime) -> str | None:
+        if row.kind == "unplanned" and row.state in OPEN_STATES:
+            return "open" if row.starts_at <= at else None
+        if row.kind == "planned" and row.state == "scheduled":
+            if row.starts_at <= at < row.ends_at:
+                return "planned"
+            if at < row.starts_at <= at + self.timeline.planned_notice:
+                return "upcoming"
+        if row.ends_at is not None and recent <= row.ends_at <= at and row.starts_at <= at:
+            return "resolved"
+        return None
 
     def live_status(self, lang: str | None = None) -> str | None:
         """The answer to "is there an outage?", or None when none is known."""

@@ -128,4 +128,4 @@ class NoticeTexts(_Strict):
 def load_notice_texts(content: Content) -> dict[str, NoticeTexts]:
     """notices.<lang>.yaml for every language the answers exist in."""
     root = Path(content.directory)
-    return {lang: load_lang_file(root / f"notices.{lang}.yaml", NoticeTexts) for lang in content.languages}
+    return {lang: load_lang_file(root / f"notices.{lang}.yaml", NoticeTexts, content.routine) for lang in content.languages}

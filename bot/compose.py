@@ -1,0 +1,301 @@
+"""Compose an answer from the routine's sections, for the writer's situation.
+
+An intent alone has one fixed answer; what staff need depends on which system
+is down, what is already known about it, who asks and the circumstances. The
+rules are all here: `route` turns the classifier's intent into the kind of
+answer the situation calls for, `compose` builds it. Every sentence comes from
+content/answers.<lang>.yaml (`situation`, `intents`, `texts`); the lead (the
+first lines) is the one thing to do now.
+
+    outside the routine  said plainly (trygghetslarm, the wifi at home)
+    status               "is it down?" / "is it back?" for the systems asked about
+    post_registration    over the 10-hour line, a day off, Treserva's manual notes
+    something broken     a known outage of that system first (no need to call
+                         again; planned: no report needed; fixed: post-register,
+                         and a new fault if it still fails), else whom to contact
+                         now; then that system's reserve routine (keys, printed
+                         documents, HSL notes by role)
+    the rest             the intent's answer, known outages of its system first
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from bot.answers import AnswerRenderer, RenderedAnswer
+from bot.content import Content
+from bot.situation import Situation
+
+# Intents whose answer is about something that does not work now.
+PROBLEM_INTENTS = frozenset({"outage_now", "report_fault", "contact", "conventional_keys"})
+# Intents the classifier picks for a message that says a system is broken, though
+# the writer needs the broken-something answer ("strömavbrott i Berga!!" is not a question about causes).
+BROKEN_WHEN_SAID = frozenset({"backup_care_docs", "backup_hsl_docs", "deviation", "help", "out_of_scope",
+                              "outage_causes", "local_routine", "planned_outage"})
+DOCS_BY_ROLE = {"licensed": "backup_hsl_docs", "care": "backup_care_docs"}
+# Without a system named, a broken-something answer covers both main systems' reserve routines.
+DEFAULT_RESERVES = ("keys", "care_docs")
+PRIMARY_SYSTEMS = ("tes", "treserva", "locks")
+
+
+@dataclass
+class Known:
+    """The live outages an answer may mention, and the notices' renderer that fills their placeholders."""
+    outages: list = field(default_factory=list)   # bot.outages.service.LiveOutage
+    render: object | None = None                    # bot.outages.render.NoticeRenderer
+
+    def of(self, system: str):
+        return next((o for o in self.outages if o.facts.system == system and o.phase != "upcoming"), None)
+
+    def values(self, outage, lang: str, at: datetime) -> dict:
+        return self.render.values(outage.facts, lang, at)
+
+
+@dataclass
+class Composed:
+    answer: RenderedAnswer
+    known_open: bool = False      # a known unplanned outage leads: offer to add the report, not to call
+    planned: bool = False         # an announced planned outage: no report needed
+
+
+class Composer:
+    def __init__(self, content: Content, answers: AnswerRenderer):
+        self.content = content
+        self.answers = answers
+        self.long_line = timedelta(hours=content.routine.thresholds.post_registration_hours)
+
+    # -- which answer ------------------------------------------------------------------
+
+    def route(self, intent: str, situation: Situation, known: Known | None) -> str:
+        """The intent whose answer fits the situation; the classifier's when nothing says otherwise."""
+        named = bool(situation.systems)
+        if situation.asks_cause and not situation.asks_back and intent in ("outage_now", "status", "outage_causes"):
+            return "outage_causes"
+        if situation.asks_back and (named or (known and known.outages)) and intent in (
+                "conventional_keys", "outage_now", "help", "planned_outage", "status"):
+            return "status"
+        if situation.yes_no and named and intent in ("outage_now", "help") and not situation.asks_cause:
+            return "status"  # "är TES nere?" asks whether it is down, not what to do
+        if intent == "planned_outage" and known and any(
+                o.facts.kind == "planned" and (not named or o.facts.system in situation.systems)
+                for o in known.outages):
+            return "status"  # "is the upgrade over soon?" while one is on
+        if intent in BROKEN_WHEN_SAID and named and (situation.problem or "infrastructure" in situation.systems) \
+                and not situation.asks_cause:
+            return "outage_now"
+        if intent in DOCS_BY_ROLE.values() and situation.role:
+            return DOCS_BY_ROLE[situation.role]
+        return intent
+
+    def decides(self, situation: Situation) -> bool:
+        """True when the situation alone picks the answer, so "did you mean?" is needless."""
+        return bool(situation.systems or situation.problem or situation.asks_back or situation.outside
+                    or situation.role)
+
+    # -- the answer ----------------------------------------------------------------------
+
+    def compose(self, intent: str, situation: Situation, known: Known | None, lang: str, at: datetime) -> Composed:
+        known = known or Known()
+        lang = self.content.answers_for(lang).lang
+        outside = self._texts(lang).outside.get(situation.outside or "")
+        if outside and not any(s in PRIMARY_SYSTEMS for s in situation.systems):
+            return Composed(self._answer(intent, lang, [outside], [self._intent_detail("out_of_scope", lang, at)],
+                                         None))
+        if intent == "status":
+            return self._status(situation, known, lang, at)
+        if intent == "post_registration" and not (situation.broken_now and situation.systems
+                                                  and not any(known.of(s) for s in situation.systems)):
+            return self._post_registration(situation, known, lang, at)
+        if intent in PROBLEM_INTENTS or intent == "post_registration":
+            return self._broken(intent, situation, known, lang, at)
+        lead = self._known_lines(self._subjects(intent, situation, known), known, lang, at)
+        return self._plain(intent, lang, lead, at)
+
+    def _status(self, situation: Situation, known: Known, lang: str, at: datetime) -> Composed:
+        t = self._texts(lang).status
+        asked = situation.systems
+        relevant = [o for o in known.outages if not asked or o.facts.system in asked]
+        others = [o for o in known.outages if asked and o.facts.system not in asked and o.phase != "upcoming"]
+        lead: list[str] = []
+        follow: list[str] = []
+        for outage in relevant:
+            values = known.values(outage, lang, at)
+            if outage.phase == "upcoming":
+                lead.append(self._texts(lang).known.upcoming.format(**values))
+                continue
+            key = ("back_" if situation.asks_back else "down_") + outage.phase
+            if outage.phase == "open" and not outage.facts.reports:
+                key += "_no_reports"
+            lead.append(getattr(t, key).format(**values))
+            follow += (self._after(outage, situation, lang) if outage.phase == "resolved"
+                       else self._do_lines(self._reserves([outage.facts.system], situation), lang))
+        unknown = [s for s in asked if not any(o.facts.system == s for o in relevant)]
+        contact = None
+        if unknown or not relevant:
+            lead.append(t.none_for.format(systems=self._names(unknown, lang), **self.answers.facts()) if unknown
+                        else self.answers.text("live_status_none", lang))
+            # Nothing known: if it does not work for them, they may be the first to notice.
+            decision, now_line, _ = self.answers.contact_lines(at, lang)
+            follow.append(now_line)
+            contact = decision.contact
+            if situation.problem:
+                follow += self._do_lines(self._reserves(unknown, situation) if unknown
+                                         else self._role_reserves(DEFAULT_RESERVES, situation), lang)
+        if others:
+            lead.append(t.other_systems)
+            lead += [getattr(t, "down_" + o.phase + ("_no_reports" if o.phase == "open" and not o.facts.reports
+                                                     else "")).format(**known.values(o, lang, at)) for o in others]
+        return Composed(self._answer("status", lang, lead + follow, [self._intent_detail("status", lang, at)], contact))
+
+    def _post_registration(self, situation: Situation, known: Known, lang: str, at: datetime) -> Composed:
+        s = self._texts(lang)
+        subjects = self._subjects("post_registration", situation, known)
+        lead = self._known_lines(subjects, known, lang, at)
+        lasted_long = situation.long_outage or any(
+            o.phase in ("open", "resolved") and o.facts.system in subjects
+            and ((o.facts.ends_at or at) - o.facts.starts_at) > self.long_line for o in known.outages)
+        reserves = self._reserves(subjects, situation) if subjects else ("keys",)
+        if lasted_long and "keys" in reserves:
+            lead.append(s.after_long.format(**self.answers.facts()))
+        if situation.day_off:
+            lead.append(s.day_off.format(**self.answers.facts()))
+        if not lasted_long and not situation.day_off:
+            lead += [s.after[r].format(**self.answers.facts()) for r in reserves]
+        if any(known.of(x) and known.of(x).phase in ("open", "planned") for x in subjects):
+            lead += self._do_lines(reserves, lang)  # still down: the reserve routine meanwhile
+        detail = [self._intent_detail("post_registration", lang, at)]
+        return Composed(self._answer("post_registration", lang, lead, detail, None))
+
+    def _broken(self, intent: str, situation: Situation, known: Known, lang: str, at: datetime) -> Composed:
+        s = self._texts(lang)
+        subjects = self._subjects(intent, situation, known)
+        phases = {system: (known.of(system).phase if known.of(system) else None) for system in subjects}
+        lead = self._known_lines(subjects, known, lang, at)
+        if known.render is not None and situation.asks_known:
+            unknown = [x for x, phase in phases.items() if phase is None]
+            if unknown:
+                lead.append(s.status.none_for.format(systems=self._names(unknown, lang), **self.answers.facts()))
+        fixed = [x for x, phase in phases.items() if phase == "resolved"]
+        for system in fixed:
+            lead += self._after(known.of(system), situation, lang)
+        # A known outage already reported (or announced) needs no call; anything else does.
+        needs_contact = not subjects or any(phase in (None, "resolved") for phase in phases.values())
+        decision, now_line, later_line = self.answers.contact_lines(at, lang)
+        contact = decision.contact if (needs_contact or intent in PROBLEM_INTENTS) else None
+        if situation.portal and not subjects:
+            lead.append(s.portal.format(**self.answers.facts()))
+        elif needs_contact:
+            if fixed:
+                lead.append(" ".join(s.known.resolved_still_broken.format(**known.values(known.of(x), lang, at))
+                                     for x in fixed))
+            lead.append(now_line)
+        other = "lkdata" if decision.contact == "anvandarstod" else "anvandarstod"
+        if other in situation.contacts and intent == "contact" and not situation.broken_now:
+            lead.append(later_line)  # they asked about the other contact: say when it applies
+        down = [x for x, phase in phases.items() if phase != "resolved"]
+        reserves = self._reserves(down, situation) if subjects else self._role_reserves(DEFAULT_RESERVES, situation)
+        lead += self._do_lines(reserves, lang)
+        if intent == "post_registration":
+            lead += self._circumstances(situation, lang)
+        detail: list[str] = []
+        if needs_contact and decision.contact in s.contact_note and intent in ("contact", "report_fault"):
+            detail.append(s.contact_note[decision.contact])
+        if intent == "report_fault":
+            detail.append(self._intent_detail(intent, lang, at))
+        elif intent != "contact":
+            detail.append(s.general.format(**self.answers.facts()))
+            detail += [s.detail[r].format(**self.answers.facts()) for r in reserves]
+        if "care_docs" in reserves and situation.role is None:
+            detail.append(s.licensed_hint)
+        composed = self._answer(intent, lang, lead, detail, contact)
+        return Composed(composed, known_open="open" in phases.values(),
+                        planned=bool(phases) and all(p == "planned" for p in phases.values()))
+
+    def _plain(self, intent: str, lang: str, lead: list[str], at: datetime) -> Composed:
+        rendered = self.answers.render(intent, lang, at)
+        if not lead:
+            return Composed(rendered)
+        text = "\n".join(lead) + "\n\n" + rendered.text
+        return Composed(RenderedAnswer(intent=intent, text=text, lang=rendered.lang, contact=rendered.contact))
+
+    # -- pieces ------------------------------------------------------------------------
+
+    def _subjects(self, intent: str, situation: Situation, known: Known) -> list[str]:
+        """The systems the answer is about: those named, else (for a problem or status) the ones known to be down."""
+        if situation.systems:
+            return list(situation.systems)
+        if intent in ("outage_now", "conventional_keys", "post_registration", "status") or situation.problem:
+            phases = ("open", "planned", "resolved") if intent == "post_registration" else ("open", "planned")
+            return _unique(o.facts.system for o in known.outages if o.phase in phases)
+        return []
+
+    def _known_lines(self, subjects: list[str], known: Known, lang: str, at: datetime) -> list[str]:
+        k = self._texts(lang).known
+        lines = []
+        for system in subjects:
+            outage = known.of(system)
+            if outage is None:
+                continue
+            values = known.values(outage, lang, at)
+            if outage.phase == "open":
+                lines.append((k.open if outage.facts.reports else k.open_no_reports).format(**values))
+            elif outage.phase == "planned":
+                lines.append(k.planned.format(**values))
+            elif outage.phase == "resolved":
+                lines.append(k.resolved.format(**values))
+        return lines
+
+    def _circumstances(self, situation: Situation, lang: str) -> list[str]:
+        s = self._texts(lang)
+        lines = [s.after_long.format(**self.answers.facts())] if situation.long_outage else []
+        return lines + ([s.day_off.format(**self.answers.facts())] if situation.day_off else [])
+
+    def _reserves(self, systems, situation: Situation) -> tuple[str, ...]:
+        routines = self.content.routine.systems
+        return self._role_reserves([r for system in systems for r in routines[system].reserve], situation)
+
+    @staticmethod
+    def _role_reserves(reserves, situation: Situation) -> tuple[str, ...]:
+        # Licensed staff document by the HSL routine, care staff by genomförandewebben's.
+        swap = {"care_docs": "hsl_docs"} if situation.role == "licensed" else {}
+        return tuple(_unique(swap.get(r, r) for r in reserves))
+
+    def _do_lines(self, reserves, lang: str) -> list[str]:
+        return [self._texts(lang).do[r].format(**self.answers.facts()) for r in reserves]
+
+    def _after(self, outage, situation: Situation, lang: str) -> list[str]:
+        """What to do now that it works again; past the 10-hour line the administrations decide."""
+        s = self._texts(lang)
+        facts = outage.facts
+        reserves = self._reserves([facts.system], situation)
+        lines = []
+        if facts.ends_at and facts.ends_at - facts.starts_at > self.long_line and "keys" in reserves:
+            lines.append(s.after_long.format(**self.answers.facts()))
+            reserves = tuple(r for r in reserves if r != "keys")
+        if situation.day_off and "keys" in reserves:
+            lines.append(s.day_off.format(**self.answers.facts()))
+        return lines + [s.after[r].format(**self.answers.facts()) for r in reserves]
+
+    def _names(self, systems, lang: str) -> str:
+        labels = self.content.dialog_for(lang).systems
+        return ", ".join(labels.get(s, self.content.routine.systems[s].name) for s in systems)
+
+    def _intent_detail(self, intent: str, lang: str, at: datetime) -> str:
+        return self.answers.fill(self.content.answers_for(lang).intents[intent].detail, lang, at)[0]
+
+    def _texts(self, lang: str):
+        return self.content.answers_for(lang).situation
+
+    def _answer(self, intent: str, lang: str, lead: list[str], detail: list[str], contact: str | None) -> RenderedAnswer:
+        head = "\n".join(_unique(line.strip() for line in lead if line.strip()))
+        body = "\n\n".join(part.strip() for part in detail if part and part.strip())
+        return RenderedAnswer(intent=intent, text=(head + ("\n\n" + body if body else "")).strip(),
+                              lang=lang, contact=contact)
+
+
+def _unique(items) -> list:
+    seen: list = []
+    for item in items:
+        if item not in seen:
+            seen.append(item)
+    return seen

@@ -1,0 +1,165 @@
+"""What a message tells about the writer's situation, beside its intent.
+
+The intent says what kind of question it is; the right answer also depends on
+which system it is about (TES, Treserva, the locks, power or network), who
+asks (licensed staff document by another reserve routine), whether a status
+question asks "is it down?" or "is it back?", how long the outage has lasted
+and whether the writer is off work. Every word comes from content
+(routine.yaml's systems, situations.yaml), matched after the classifier's own
+folding and spelling map, so "genomforandewebben", "tresrva" and "ssk" count.
+Channel-neutral: the engine reads a Situation from every message; the report
+dialog reads its systems from the same reader.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz
+
+from bot.content import Content
+from intents.normalise import Normaliser
+
+# A single-word alias this long may be misspelt ("tresrva", "genomforandewebb") ...
+FUZZY_MIN_LEN = 7
+# ... and must match a word of the message this well (rapidfuzz ratio, 0-100).
+FUZZY_CUTOFF = 84
+_NUMBER = re.compile(r"^\d{1,3}$")
+
+
+@dataclass(frozen=True)
+class Situation:
+    systems: tuple[str, ...] = ()          # in the order the message names them; "other" never
+    role: str | None = None                # "licensed" | "care" | None (not shown)
+    asks_back: bool = False                # "is it fixed / back?" rather than "is it down?"
+    problem: bool = False                  # says something does not work
+    past: bool = False                     # speaks of it as over ("var nere i morse") or as a case ("om ...")
+    yes_no: bool = False                   # a yes/no question ("är TES nere?")
+    hours: float | None = None             # a stated duration, in hours
+    long_outage: bool = False              # over the post-registration line, as stated
+    day_off: bool = False
+    planned: bool = False
+    portal: bool = False                   # about the support portal itself
+    outside: str | None = None             # a topic outside the routine (situations.yaml outside)
+    asks_known: bool = False               # "is it known? is it just me?"
+    asks_cause: bool = False               # "why does it go down?"
+    contacts: tuple[str, ...] = ()         # contacts the message names (lkdata, anvandarstod)
+    words: tuple[str, ...] = field(default=(), repr=False)
+
+    @property
+    def broken_now(self) -> bool:
+        return self.problem and not self.past
+
+
+class SituationReader:
+    def __init__(self, content: Content):
+        self.normaliser = Normaliser(content.spelling)
+        # Words the spelling map knows are real words, never a misspelt alias ("tfn" -> "telefon" is not "telefonen").
+        self._known_words = {w for k, v in content.spelling.items() for w in self.normaliser.tokens(f"{k} {v}")}
+        words = content.situations
+        self.long_hours = content.routine.thresholds.post_registration_hours
+        self._systems = [(system_id, self._phrases([s.name, *s.aliases]))
+                         for system_id, s in content.routine.systems.items() if system_id != "other"]
+        self._roles = [(role, self._phrases(ws)) for role, ws in words.roles.items()]
+        self._back = self._phrases(words.status_back)
+        self._problem = self._phrases(words.problem)
+        self._past = self._phrases(words.past)
+        self._hypothetical = self._phrases(words.hypothetical)
+        self._yes_no = self._phrases(words.yes_no)
+        self._day_off = self._phrases(words.day_off)
+        self._long = self._phrases(words.long_outage)
+        self._hour_words = {w for p in self._phrases(words.hour_words) for w in p}
+        self._planned = self._phrases(words.planned)
+        self._both = self._phrases(words.both_systems)
+        self._portal = self._phrases(words.portal)
+        self._outside = [(topic, self._phrases(ws)) for topic, ws in words.outside.items()]
+        self._more_than = self._phrases(words.more_than)
+        self._asks_known = self._phrases(words.asks_known)
+        self._asks_cause = self._phrases(words.asks_cause)
+        self._contacts = [(contact, self._phrases(ws)) for contact, ws in words.contacts.items()]
+        primary = [s for s in ("tes", "treserva") if s in content.routine.systems]
+        self._both_systems = tuple(primary)
+
+    def _phrases(self, texts: list[str]) -> list[tuple[str, ...]]:
+        out = {tuple(self.normaliser.tokens(t)) for t in texts}
+        return sorted((p for p in out if p), key=len, reverse=True)
+
+    def tokens(self, text: str) -> list[str]:
+        return self.normaliser.tokens(text)
+
+    def read(self, text: str) -> Situation:
+        tokens = self.tokens(text)
+        if not tokens:
+            return Situation()
+        systems = self._find_systems(tokens)
+        if _has(tokens, self._both):
+            systems = _merge(systems, self._both_systems)
+        role = next((r for r, phrases in self._roles if _has(tokens, phrases)), None)
+        hours = _stated_hours(tokens, self._hour_words)
+        more = hours is not None and _has(tokens, self._more_than)
+        long_outage = _has(tokens, self._long) or (hours is not None and (hours > self.long_hours
+                                                                           or (more and hours >= self.long_hours)))
+        return Situation(
+            systems=systems, role=role, asks_back=_has(tokens, self._back),
+            problem=_has(tokens, self._problem),
+            past=_has(tokens, self._past) or _starts(tokens, self._hypothetical),
+            yes_no=_starts(tokens, self._yes_no), hours=hours, long_outage=long_outage,
+            day_off=_has(tokens, self._day_off), planned=_has(tokens, self._planned),
+            portal=_has(tokens, self._portal),
+            outside=next((t for t, phrases in self._outside if _has(tokens, phrases)), None),
+            asks_known=_has(tokens, self._asks_known), asks_cause=_has(tokens, self._asks_cause),
+            contacts=tuple(c for c, phrases in self._contacts if _has(tokens, phrases)),
+            words=tuple(tokens))
+
+    def systems_in(self, text: str) -> tuple[str, ...]:
+        return self.read(text).systems
+
+    def _find_systems(self, tokens: list[str]) -> tuple[str, ...]:
+        found: dict[str, int] = {}
+        for system_id, phrases in self._systems:
+            pos = _first(tokens, phrases)
+            if pos is None:
+                pos = _fuzzy_first(tokens, phrases, self._known_words)
+            if pos is not None:
+                found[system_id] = pos
+        return tuple(sorted(found, key=found.get))
+
+
+def _first(tokens: list[str], phrases: list[tuple[str, ...]]) -> int | None:
+    best = None
+    for phrase in phrases:
+        n = len(phrase)
+        for i in range(len(tokens) - n + 1):
+            if tuple(tokens[i:i + n]) == phrase:
+                best = i if best is None else min(best, i)
+                break
+    return best
+
+
+def _fuzzy_first(tokens: list[str], phrases: list[tuple[str, ...]], known: set[str]) -> int | None:
+    for i, token in enumerate(tokens):
+        if len(token) < FUZZY_MIN_LEN - 1 or token in known or token.isdigit():
+            continue
+        for phrase in phrases:
+            if len(phrase) == 1 and len(phrase[0]) >= FUZZY_MIN_LEN and fuzz.ratio(token, phrase[0]) >= FUZZY_CUTOFF:
+                return i
+    return None
+
+
+def _starts(tokens: list[str], phrases: list[tuple[str, ...]]) -> bool:
+    return any(tuple(tokens[:len(p)]) == p for p in phrases)
+
+
+def _has(tokens: list[str], phrases: list[tuple[str, ...]]) -> bool:
+    return _first(tokens, phrases) is not None
+
+
+def _merge(first: tuple[str, ...], more: tuple[str, ...]) -> tuple[str, ...]:
+    return first + tuple(s for s in more if s not in first)
+
+
+def _stated_hours(tokens: list[str], hour_words: set[str]) -> float | None:
+    """'i 12 timmar', '11h' (folded to '11 h'), 'over 10 hours': the largest stated number of hours."""
+    hours = [int(tokens[i]) for i in range(len(tokens) - 1)
+             if _NUMBER.match(tokens[i]) and tokens[i + 1] in hour_words]
+    return float(max(hours)) if hours else None
