@@ -74,7 +74,8 @@ class Composer:
         if situation.asks_back and (named or (known and known.outages)) and intent in (
                 "conventional_keys", "outage_now", "help", "planned_outage", "status"):
             return "status"
-        if situation.yes_no and named and intent in ("outage_now", "help") and not situation.asks_cause:
+        if situation.yes_no and named and intent in ("outage_now", "help", "conventional_keys", "planned_outage") \
+                and not situation.asks_cause:
             return "status"  # "är TES nere?" asks whether it is down, not what to do
         if intent == "planned_outage" and known and any(
                 o.facts.kind == "planned" and (not named or o.facts.system in situation.systems)
@@ -136,11 +137,11 @@ class Composer:
                         else self.answers.text("live_status_none", lang))
             # Nothing known: if it does not work for them, they may be the first to notice.
             decision, now_line, _ = self.answers.contact_lines(at, lang)
-            follow.append(now_line)
+            lead.append(now_line)
             contact = decision.contact
             if situation.problem:
-                follow += self._do_lines(self._reserves(unknown, situation) if unknown
-                                         else self._role_reserves(DEFAULT_RESERVES, situation), lang)
+                lead += self._do_lines(self._reserves(unknown, situation) if unknown
+                                       else self._role_reserves(DEFAULT_RESERVES, situation), lang)
         if others:
             lead.append(t.other_systems)
             lead += [getattr(t, "down_" + o.phase + ("_no_reports" if o.phase == "open" and not o.facts.reports
@@ -200,7 +201,7 @@ class Composer:
         detail: list[str] = []
         if needs_contact and decision.contact in s.contact_note and intent in ("contact", "report_fault"):
             detail.append(s.contact_note[decision.contact])
-        if intent == "report_fault":
+        if intent == "report_fault" and needs_contact:
             detail.append(self._intent_detail(intent, lang, at))
         elif intent != "contact":
             detail.append(s.general.format(**self.answers.facts()))

@@ -195,14 +195,14 @@ class Engine:
             options = tuple(Option(label=self.answers.title(i, lang), value=i) for i in choices)
             reply = Reply(text=self.answers.text("clarify", lang), intent=None, options=options, lang=lang)
             return [reply], {"kind": "clarify", "choices": choices, "lang": lang, "seed": text[:3000]}
-        if intent == "report_fault" and self.dialog is not None:
-            return self._start_report(message, lang, seed=None)
         composed = self._compose(intent, lang, text, situation, known)
         rendered = composed.answer
         intent = rendered.intent
+        if intent == "report_fault" and self.dialog is not None and not (composed.known_open or composed.planned):
+            return self._start_report(message, lang, seed=None)
         reply = Reply(text=rendered.text, intent=intent, lang=rendered.lang, contact=rendered.contact,
                       offer_report_form=intent in ("outage_now", "report_fault"))
-        if intent == "outage_now" and self.dialog is not None and not composed.planned:
+        if intent in ("outage_now", "report_fault") and self.dialog is not None and not composed.planned:
             # A known outage: adding a report joins it; otherwise offer to file one.
             offer = (self.content.answers_for(lang).situation.known.add_report if composed.known_open
                      else self.answers.text("offer_report", lang))

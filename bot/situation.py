@@ -95,13 +95,15 @@ class SituationReader:
         if _has(tokens, self._both):
             systems = _merge(systems, self._both_systems)
         role = next((r for r, phrases in self._roles if _has(tokens, phrases)), None)
+        problem = _has(tokens, self._problem)
         hours = _stated_hours(tokens, self._hour_words)
         more = hours is not None and _has(tokens, self._more_than)
         long_outage = _has(tokens, self._long) or (hours is not None and (hours > self.long_hours
                                                                            or (more and hours >= self.long_hours)))
         return Situation(
-            systems=systems, role=role, asks_back=_has(tokens, self._back),
-            problem=_has(tokens, self._problem),
+            # "funkar inte igen" says it is broken (again), not asking whether it is back.
+            systems=systems, role=role, asks_back=_has(tokens, self._back) and not problem,
+            problem=problem,
             past=_has(tokens, self._past) or _starts(tokens, self._hypothetical),
             yes_no=_starts(tokens, self._yes_no), hours=hours, long_outage=long_outage,
             day_off=_has(tokens, self._day_off), planned=_has(tokens, self._planned),
