@@ -33,6 +33,7 @@ PROBLEM_INTENTS = frozenset({"outage_now", "report_fault", "contact", "conventio
 BROKEN_WHEN_SAID = frozenset({"backup_care_docs", "backup_hsl_docs", "deviation", "help", "out_of_scope",
                               "outage_causes", "local_routine", "planned_outage"})
 DOCS_BY_ROLE = {"licensed": "backup_hsl_docs", "care": "backup_care_docs"}
+DOCS_INTENTS = frozenset({"backup_care_docs", "backup_hsl_docs", "deviation"})
 # Without a system named, a broken-something answer covers both main systems' reserve routines.
 DEFAULT_RESERVES = ("keys", "care_docs")
 PRIMARY_SYSTEMS = ("tes", "treserva", "locks")
@@ -74,7 +75,8 @@ class Composer:
         if situation.asks_back and (named or (known and known.outages)) and intent in (
                 "conventional_keys", "outage_now", "help", "planned_outage", "status"):
             return "status"
-        if situation.yes_no and named and intent in ("outage_now", "help", "conventional_keys", "planned_outage") \
+        if situation.yes_no and named and intent in ("outage_now", "help", "conventional_keys", "planned_outage",
+                                                     "outage_causes", "out_of_scope") \
                 and not situation.asks_cause:
             return "status"  # "är TES nere?" asks whether it is down, not what to do
         if intent == "planned_outage" and known and any(
@@ -109,7 +111,11 @@ class Composer:
             return self._post_registration(situation, known, lang, at)
         if intent in PROBLEM_INTENTS or intent == "post_registration":
             return self._broken(intent, situation, known, lang, at)
-        lead = self._known_lines(self._subjects(intent, situation, known), known, lang, at)
+        subjects = self._subjects(intent, situation, known)
+        lead = self._known_lines(subjects, known, lang, at)
+        for outage in filter(None, map(known.of, subjects)):  # fixed: what to do now comes before the routine
+            if outage.phase == "resolved":
+                lead += self._after(outage, situation, lang)
         return self._plain(intent, lang, lead, at)
 
     def _status(self, situation: Situation, known: Known, lang: str, at: datetime) -> Composed:
@@ -228,6 +234,11 @@ class Composer:
         if intent in ("outage_now", "conventional_keys", "post_registration", "status") or situation.problem:
             phases = ("open", "planned", "resolved") if intent == "post_registration" else ("open", "planned")
             return _unique(o.facts.system for o in known.outages if o.phase in phases)
+        if intent in DOCS_INTENTS:
+            # Documentation questions are about the systems whose outage makes staff write by hand.
+            routines = self.content.routine.systems
+            return _unique(o.facts.system for o in known.outages if o.phase != "upcoming"
+                           and {"care_docs", "hsl_docs"} & set(routines[o.facts.system].reserve))
         return []
 
     def _known_lines(self, subjects: list[str], known: Known, lang: str, at: datetime) -> list[str]:
