@@ -152,3 +152,15 @@ def test_unreachable_database_is_one_line():
     result = run_cli("chat", "--db", "postgresql+psycopg://nobody@127.0.0.1:1/x?connect_timeout=2", input="hej\n")
     assert result.returncode == 2
     assert "cannot prepare the database" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_ask_with_db_knows_the_live_outages_and_without_it_knows_none(tmp_path):
+    db = f"sqlite:///{tmp_path}/live.db"
+    started = run_cli("outage", "start", "tes", "--db", db, "--at", "2026-12-02T06:40")
+    assert started.returncode == 0, started.stderr
+    question = ("ask", "--json", "--at", "2026-12-02T07:40", "appen är död, vad gör jag?")
+    live = json.loads(run_cli(*question, "--db", db).stdout)
+    assert "redan ett känt driftstopp sedan 06:40" in live["answer"]
+    assert live["contact"] == "lkdata"  # still the contact that applies now, for scripts
+    blind = json.loads(run_cli(*question).stdout)
+    assert "känt driftstopp" not in blind["answer"] and "013-20 70 00" in blind["answer"]
