@@ -36,7 +36,7 @@ from bot.storage.tables import ReportRow  # noqa: E402
 _MARKUP = re.compile(r"[*_`]")
 
 
-def set_up_state(store: Store, content, tz, state: list[dict]) -> None:
+def set_up_state(store: Store, content, tz, state: list[dict], at) -> None:
     """Create the outages (and their joined reports) the situation says are known."""
     for n, item in enumerate(state or []):
         start = parse_at(item["start"], tz)
@@ -44,8 +44,9 @@ def set_up_state(store: Store, content, tz, state: list[dict]) -> None:
         clock = FixedClock(start, tz)
         service = OutageService(store, content, clock)
         if item.get("kind", "unplanned") == "planned":
-            clock.set(start - timedelta(days=2))
-            service.plan(item["system"], start, end or start + timedelta(hours=2), at=start - timedelta(days=2))
+            announced = min(start, at) - timedelta(days=2)  # announced before anyone asks
+            clock.set(announced)
+            service.plan(item["system"], start, end or start + timedelta(hours=2), at=announced)
             continue
         view = service.start(item["system"], at=start)
         with store.session.begin() as s:
@@ -63,8 +64,9 @@ def answer(content, classifier, situation: dict, workdir: Path) -> str:
     tz = content.tz
     db = workdir / f"{situation['id']}.db"
     store = Store.connect(f"sqlite:///{db}")
-    set_up_state(store, content, tz, situation.get("state") or [])
-    clock = FixedClock(parse_at(situation["at"], tz), tz)
+    at = parse_at(situation["at"], tz)
+    set_up_state(store, content, tz, situation.get("state") or [], at)
+    clock = FixedClock(at, tz)
     outages = OutageService(store, content, clock)
     engine = Engine(content, classifier, clock, store=store, outages=outages)
     message = Message(text=situation["message"], user_id=f"bench-{situation['id']}", source="bench")

@@ -31,7 +31,7 @@ PROBLEM_INTENTS = frozenset({"outage_now", "report_fault", "contact", "conventio
 # Intents the classifier picks for a message that says a system is broken, though
 # the writer needs the broken-something answer ("strömavbrott i Berga!!" is not a question about causes).
 BROKEN_WHEN_SAID = frozenset({"backup_care_docs", "backup_hsl_docs", "deviation", "help", "out_of_scope",
-                              "outage_causes", "local_routine", "planned_outage"})
+                              "outage_causes", "local_routine", "planned_outage", "report_details"})
 DOCS_BY_ROLE = {"licensed": "backup_hsl_docs", "care": "backup_care_docs"}
 DOCS_INTENTS = frozenset({"backup_care_docs", "backup_hsl_docs", "deviation"})
 # Without a system named, a broken-something answer covers both main systems' reserve routines.
@@ -45,8 +45,13 @@ class Known:
     outages: list = field(default_factory=list)   # bot.outages.service.LiveOutage
     render: object | None = None                    # bot.outages.render.NoticeRenderer
 
-    def of(self, system: str):
-        return next((o for o in self.outages if o.facts.system == system and o.phase != "upcoming"), None)
+    def of(self, system: str, explained_by=()):
+        """The outage of `system` an answer should mention, or of a system that explains it."""
+        for candidate in (system, *explained_by):
+            found = next((o for o in self.outages if o.facts.system == candidate and o.phase != "upcoming"), None)
+            if found is not None:
+                return found
+        return None
 
     def values(self, outage, lang: str, at: datetime) -> dict:
         return self.render.values(outage.facts, lang, at)
@@ -72,6 +77,13 @@ class Composer:
         named = bool(situation.systems)
         if situation.asks_cause and not situation.asks_back and intent in ("outage_now", "status", "outage_causes"):
             return "outage_causes"
+        if intent == "report_fault" and situation.asks_where:
+            return "contact"  # "vart anmäler jag?" asks where to report, not to report here
+        if intent == "status" and situation.broken_now and named and not (situation.yes_no or situation.asks_back):
+            return "outage_now"  # "Treserva also down now" tells, it does not ask
+        if situation.planned and named and intent in ("outage_causes", "planned_outage", "outage_now", "help") and (
+                situation.yes_no or any(known.of(x) for x in situation.systems) if known else situation.yes_no):
+            return "status"  # "is it planned?": what is known about that system
         if situation.asks_back and (named or (known and known.outages)) and intent in (
                 "conventional_keys", "outage_now", "help", "planned_outage", "status"):
             return "status"
@@ -85,7 +97,8 @@ class Composer:
             return "status"  # "is the upgrade over soon?" while one is on
         if intent in BROKEN_WHEN_SAID and named and (situation.problem or "infrastructure" in situation.systems) \
                 and not situation.asks_cause:
-            return "outage_now"
+            # Said broken: the broken-something answer; "what do I say when I call" keeps its own detail.
+            return "report_details" if intent == "report_details" else "outage_now"
         if intent in DOCS_BY_ROLE.values() and situation.role:
             return DOCS_BY_ROLE[situation.role]
         return intent
@@ -109,7 +122,8 @@ class Composer:
         if intent == "post_registration" and not (situation.broken_now and situation.systems
                                                   and not any(known.of(s) for s in situation.systems)):
             return self._post_registration(situation, known, lang, at)
-        if intent in PROBLEM_INTENTS or intent == "post_registration":
+        if intent in PROBLEM_INTENTS or intent == "post_registration" or (
+                intent == "report_details" and situation.broken_now and situation.systems):
             return self._broken(intent, situation, known, lang, at)
         subjects = self._subjects(intent, situation, known)
         lead = self._known_lines(subjects, known, lang, at)
@@ -176,7 +190,8 @@ class Composer:
     def _broken(self, intent: str, situation: Situation, known: Known, lang: str, at: datetime) -> Composed:
         s = self._texts(lang)
         subjects = self._subjects(intent, situation, known)
-        phases = {system: (known.of(system).phase if known.of(system) else None) for system in subjects}
+        outages = {system: self._outage_of(system, known) for system in subjects}
+        phases = {system: (o.phase if o else None) for system, o in outages.items()}
         lead = self._known_lines(subjects, known, lang, at)
         if known.render is not None and situation.asks_known:
             unknown = [x for x, phase in phases.items() if phase is None]
@@ -184,18 +199,18 @@ class Composer:
                 lead.append(s.status.none_for.format(systems=self._names(unknown, lang), **self.answers.facts()))
         fixed = [x for x, phase in phases.items() if phase == "resolved"]
         for system in fixed:
-            lead += self._after(known.of(system), situation, lang)
+            lead += self._after(outages[system], situation, lang)
         # A known outage already reported (or announced) needs no call; anything else does.
         needs_contact = not subjects or any(phase in (None, "resolved") for phase in phases.values())
         decision, now_line, later_line = self.answers.contact_lines(at, lang)
         contact = decision.contact if (needs_contact or intent in PROBLEM_INTENTS) else None
-        if situation.portal and not subjects:
-            lead.append(s.portal.format(**self.answers.facts()))
+        if situation.portal and situation.problem:
+            lead.append(s.portal.format(**self.answers.facts()))  # the portal itself is what fails
         elif needs_contact:
             if fixed:
-                lead.append(" ".join(s.known.resolved_still_broken.format(**known.values(known.of(x), lang, at))
+                lead.append(" ".join(s.known.resolved_still_broken.format(**known.values(outages[x], lang, at))
                                      for x in fixed))
-            lead.append(now_line)
+            lead.append(now_line)  # only the contact that applies now: the other one is noise at a locked door
         other = "lkdata" if decision.contact == "anvandarstod" else "anvandarstod"
         if other in situation.contacts and intent == "contact" and not situation.broken_now:
             lead.append(later_line)  # they asked about the other contact: say when it applies
@@ -205,9 +220,11 @@ class Composer:
         if intent == "post_registration":
             lead += self._circumstances(situation, lang)
         detail: list[str] = []
-        if needs_contact and decision.contact in s.contact_note and intent in ("contact", "report_fault"):
-            detail.append(s.contact_note[decision.contact])
-        if intent == "report_fault" and needs_contact:
+        if intent in ("contact", "report_fault"):
+            # What to know about the contact that applies now, and about any contact the message names.
+            named = [c for c in (decision.contact, *situation.contacts) if needs_contact or c != decision.contact]
+            detail += [s.contact_note[c] for c in _unique(named) if c in s.contact_note]
+        if intent in ("report_fault", "report_details") and needs_contact:
             detail.append(self._intent_detail(intent, lang, at))
         elif intent != "contact":
             detail.append(s.general.format(**self.answers.facts()))
@@ -245,7 +262,7 @@ class Composer:
         k = self._texts(lang).known
         lines = []
         for system in subjects:
-            outage = known.of(system)
+            outage = self._outage_of(system, known)
             if outage is None:
                 continue
             values = known.values(outage, lang, at)
@@ -264,7 +281,13 @@ class Composer:
 
     def _reserves(self, systems, situation: Situation) -> tuple[str, ...]:
         routines = self.content.routine.systems
+        # "nätverket är nere, treserva går inte": the network is why; Treserva's routine is what applies.
+        causes = {e for x in systems for e in routines[x].explained_by if e in systems}
+        systems = [x for x in systems if x not in causes] or list(systems)
         return self._role_reserves([r for system in systems for r in routines[system].reserve], situation)
+
+    def _outage_of(self, system: str, known: Known):
+        return known.of(system, self.content.routine.systems[system].explained_by)
 
     @staticmethod
     def _role_reserves(reserves, situation: Situation) -> tuple[str, ...]:

@@ -90,6 +90,8 @@ class System(_Strict):
     aliases: list[str] = []
     # Which reserve routines apply while it is down (care_docs becomes hsl_docs for licensed staff).
     reserve: list[ReserveId] = []
+    # A known outage of one of these explains this system's (the network is down, so TES is).
+    explained_by: list[SystemId] = []
 
 
 class Routine(_Strict):
@@ -170,6 +172,7 @@ class SituationWords(_Strict):
     more_than: list[str] = []         # "mer än 10 timmar"
     asks_known: list[str] = []        # "is it just me?"
     asks_cause: list[str] = []        # "why does it go down?"
+    asks_where: list[str] = []        # first words of "where do I report?"
     contacts: dict[ContactId, list[str]] = {}  # words that name a contact
     planned: list[str] = []
     both_systems: list[str] = []      # TES and Treserva both

@@ -43,7 +43,8 @@ class Engine:
         self.answers = AnswerRenderer(content)
         self.situations = SituationReader(content)
         self.composer = Composer(content, self.answers)
-        self._thanks = {tuple(self.situations.tokens(t)) for t in content.situations.thanks} - {()}
+        # A message made only of these words is a thank-you or a sign-off ("god natt och tack så mycket!!").
+        self._thanks = {w for t in content.situations.thanks for w in self.situations.tokens(t)}
         self._cancel = {fold(w) for d in content.dialog.values() for w in d.words.cancel}
         self.reports = (ReportService(store, content, clock, outages, support_summaries)
                         if store is not None else None)
@@ -84,8 +85,8 @@ class Engine:
         situation_texts = self.content.answers_for(lang).situation
         if not text.strip():
             return Reply(text=self.answers.text("empty_input", lang), intent="help", lang=lang)
-        tokens = tuple(self.situations.tokens(text))
-        if tokens in self._thanks:
+        tokens = set(self.situations.tokens(text))
+        if tokens and tokens <= self._thanks:
             return Reply(text=situation_texts.thanks, intent="help", lang=lang)
         if fold(text) in self._cancel:
             return Reply(text=situation_texts.nothing_to_cancel, intent="help", lang=lang)

@@ -44,6 +44,7 @@ class Situation:
     asks_known: bool = False               # "is it known? is it just me?"
     asks_cause: bool = False               # "why does it go down?"
     contacts: tuple[str, ...] = ()         # contacts the message names (lkdata, anvandarstod)
+    asks_where: bool = False               # "vart anmäler jag?": where or whom, not "take my report"
     words: tuple[str, ...] = field(default=(), repr=False)
 
     @property
@@ -76,7 +77,12 @@ class SituationReader:
         self._more_than = self._phrases(words.more_than)
         self._asks_known = self._phrases(words.asks_known)
         self._asks_cause = self._phrases(words.asks_cause)
-        self._contacts = [(contact, self._phrases(ws)) for contact, ws in words.contacts.items()]
+        self._asks_where = self._phrases(words.asks_where)
+        # A contact is named by its own name or number too, as routine.yaml spells them.
+        names = content.names(content.default_lang)
+        own = {"lkdata": [names["lkdata"], names["lkdata_phone"]], "anvandarstod": [names["anvandarstod"], names["portal"]]}
+        self._contacts = [(contact, self._phrases([*words.contacts.get(contact, []), *own[contact]]))
+                          for contact in ("lkdata", "anvandarstod")]
         primary = [s for s in ("tes", "treserva") if s in content.routine.systems]
         self._both_systems = tuple(primary)
 
@@ -111,6 +117,7 @@ class SituationReader:
             outside=next((t for t, phrases in self._outside if _has(tokens, phrases)), None),
             asks_known=_has(tokens, self._asks_known), asks_cause=_has(tokens, self._asks_cause),
             contacts=tuple(c for c, phrases in self._contacts if _has(tokens, phrases)),
+            asks_where=_starts(tokens, self._asks_where),
             words=tuple(tokens))
 
     def systems_in(self, text: str) -> tuple[str, ...]:
