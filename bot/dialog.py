@@ -53,8 +53,10 @@ class ReportDialog:
     # -- start -------------------------------------------------------------------
 
     def start(self, message: Message, now: datetime, lang: str, seed: str | None = None,
-              last_unit: str | None = None) -> Turn:
-        """Begin a report; pull what the opening message (or the seed) already says."""
+              last_unit: str | None = None, lead: list[str] | None = None) -> Turn:
+        """Begin a report; pull what the opening message (or the seed) already says.
+
+        `lead`: lines said before the report's first question (what to do meanwhile)."""
         state = {"kind": "report", "lang": lang, "fields": {}, "awaiting": None}
         fields = state["fields"]
         if message.user_name:
@@ -65,7 +67,7 @@ class ReportDialog:
         for text in filter(None, (seed, message.text)):
             self._extract(text, state, now, describe=True)
         texts = self.content.dialog_for(lang)
-        return self._next(state, lead=[texts.start])
+        return self._next(state, lead=[*(lead or []), texts.start])
 
     # -- a turn ------------------------------------------------------------------
 

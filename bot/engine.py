@@ -200,7 +200,9 @@ class Engine:
         rendered = composed.answer
         intent = rendered.intent
         if intent == "report_fault" and self.dialog is not None and not (composed.known_open or composed.planned):
-            return self._start_report(message, lang, seed=None)
+            # Someone at a locked door who asks to report still needs whom to call and what to do meanwhile.
+            lead = [rendered.text.split("\n\n", 1)[0]] if situation.broken_now else None
+            return self._start_report(message, lang, seed=None, lead=lead)
         reply = Reply(text=rendered.text, intent=intent, lang=rendered.lang, contact=rendered.contact,
                       offer_report_form=intent in ("outage_now", "report_fault"))
         if intent in ("outage_now", "report_fault") and self.dialog is not None and not composed.planned:
@@ -217,9 +219,10 @@ class Engine:
         lead = [self._compose(i, lang, text, situation, known).answer.text.split("\n", 1)[0] for i in (first, second)]
         return lead[0] != lead[1]
 
-    def _start_report(self, message: Message, lang: str, seed: str | None) -> tuple[list[Reply], dict | None]:
+    def _start_report(self, message: Message, lang: str, seed: str | None,
+                      lead: list[str] | None = None) -> tuple[list[Reply], dict | None]:
         last_unit = self.store.last_unit(message.source, message.user_id) if message.unit is None else None
-        return self.dialog.start(message, self.clock.now(), lang, seed=seed, last_unit=last_unit)
+        return self.dialog.start(message, self.clock.now(), lang, seed=seed, last_unit=last_unit, lead=lead)
 
     def _clarify_choice(self, message: Message, state: dict) -> str | None:
         choices: list[str] = state.get("choices", [])
