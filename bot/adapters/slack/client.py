@@ -21,24 +21,27 @@ from slack_sdk.http_retry.builtin_interval_calculators import BackoffRetryInterv
 # waits of Retry-After cover a short burst without holding a worker forever.
 RATE_LIMIT_RETRIES = 2
 SERVER_ERROR_RETRIES = 2
-TIMEOUT_SECONDS = 15
+# A hung Web API holds a worker thread this long per try (DRIFTBOT_SLACK_TIMEOUT).
+TIMEOUT_SECONDS = 10
 
 
 def make_client(token: str, base_url: str, *, rate_limit_retries: int = RATE_LIMIT_RETRIES,
-                logger: logging.Logger | None = None) -> WebClient:
+                logger: logging.Logger | None = None, timeout: float = TIMEOUT_SECONDS,
+                server_error_retries: int = SERVER_ERROR_RETRIES) -> WebClient:
     """A WebClient for `base_url` (Slack, GovSlack or a local fake) with retry handlers.
 
     `rate_limit_retries=0` leaves 429s to the caller: the outbox worker
-    reschedules a notice itself instead of blocking on Retry-After.
+    reschedules a notice itself instead of blocking on Retry-After (and
+    retries 5xx itself, so it needs few `server_error_retries`).
     """
     handlers = [
         ConnectionErrorRetryHandler(max_retry_count=1),
-        ServerErrorRetryHandler(max_retry_count=SERVER_ERROR_RETRIES,
+        ServerErrorRetryHandler(max_retry_count=server_error_retries,
                                 interval_calculator=BackoffRetryIntervalCalculator(backoff_factor=0.5)),
     ]
     if rate_limit_retries:
         handlers.append(RateLimitErrorRetryHandler(max_retry_count=rate_limit_retries))
-    return WebClient(token=token, base_url=base_url, timeout=TIMEOUT_SECONDS, retry_handlers=handlers,
+    return WebClient(token=token, base_url=base_url, timeout=timeout, retry_handlers=handlers,
                      logger=logger or logging.getLogger("bot.adapters.slack.web"))
 
 

@@ -104,20 +104,21 @@ def _converse(ctx: SlackContext, *, user_id: str, text: str, conversation: str, 
     try:
         with ctx.locks(message.conversation_key):
             replies = ctx.engine.handle(message)
+            moves = not in_dm and _is_report(ctx, message.conversation_key, replies)
+            if not moves:
+                # Queued before the lock is let go, so the next turn's replies come after these.
+                send(ctx, channel, thread_ts, [render_reply(r, ctx.texts_for(r.lang)) for r in replies])
     except Exception:
         log.exception("the engine failed on a message from %s", user_id)
         _apologise(ctx, ctx.texts.lang(profile.lang), channel, thread_ts)
         return
-    if not in_dm and _is_report(ctx, message.conversation_key, replies):
+    if moves:
         _move_to_dm(ctx, message, replies, channel, thread_ts)
-        return
-    for reply in replies:
-        post_reply(ctx, channel, thread_ts, reply)
 
 
 def _apologise(ctx: SlackContext, lang: str, channel: str, thread_ts: str | None) -> None:
     apology = ctx.texts_for(lang).messages.error.format(contact_now=ctx.contact_now(lang))
-    post(ctx, channel, thread_ts, render_text(apology))
+    send(ctx, channel, thread_ts, [render_text(apology)])
 
 
 def _is_report(ctx: SlackContext, key: str, replies: list[Reply]) -> bool:
@@ -153,21 +154,17 @@ def _move_to_dm(ctx: SlackContext, message: Message, replies: list[Reply], chann
             ctx.store.save_state(dm_key, state, ctx.now())
             ctx.store.clear_state(thread_key)
     log.info("report conversation of %s moved from a channel to the dm", message.user_id)
-    for reply in replies:
-        post_reply(ctx, dm, None, reply)
-    post(ctx, channel, thread_ts, render_text(ctx.texts_for(lang).messages.moved_to_dm))
+    send(ctx, dm, None, [render_reply(reply, ctx.texts_for(reply.lang)) for reply in replies])
+    send(ctx, channel, thread_ts, [render_text(ctx.texts_for(lang).messages.moved_to_dm)])
 
 
-def post_reply(ctx: SlackContext, channel: str, thread_ts: str | None, reply: Reply) -> None:
-    post(ctx, channel, thread_ts, render_reply(reply, ctx.texts_for(reply.lang)))
-
-
-def post(ctx: SlackContext, channel: str, thread_ts: str | None, rendered) -> None:
-    kwargs = rendered.as_kwargs()
-    if thread_ts:
-        kwargs["thread_ts"] = thread_ts
-    try:
-        ctx.client.chat_postMessage(channel=channel, **kwargs)
-    except SlackApiError as exc:
-        # The client has already waited out 429s and retried 5xx; what is left is final.
-        log.error("chat.postMessage to %s failed: %s", channel, api_error(exc))
+def send(ctx: SlackContext, channel: str, thread_ts: str | None, rendered: list) -> None:
+    """Messages for one conversation (a DM, or a thread), durably and in order (SlackReplies)."""
+    messages = []
+    for message in rendered:
+        kwargs = message.as_kwargs()
+        if thread_ts:
+            kwargs["thread_ts"] = thread_ts
+        messages.append(kwargs)
+    conversation = f"{SOURCE}:{channel}:{thread_ts}" if thread_ts else f"{SOURCE}:{channel}"
+    ctx.replies.send(conversation, channel, messages)

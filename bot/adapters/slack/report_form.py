@@ -180,10 +180,8 @@ def file_report(ctx: SlackContext, user_id: str, view_id: str, form: FormResult,
         filed = None
     if form.redacted:
         receipt = f"{receipt}\n\n{texts.modal.redacted_notice}"
-    try:
-        ctx.client.chat_postMessage(channel=user_id, **render_text(receipt).as_kwargs())
-    except SlackApiError as exc:
-        log.error("could not send the receipt to %s: %s", user_id, api_error(exc))
+    # Posting to the user id lands in their DM; through the outbox, so a Slack outage does not lose it.
+    ctx.replies.send(f"slack:user:{user_id}", user_id, [render_text(receipt).as_kwargs()], kind="receipt")
     if filed is not None:
         log.info("report %s filed from slack by %s", getattr(filed, "id", "?"), user_id)
 
