@@ -68,9 +68,10 @@ class Response:
 class SlackApp:
     """`driftbot serve` as a subprocess; see the module docstring."""
 
-    def __init__(self, fake: FakeSlack, db_path: Path, *, env: dict | None = None, args: tuple[str, ...] = ()):
+    def __init__(self, fake: FakeSlack, db_path: Path | None = None, *, env: dict | None = None,
+                 args: tuple[str, ...] = (), db_url: str | None = None):
         self.fake = fake
-        self.db_url = f"sqlite:///{db_path}"
+        self.db_url = db_url or f"sqlite:///{db_path}"
         self.env = {k: v for k, v in os.environ.items() if not k.startswith(("DRIFTBOT_", "SLACK_"))}
         self.env.update({
             "SLACK_BOT_TOKEN": fake.bot_token,

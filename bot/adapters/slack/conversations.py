@@ -15,12 +15,15 @@ from __future__ import annotations
 
 import logging
 import re
+import threading
 from dataclasses import replace
 
 from slack_sdk.errors import SlackApiError
 
 from bot.adapters.slack.client import api_error
 from bot.adapters.slack.context import SlackContext
+from bot.adapters.slack.dedupe import RecentIds
+from bot.errors import is_storage_failure
 from bot.adapters.slack.render import chosen_message, render_reply, render_text
 from bot.messages import Message, Reply
 
@@ -108,17 +111,51 @@ def _converse(ctx: SlackContext, *, user_id: str, text: str, conversation: str, 
             if not moves:
                 # Queued before the lock is let go, so the next turn's replies come after these.
                 send(ctx, channel, thread_ts, [render_reply(r, ctx.texts_for(r.lang)) for r in replies])
-    except Exception:
-        log.exception("the engine failed on a message from %s", user_id)
-        _apologise(ctx, ctx.texts.lang(profile.lang), channel, thread_ts)
+    except Exception as exc:
+        if is_storage_failure(exc):
+            log.error("a message from %s could not be handled: the database is unavailable (%s)", user_id,
+                      type(exc).__name__)
+            _apologise(ctx, ctx.texts.lang(profile.lang), channel, thread_ts, storage=True)
+        else:
+            log.exception("the engine failed on a message from %s", user_id)
+            _apologise(ctx, ctx.texts.lang(profile.lang), channel, thread_ts)
         return
     if moves:
         _move_to_dm(ctx, message, replies, channel, thread_ts)
 
 
-def _apologise(ctx: SlackContext, lang: str, channel: str, thread_ts: str | None) -> None:
-    apology = ctx.texts_for(lang).messages.error.format(contact_now=ctx.contact_now(lang))
+def _apologise(ctx: SlackContext, lang: str, channel: str, thread_ts: str | None, storage: bool = False) -> None:
+    messages = ctx.texts_for(lang).messages
+    apology = (messages.storage_unavailable if storage else messages.error).format(contact_now=ctx.contact_now(lang))
     send(ctx, channel, thread_ts, [render_text(apology)])
+
+
+_told = RecentIds(1000)
+
+
+def tell_storage_unavailable(ctx: SlackContext, body: dict) -> None:
+    """A message that could not even be claimed (the database is down): the person hears so, once.
+
+    In a thread of its own, so that the refusal Slack needs to retry is not delayed.
+    """
+    event = body.get("event") or {}
+    if event.get("type") == "message" and (event.get("channel_type") != "im"
+                                           or not is_from_a_person(event, ctx.bot_user_id)):
+        return
+    if event.get("type") not in ("message", "app_mention") or not is_from_a_person(event, ctx.bot_user_id):
+        return
+    if not _told.add(event.get("client_msg_id") or body.get("event_id") or ""):
+        return
+    channel = event["channel"]
+    thread_ts = None if event["type"] == "message" else (event.get("thread_ts") or event["ts"])
+
+    def tell() -> None:
+        try:
+            _apologise(ctx, ctx.user_lang(event["user"]), channel, thread_ts, storage=True)
+        except Exception:
+            log.exception("could not tell %s that the database is unavailable", event["user"])
+
+    threading.Thread(target=tell, name="storage-apology", daemon=True).start()
 
 
 def _is_report(ctx: SlackContext, key: str, replies: list[Reply]) -> bool:

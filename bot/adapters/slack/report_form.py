@@ -160,30 +160,49 @@ def parse_submission(view: dict, texts: SlackTexts, now: datetime, redaction_mar
     return result
 
 
-def file_report(ctx: SlackContext, user_id: str, view_id: str, form: FormResult, lang: str) -> None:
-    """File a validated form and send the reporter the receipt in a direct message."""
+class StorageUnavailable(Exception):
+    """The database could not take the report: the form shows this and keeps what was written."""
+
+
+def file_report(ctx: SlackContext, user_id: str, view_id: str, form: FormResult, lang: str) -> str | None:
+    """File a validated form; the receipt to send, or None when this view was filed already.
+
+    Called before the submission is acknowledged, so that a database that
+    cannot take the report keeps the form open with the error (raises
+    StorageUnavailable) instead of closing it as if all went well.
+    """
+    from bot.errors import is_storage_failure
+
     texts = ctx.texts_for(lang)
-    # One view is one report, even if Slack delivered the submission twice.
-    if ctx.store is not None and not ctx.store.first_delivery("slack-view", view_id, ctx.now()):
-        log.info("report form %s already filed", view_id)
-        return
     # The engine's ReportService: a form's report reaches the outage lifecycle exactly as a conversation's does.
     service = ctx.engine.reports
     try:
         if service is None:
             raise RuntimeError("no ReportService: the engine was built without a store")
-        filed = service.file(form.report, "slack", user_id, lang)
+        # One view is one report, even if Slack delivered the submission twice: the claim commits with it.
+        filed = service.file(form.report, "slack", user_id, lang, once=("slack-view", view_id))
+        if filed is None:
+            log.info("report form %s already filed", view_id)
+            return None
         receipt = service.receipt(filed, lang)
-    except Exception:
+    except Exception as exc:
+        if is_storage_failure(exc):
+            log.error("filing a report from %s failed: the database is unavailable (%s)", user_id,
+                      type(exc).__name__)
+            raise StorageUnavailable() from None
         log.exception("filing a report from %s failed", user_id)
         receipt = texts.modal.filing_failed.format(contact_now=ctx.contact_now(lang))
         filed = None
     if form.redacted:
         receipt = f"{receipt}\n\n{texts.modal.redacted_notice}"
+    if filed is not None:
+        log.info("report %s filed from slack by %s", filed.id, user_id)
+    return receipt
+
+
+def send_receipt(ctx: SlackContext, user_id: str, receipt: str) -> None:
     # Posting to the user id lands in their DM; through the outbox, so a Slack outage does not lose it.
     ctx.replies.send(f"slack:user:{user_id}", user_id, [render_text(receipt).as_kwargs()], kind="receipt")
-    if filed is not None:
-        log.info("report %s filed from slack by %s", getattr(filed, "id", "?"), user_id)
 
 
 def errors_payload(errors: dict[str, str]) -> dict:
