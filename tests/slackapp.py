@@ -374,10 +374,11 @@ _shared: dict = {}
 
 
 def _stop_shared() -> None:
-    app = _shared.pop("app", None)
-    if app is not None:
-        app.stop()
-        app.fake.stop()
+    for name in ("app", "impatient"):
+        app = _shared.pop(name, None)
+        if app is not None:
+            app.stop()
+            app.fake.stop()
 
 
 @pytest.fixture(scope="session")
@@ -393,6 +394,24 @@ def slack_session(tmp_path_factory):
         _shared["app"] = SlackApp(fake, tmp_path_factory.mktemp("slack") / "driftbot.db").start()
         atexit.register(_stop_shared)
     yield _shared["app"]
+
+
+@pytest.fixture(scope="session")
+def impatient_session(tmp_path_factory):
+    """A second shared server whose Slack calls give up after one second (DRIFTBOT_SLACK_TIMEOUT),
+    for the files that make the fake Slack hang or fail for a while."""
+    if "impatient" not in _shared:
+        fake = FakeSlack().start()
+        _shared["impatient"] = SlackApp(fake, tmp_path_factory.mktemp("impatient") / "driftbot.db",
+                                        env={"DRIFTBOT_SLACK_TIMEOUT": "1"}).start()
+        atexit.register(_stop_shared)
+    yield _shared["impatient"]
+
+
+@pytest.fixture
+def impatient(impatient_session) -> SlackApp:
+    impatient_session.fake.reset()
+    return impatient_session
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ refused with 503 so that Slack's retry lands once the database is back, and the 
 to try again; the form stays open with its values and an error; `/driftstopp status` still
 answers; after the database returns the same process carries on (pool_pre_ping), no restart.
 """
-import time
 
 import pytest
 from sqlalchemy.engine import make_url

@@ -8,29 +8,20 @@ from datetime import timedelta
 import pytest
 
 from fakeslack import FakeSlack
-from slackapp import SlackApp, dm, posts, unique, view_submission
+from slackapp import dm, impatient, impatient_session, posts, unique, view_submission  # noqa: F401 (fixtures)
 
 REPORT = {"reporter_name": "Anna Berg", "unit": "Hemtjänst Ryd", "system": "treserva", "scope": "unit",
           "description": "Genomförandewebben laddar inte"}
 
 
-@pytest.fixture(scope="module")
-def app(tmp_path_factory):
-    """A server of its own: a Slack call that hangs gives up after one second here."""
-    fake = FakeSlack().start()
-    server = SlackApp(fake, tmp_path_factory.mktemp("durable") / "driftbot.db",
-                      env={"DRIFTBOT_SLACK_TIMEOUT": "1"}).start()
-    try:
-        yield server
-    finally:
-        server.stop()
-        fake.stop()
+@pytest.fixture
+def app(impatient):
+    return impatient
 
 
 @pytest.fixture
-def fake(app):
-    app.fake.reset()
-    return app.fake
+def fake(impatient):
+    return impatient.fake
 
 
 def _delivered(fake, channel: str) -> list[str]:

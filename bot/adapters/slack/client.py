@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackClientError
 from slack_sdk.http_retry.builtin_handlers import (
     ConnectionErrorRetryHandler,
     RateLimitErrorRetryHandler,
@@ -45,6 +46,12 @@ def make_client(token: str, base_url: str, *, rate_limit_retries: int = RATE_LIM
                      logger=logger or logging.getLogger("bot.adapters.slack.web"))
 
 
+# What a Web API call can raise besides a bug: Slack's refusal (SlackApiError), a timeout or a
+# lost connection (OSError, after the client's own retry), a malformed answer (SlackClientError).
+# None of them may abort a turn: each caller has a way on without the call.
+SLACK_FAILURES = (SlackClientError, OSError, ValueError)
+
+
 def api_error(exc: Exception) -> str:
     """One line for the log: Slack's error code ("not_in_channel"), with the HTTP status when it was not 200.
 
@@ -57,4 +64,4 @@ def api_error(exc: Exception) -> str:
     status = getattr(response, "status_code", None)
     if status and status != 200:
         return f"HTTP {status}: {error}" if error else f"HTTP {status}"
-    return error or str(exc)
+    return error or f"{type(exc).__name__}: {exc}"[:200]

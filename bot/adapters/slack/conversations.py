@@ -18,9 +18,8 @@ import re
 import threading
 from dataclasses import replace
 
-from slack_sdk.errors import SlackApiError
 
-from bot.adapters.slack.client import api_error
+from bot.adapters.slack.client import SLACK_FAILURES, api_error
 from bot.adapters.slack.context import SlackContext
 from bot.adapters.slack.dedupe import RecentIds
 from bot.errors import is_storage_failure
@@ -89,7 +88,7 @@ def on_option_button(ctx: SlackContext, body: dict) -> None:
         # Buttons go once answered, so an old question cannot be answered twice.
         updated = chosen_message(message.get("blocks") or [], label, texts)
         ctx.client.chat_update(channel=channel, ts=message["ts"], **updated.as_kwargs())
-    except SlackApiError as exc:
+    except SLACK_FAILURES as exc:
         log.warning("could not remove buttons: %s", api_error(exc))
     _converse(ctx, user_id=user_id, text=label, conversation=conversation,
               message_id=f"action:{channel}:{message['ts']}:{value}"[:200], channel=channel,
@@ -176,7 +175,7 @@ def _move_to_dm(ctx: SlackContext, message: Message, replies: list[Reply], chann
     thread_key = message.conversation_key
     try:
         dm = ctx.client.conversations_open(users=message.user_id)["channel"]["id"]
-    except SlackApiError as exc:
+    except SLACK_FAILURES as exc:
         log.error("conversations.open for %s failed: %s", message.user_id, api_error(exc))
         # The report cannot go on privately, so it does not go on: the thread stays a place for questions.
         with ctx.locks(thread_key):

@@ -22,6 +22,7 @@ from bot.adapters.slack.commands import (
     menu,
     run_admin,
 )
+from bot.adapters.slack.client import SLACK_FAILURES, api_error
 from bot.adapters.slack.context import SlackContext
 from bot.adapters.slack.conversations import (
     on_direct_message,
@@ -60,6 +61,9 @@ def guarded(ctx: SlackContext, lang: str, respond, work) -> None:
     """
     try:
         work()
+        return
+    except SLACK_FAILURES as exc:  # the answer could not be sent: what was asked is done, Slack is the trouble
+        log.error("could not answer on Slack: %s", api_error(exc))
         return
     except Exception as exc:
         storage = is_storage_failure(exc)

@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from pydantic import BaseModel, ValidationError
-from slack_sdk.errors import SlackApiError
 from slack_sdk.models.blocks import (
     ContextBlock,
     InputBlock,
@@ -23,7 +22,7 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.blocks import Option as SelectOption
 from slack_sdk.models.views import View
 
-from bot.adapters.slack.client import api_error
+from bot.adapters.slack.client import SLACK_FAILURES, api_error
 from bot.adapters.slack.context import SlackContext
 from bot.adapters.slack.escape import escape
 from bot.adapters.slack.render import render_text
@@ -93,7 +92,7 @@ def open_form(ctx: SlackContext, trigger_id: str, user_id: str, lang: str, origi
     view = build_view(texts, FormMetadata(lang=texts.lang, origin=origin), profile.name, ctx.last_unit(user_id))
     try:
         ctx.client.views_open(trigger_id=trigger_id, view=view)
-    except SlackApiError as exc:
+    except SLACK_FAILURES as exc:
         log.error("views.open failed: %s", api_error(exc))
         return False
     log.info("report form opened for %s from %s", user_id, origin)
