@@ -82,6 +82,8 @@ class SlackApp:
             "DRIFTBOT_ADMINS": ADMIN,
             "DRIFTBOT_DATABASE_URL": self.db_url,
             "DRIFTBOT_LOG_LEVEL": "INFO",
+            # A client that stops sending mid-request is let go after this long (the tests wait for it).
+            "DRIFTBOT_HTTP_TIMEOUT": "2",
         })
         self.env.update(env or {})
         self.args = ("--at", AT, "--outbox-interval", "0.2", *args)

@@ -70,7 +70,8 @@ def serve(settings: Settings, *, port: int = DEFAULT_PORT, host: str = DEFAULT_H
     server = None
     if not socket_mode:
         try:
-            server = SlackHTTPServer((host, port))
+            server = SlackHTTPServer((host, port), signing_secret=settings.slack_signing_secret,
+                                     read_timeout=settings.http_timeout)
         except OSError as exc:
             raise ConfigError(f"configuration error: --port: cannot listen on {host}:{port}: "
                               f"{exc.strerror or exc}") from None
