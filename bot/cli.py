@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import logging
 import sys
 
 from bot.config import ConfigError, Settings, load_settings
@@ -170,8 +169,9 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         settings = load_settings(database_url=getattr(args, "db", None))
-        logging.basicConfig(level=settings.log_level, stream=sys.stderr,
-                            format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+        from bot.logs import install
+
+        install(settings.log_level)
         return args.func(args, settings)
     except (ConfigError, ContentError, UsageError, StorageError) as exc:
         print(f"driftbot: {exc}", file=sys.stderr)

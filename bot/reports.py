@@ -70,15 +70,15 @@ class ReportService:
         """
         from bot.hours import contact_at
         from bot.outages.service import write
-        from bot.privacy import redact_personal_ids
+        from bot.privacy import clean_text
         from bot.storage import claim_message
         from bot.storage.tables import ReportRow
 
         marker = self.content.dialog_for(lang).redaction_marker
-        # Defence in depth: the dialog and the form redact on input already.
+        # Here, whoever files (the dialog and the form redact on input already): nothing stored
+        # or sent to the support desk holds a personal identity number or an invisible character.
         clean = report.model_copy(update={
-            name: redact_personal_ids(getattr(report, name), marker)[0]
-            for name in ("reporter_name", "unit", "description")
+            name: clean_text(getattr(report, name), marker) for name in ("reporter_name", "unit", "description")
         })
         now = self.clock.now()
         contact = contact_at(now, self.content.routine).contact

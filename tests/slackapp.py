@@ -401,11 +401,12 @@ def slack_session(tmp_path_factory):
 @pytest.fixture(scope="session")
 def impatient_session(tmp_path_factory):
     """A second shared server whose Slack calls give up after one second (DRIFTBOT_SLACK_TIMEOUT),
-    for the files that make the fake Slack hang or fail for a while."""
+    for the files that make the fake Slack hang or fail for a while; it logs at DEBUG, so that a
+    test can see that not even DEBUG holds what people wrote."""
     if "impatient" not in _shared:
         fake = FakeSlack().start()
         _shared["impatient"] = SlackApp(fake, tmp_path_factory.mktemp("impatient") / "driftbot.db",
-                                        env={"DRIFTBOT_SLACK_TIMEOUT": "1"}).start()
+                                        env={"DRIFTBOT_SLACK_TIMEOUT": "1", "DRIFTBOT_LOG_LEVEL": "DEBUG"}).start()
         atexit.register(_stop_shared)
     yield _shared["impatient"]
 

@@ -31,6 +31,7 @@ from bot.outages.outbox import NewNotice, OutgoingNotice
 from bot.outages.render import NoticeRenderer, OutageFacts
 from bot.outages.texts import load_notice_texts
 from bot.outages.timeline import Timeline
+from bot.privacy import clean_text
 from bot.storage.tables import NoticeRow, OutageRow, ReportRow
 
 log = logging.getLogger(__name__)
@@ -188,6 +189,7 @@ class OutageService:
     def start(self, system: str, text: str | None = None, at: datetime | None = None) -> OutageView:
         """Declare an unplanned outage (or confirm the open one) and announce it."""
         at = at or self.clock.now()
+        text = self._clean(text)
 
         def work(s: Session) -> OutageView:
             outage = self._main_open(s, system)
@@ -224,6 +226,7 @@ class OutageService:
         """Change the admin's text of an open or planned outage; what the channel
         already saw is edited, what it has not seen yet is rewritten."""
         at = at or self.clock.now()
+        text = self._clean(text) or ""
 
         def work(s: Session) -> OutageView:
             outage = self._get_for_update(s, outage_id)
@@ -270,6 +273,7 @@ class OutageService:
              at: datetime | None = None) -> OutageView:
         """Schedule a planned outage and its three notices."""
         at = at or self.clock.now()
+        text = self._clean(text)
         if end <= start:
             raise OutageError("bad_period", "the end must be after the start")
         if end <= at:
@@ -414,6 +418,13 @@ class OutageService:
         self._write(work)
 
     # -- internals ----------------------------------------------------------------------
+
+    def _clean(self, text: str | None) -> str | None:
+        """An admin's or operator's words go to the whole channel, whichever way they came (Slack,
+        Teams, the CLI): no personal identity numbers, no invisible characters."""
+        if not text:
+            return text
+        return clean_text(text, self.content.dialog_for(self.lang).redaction_marker)
 
     def _write(self, work: Callable[[Session], T]) -> T:
         return write(self.store, work)
