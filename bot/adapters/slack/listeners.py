@@ -206,3 +206,29 @@ def register(app: App, ctx: SlackContext) -> None:
     @app.view(re.compile(".*"))
     def other_view(ack) -> None:
         ack()
+
+    @app.view_closed(re.compile(".*"))
+    def view_closed(ack) -> None:
+        ack()
+
+    # block_suggestion (external selects): no options to offer.
+    @app.options(re.compile(".*"))
+    def other_options(ack) -> None:
+        ack(options=[])
+
+    @app.command(re.compile(".*"))
+    def other_command(ack) -> None:
+        ack()
+
+    # Legacy dialogs: nothing here opens one, but an old client may still send these.
+    @app.dialog_submission(re.compile(".*"))
+    def dialog_submission(ack) -> None:
+        ack()
+
+    @app.dialog_cancellation(re.compile(".*"))
+    def dialog_cancellation(ack) -> None:
+        ack()
+
+    @app.dialog_suggestion(re.compile(".*"))
+    def dialog_suggestion(ack) -> None:
+        ack(options=[])
