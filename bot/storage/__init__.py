@@ -43,7 +43,8 @@ def make_engine(url: str) -> Engine:
         # pool_pre_ping: a connection the server dropped (a restart, a failover) is replaced, not used.
         engine = create_engine(url, future=True, pool_pre_ping=True, **options)
     except Exception as exc:  # bad URL, missing driver
-        raise StorageError(f"database URL {url!r}: {exc}") from None
+        raise StorageError(f"not a database URL SQLAlchemy can use ({url.split('://')[0]}://...): "
+                           f"{' '.join(str(exc).split())}") from None
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
     return engine
@@ -58,7 +59,9 @@ def migrate(engine: Engine) -> None:
             config.attributes["connection"] = connection
             command.upgrade(config, "head")
     except Exception as exc:
-        raise StorageError(f"cannot prepare the database {engine.url.render_as_string(hide_password=True)}: {exc}") from None
+        reason = " ".join(str(getattr(exc, "orig", None) or exc).split())
+        raise StorageError(f"cannot prepare the database "
+                           f"{engine.url.render_as_string(hide_password=True)}: {reason}") from None
 
 
 def claim_message(session: Session, source: str, message_id: str, at: datetime) -> bool:

@@ -63,7 +63,6 @@ def serve(settings: Settings, *, port: int = DEFAULT_PORT, host: str = DEFAULT_H
     from bot.adapters.slack.client import make_client
     from bot.adapters.slack.http_server import EVENTS_PATH, SlackHTTPServer
     from bot.runtime import build
-    from bot.storage import StorageError
 
     client = make_client(settings.slack_bot_token, settings.slack_api_url, timeout=settings.slack_timeout)
     bot_user_id = verify_token(client)
@@ -77,9 +76,8 @@ def serve(settings: Settings, *, port: int = DEFAULT_PORT, host: str = DEFAULT_H
                               f"{exc.strerror or exc}") from None
     try:
         try:
+            # A database that cannot be reached stops here; bot.cli names the variable.
             runtime = build(settings, at=at, with_store=True)
-        except StorageError as exc:
-            raise ConfigError(f"configuration error: DRIFTBOT_DATABASE_URL: {exc}") from None
         except ValueError as exc:  # --at
             from bot.cli import UsageError
 

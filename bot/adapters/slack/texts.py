@@ -12,7 +12,7 @@ from pathlib import Path
 
 from pydantic import Field, field_validator
 
-from bot.adapters.slack.outage_port import CURRENT_STATUSES
+from bot.outages import CURRENT_STATUSES
 from bot.content import BUILTIN_CONTENT_DIR, ContentError, _check_placeholders, _Strict, load_lang_file
 from bot.reports import SCOPES, SYSTEMS
 
