@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import logging
 import sys
 
 from bot.config import ConfigError, Settings, load_settings
@@ -167,15 +166,27 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _one_line(exc: Exception) -> str:
+    # A driver's message may span lines (psycopg's does); the contract is one line.
+    return " ".join(str(exc).split())
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         settings = load_settings(database_url=getattr(args, "db", None))
-        logging.basicConfig(level=settings.log_level, stream=sys.stderr,
-                            format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+        from bot.logs import install
+        from bot.runtime import check_content
+
+        install(settings.log_level)
+        check_content(settings.content_dir)
         return args.func(args, settings)
-    except (ConfigError, ContentError, UsageError, StorageError) as exc:
-        print(f"driftbot: {exc}", file=sys.stderr)
+    except StorageError as exc:
+        variable = "--db" if getattr(args, "db", None) else "DRIFTBOT_DATABASE_URL"
+        print(f"driftbot: configuration error: {variable}: {_one_line(exc)}", file=sys.stderr)
+        return 2
+    except (ConfigError, ContentError, UsageError) as exc:
+        print(f"driftbot: {_one_line(exc)}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130

@@ -38,6 +38,28 @@ class FixedClock(Clock):
         self._at = at.astimezone(self.tz)
 
 
+class RunningClock(Clock):
+    """A clock that starts at a given time and then runs with real time.
+
+    `serve --at` answers as at that moment (a FixedClock), but its outbox
+    worker must still see seconds pass, or a message waiting out a
+    Retry-After would wait for ever.
+    """
+
+    def __init__(self, start: datetime, tz: ZoneInfo):
+        import time
+
+        super().__init__(tz)
+        self._start = start.astimezone(tz)
+        self._ticks = time.monotonic
+        self._origin = self._ticks()
+
+    def now(self) -> datetime:
+        from datetime import timedelta
+
+        return self._start + timedelta(seconds=self._ticks() - self._origin)
+
+
 def parse_at(value: str, tz: ZoneInfo) -> datetime:
     """Parse an ISO 8601 time; without an offset it is local time in `tz`.
 

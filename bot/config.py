@@ -23,6 +23,8 @@ class Settings(BaseSettings):
     slack_signing_secret: str | None = Field(None, validation_alias="SLACK_SIGNING_SECRET")
     slack_app_token: str | None = Field(None, validation_alias="SLACK_APP_TOKEN")
     slack_api_url: str = Field("https://slack.com/api/", validation_alias="DRIFTBOT_SLACK_API_URL")
+    slack_timeout: float = Field(10.0, gt=0, le=120, validation_alias="DRIFTBOT_SLACK_TIMEOUT")
+    http_timeout: float = Field(10.0, gt=0, le=120, validation_alias="DRIFTBOT_HTTP_TIMEOUT")
     broadcast_channel: str | None = Field(None, validation_alias="DRIFTBOT_BROADCAST_CHANNEL")
     support_channel: str | None = Field(None, validation_alias="DRIFTBOT_SUPPORT_CHANNEL")
     admins_raw: str = Field("", validation_alias=AliasChoices("DRIFTBOT_ADMINS"))

@@ -490,6 +490,10 @@ def load_lang_file(path: Path, model: type[BaseModel], routine: Routine | None =
     return parsed
 
 
+# The per-language files, <kind>.<lang>.yaml.
+LANG_FILE_KINDS = ("answers", "dialog", "phrasings", "notices")
+
+
 def load_content(directory: Path | str | None = None) -> Content:
     """Load and validate the content folder (the built-in one by default)."""
     root = Path(directory) if directory else BUILTIN_CONTENT_DIR
@@ -497,7 +501,14 @@ def load_content(directory: Path | str | None = None) -> Content:
         raise ContentError(f"content folder not found: {root}")
     routine = _validate(Routine, _read_yaml(root / "routine.yaml"), root / "routine.yaml")
     units_path = root / "units.yaml"
-    units = _validate(Units, _read_yaml(units_path), units_path).units if units_path.exists() else []
+    units = _validate(Units, _read_yaml(units_path), units_path).units
+    # A language is in the content when any of its files is: then it needs all of them, or a
+    # half-translated folder would pass until someone writes in that language.
+    for lang in sorted({p.name.split(".")[1] for kind in LANG_FILE_KINDS for p in root.glob(f"{kind}.*.yaml")}):
+        for kind in ("answers", "dialog", "phrasings"):
+            if not (root / f"{kind}.{lang}.yaml").exists():
+                raise ContentError(f"content file missing: {root / f'{kind}.{lang}.yaml'} "
+                                   f"(the folder has other files for {lang!r})")
 
     answers: dict[str, AnswersFile] = {}
     for path in sorted(root.glob("answers.*.yaml")):

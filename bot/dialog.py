@@ -24,6 +24,7 @@ from pydantic import ValidationError
 
 from bot.content import REPORT_FIELDS, Content
 from bot.messages import Message, Option, Reply
+from bot.privacy import clean_text
 from bot.report_fields import FieldReader
 from bot.reports import Report, ReportService
 
@@ -60,7 +61,8 @@ class ReportDialog:
         state = {"kind": "report", "lang": lang, "fields": {}, "awaiting": None}
         fields = state["fields"]
         if message.user_name:
-            fields["reporter_name"] = message.user_name
+            # A messenger profile is the user's own text: it may hold anything, a personnummer too.
+            fields["reporter_name"] = clean_text(message.user_name, self.content.dialog_for(lang).redaction_marker)
         unit = message.unit or last_unit
         if unit:
             fields["unit"] = unit

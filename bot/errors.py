@@ -3,3 +3,16 @@
 
 class StorageError(Exception):
     """The database cannot be reached or prepared. str() is one line."""
+
+
+def is_storage_failure(exc: BaseException) -> bool:
+    """Whether an exception means the database could not be used (down, unreachable, pool exhausted).
+
+    Not a constraint violation: that is the database working, and a caller's retry or a bug.
+    """
+    from sqlalchemy.exc import DBAPIError, IntegrityError
+    from sqlalchemy.exc import TimeoutError as PoolTimeout
+
+    if isinstance(exc, StorageError | PoolTimeout):
+        return True
+    return isinstance(exc, DBAPIError) and not isinstance(exc, IntegrityError)

@@ -52,7 +52,9 @@ __all__ = [
     "PersonalIdMatch",
     "contains_personal_id",
     "find_personal_ids",
+    "clean_text",
     "redact_personal_ids",
+    "remove_invisible",
 ]
 
 PersonalIdKind = Literal["personnummer", "samordningsnummer"]
@@ -208,3 +210,20 @@ def contains_personal_id(text: str) -> bool:
     input.
     """
     return any(_validate(match) is not None for match in _CANDIDATE_RE.finditer(text))
+
+
+# Characters that change how text is shown without being seen: bidi overrides and isolates
+# (U+202A–202E, U+2066–2069, U+061C) can make "tes ok" read backwards or hide a link's real
+# text; zero-width characters (U+200B–200F, U+2060–2064, U+FEFF, U+180E, U+00AD) can split a
+# word so a filter does not see it. None belongs in a notice or a report.
+_INVISIBLE = re.compile("[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+
+
+def remove_invisible(text: str) -> str:
+    """Text without bidi overrides and zero-width characters."""
+    return _INVISIBLE.sub("", text)
+
+
+def clean_text(text: str, replacement: str) -> str:
+    """What a service stores or sends to a channel: no personal identity numbers, nothing invisible."""
+    return redact_personal_ids(remove_invisible(text), replacement)[0]

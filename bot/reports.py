@@ -59,37 +59,54 @@ class ReportService:
         self.support_summaries = support_summaries
         self.answers = AnswerRenderer(content)
 
-    def file(self, report: Report, source: str, user_id: str, lang: str) -> FiledReport:
+    def file(self, report: Report, source: str, user_id: str, lang: str,
+             once: tuple[str, str] | None = None) -> FiledReport | None:
+        """Store a report, link it to its outage and queue what it causes, in one transaction.
+
+        The report, its outage link, the notices it causes (the channel's, the
+        support desk's) and, with `once` = (source, platform id), the claim that
+        this submission was filed, commit together or not at all. With `once`,
+        a submission already filed gives None.
+        """
         from bot.hours import contact_at
-        from bot.privacy import redact_personal_ids
+        from bot.outages.service import write
+        from bot.privacy import clean_text
+        from bot.storage import claim_message
+        from bot.storage.tables import ReportRow
 
         marker = self.content.dialog_for(lang).redaction_marker
-        # Defence in depth: the dialog and the form redact on input already.
+        # Here, whoever files (the dialog and the form redact on input already): nothing stored
+        # or sent to the support desk holds a personal identity number or an invisible character.
         clean = report.model_copy(update={
-            name: redact_personal_ids(getattr(report, name), marker)[0]
-            for name in ("reporter_name", "unit", "description")
+            name: clean_text(getattr(report, name), marker) for name in ("reporter_name", "unit", "description")
         })
         now = self.clock.now()
         contact = contact_at(now, self.content.routine).contact
-        row = self.store.add_report(
-            created_at=now, source=source, user_id=user_id, reporter_name=clean.reporter_name, unit=clean.unit,
-            system=clean.system, scope=clean.scope, description=clean.description, started_at=clean.started_at,
-            contact=contact, lang=lang,
-        )
-        if self.support_summaries:
-            self._queue_support_summary(row.id, clean, contact, now)
-        incident_id, note, joined = None, None, False
-        # A fault of kind "other" is not an outage everyone should hear about: it
-        # goes to the support desk (and the database) but opens no channel notice.
-        if self.outages is not None and clean.system != "other":
-            link = self.outages.report_filed(row.id, clean.system, lang)
-            incident_id, note, joined = link.outage_id, link.message, link.joined_existing
-        return FiledReport(id=row.id, created_at=now, contact=contact, report=clean, source=source,
-                           user_id=user_id, incident_id=incident_id, outage_note=note, joined_existing=joined)
 
-    def _queue_support_summary(self, report_id: int, report: Report, contact: str, now: datetime) -> None:
+        def work(s) -> FiledReport | None:
+            if once is not None and not claim_message(s, once[0], once[1], now):
+                return None
+            row = ReportRow(created_at=now, source=source, user_id=user_id, reporter_name=clean.reporter_name,
+                            unit=clean.unit, system=clean.system, scope=clean.scope, description=clean.description,
+                            started_at=clean.started_at, contact=contact, lang=lang)
+            s.add(row)
+            s.flush()
+            if self.support_summaries:
+                self._queue_support_summary(s, row.id, clean, contact, now)
+            incident_id, note, joined = None, None, False
+            # A fault of kind "other" is not an outage everyone should hear about: it
+            # goes to the support desk (and the database) but opens no channel notice.
+            if self.outages is not None and clean.system != "other":
+                link = self.outages.link_report(s, row.id, clean.system, lang, now)
+                incident_id, note, joined = link.outage_id, link.message, link.joined_existing
+            return FiledReport(id=row.id, created_at=now, contact=contact, report=clean, source=source,
+                               user_id=user_id, incident_id=incident_id, outage_note=note, joined_existing=joined)
+
+        return write(self.store, work)
+
+    def _queue_support_summary(self, s, report_id: int, report: Report, contact: str, now: datetime) -> None:
         """The support desk's copy, in the content's default language, through the outbox."""
-        from bot.outages.outbox import NewNotice, queue
+        from bot.outages.outbox import NewNotice, enqueue
 
         lang = self.content.default_lang
         texts = self.content.dialog_for(lang)
@@ -101,7 +118,7 @@ class ReportService:
             started_at=report.started_at.astimezone(self.clock.tz).strftime(fmt) if report.started_at
             else texts.started_unknown,
             contact=getattr(contacts, contact).name, description=" ".join(report.description.split()))
-        queue(self.store, NewNotice(kind="report_filed", dedupe_key=f"report:{report_id}:support", due_at=now,
+        enqueue(s, NewNotice(kind="report_filed", dedupe_key=f"report:{report_id}:support", due_at=now,
                                     target="support", text=text, system=report.system, lang=lang))
 
     def receipt(self, filed: FiledReport, lang: str) -> str:

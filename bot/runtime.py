@@ -37,6 +37,18 @@ def zone(settings: Settings, content: Content) -> ZoneInfo:
     return ZoneInfo(settings.timezone or content.routine.timezone)
 
 
+def check_content(directory) -> Content:
+    """Every content file, validated, as every command does at start: the routine's own and the
+    notices' and the Slack app's texts, so that a mistake in any is one line now, not a failure later."""
+    from bot.adapters.slack.texts import load_slack_texts
+    from bot.outages.texts import load_notice_texts
+
+    content = load_content(directory)
+    load_notice_texts(content)
+    load_slack_texts(content.directory, content.default_lang)
+    return content
+
+
 def build_classifier(content: Content, cache: bool = True) -> Classifier:
     from intents.cache import default_cache_dir, load_or_train
 

@@ -130,6 +130,20 @@ class _Fault:
 
 
 @dataclass
+class _Outage:
+    until: float           # time.monotonic() when it ends
+    status: int
+    retry_after: int
+
+
+@dataclass
+class _Hang:
+    seconds: float
+    remaining: int
+    accept: bool           # True: the call takes effect, only the answer is late
+
+
+@dataclass
 class _Message:
     channel: str
     ts: str
@@ -301,6 +315,8 @@ class FakeSlack:
         with self._lock:
             self._calls: list[Call] = []
             self._faults: dict[str, list[_Fault]] = {}
+            self._outages: dict[str, _Outage] = {}
+            self._hangs: dict[str, list[_Hang]] = {}
             self._messages: list[_Message] = []
             self._ephemerals: list[dict] = []
             self._views: dict[str, dict] = {}
@@ -400,6 +416,20 @@ class FakeSlack:
         with self._lock:
             self._faults.setdefault(method, []).append(_Fault(status, retry_after, times, error))
 
+    def fail_for(self, method: str, seconds: float, status: int = 500, retry_after: int = 1) -> None:
+        """Every call to ``method`` fails for the next ``seconds`` (an outage): like fail_next, by time."""
+        with self._lock:
+            self._outages[method] = _Outage(time.monotonic() + seconds, status, retry_after)
+
+    def hang_next(self, method: str, seconds: float, times: int = 1, *, accept: bool = False) -> None:
+        """The next ``times`` calls to ``method`` get no answer for ``seconds``.
+
+        ``accept=False``: Slack hangs, then answers 503 and nothing happened.
+        ``accept=True``: Slack did the work (the message is posted) but the answer comes late.
+        """
+        with self._lock:
+            self._hangs.setdefault(method, []).append(_Hang(seconds, times, accept))
+
     def on(self, method: str, response: Union[dict, Callable[[Call], dict], None]) -> None:
         """Replace the answer for ``method`` (HTTP 200) with a dict or ``fn(call) -> dict``; ``None`` restores the default.
 
@@ -468,8 +498,30 @@ class FakeSlack:
             if not isinstance(token, str):
                 token = None
         call = Call(method=method, params=params, headers=headers, at=time.monotonic(), body=raw, token=token)
+        hang = self._take_hang(method)
+        if hang is not None and not hang.accept:
+            time.sleep(hang.seconds)
+            with self._cond:
+                call.injected, call.status, call.response = True, 503, None
+                self._calls.append(call)
+                self._cond.notify_all()
+            self._send(req, 503, {"Content-Type": "text/plain"}, b"fake slack: hung, then gave up")
+            return
         status, out_headers, body = self._respond(call, body_error)
+        if hang is not None:
+            time.sleep(hang.seconds)
         self._send(req, status, out_headers, body)
+
+    def _take_hang(self, method: str) -> Optional[_Hang]:
+        with self._lock:
+            queue = self._hangs.get(method)
+            if not queue:
+                return None
+            hang = queue[0]
+            hang.remaining -= 1
+            if hang.remaining <= 0:
+                queue.pop(0)
+            return hang
 
     @staticmethod
     def _parse_body(content_type: str, raw: bytes) -> tuple[dict, bool]:
@@ -560,6 +612,11 @@ class FakeSlack:
             return call.status, out_headers, body
 
     def _take_fault(self, method: str) -> Optional[_Fault]:
+        outage = self._outages.get(method)
+        if outage is not None:
+            if time.monotonic() < outage.until:
+                return _Fault(outage.status, outage.retry_after, 1, None)
+            del self._outages[method]
         queue = self._faults.get(method)
         if not queue:
             return None

@@ -68,9 +68,10 @@ class Response:
 class SlackApp:
     """`driftbot serve` as a subprocess; see the module docstring."""
 
-    def __init__(self, fake: FakeSlack, db_path: Path, *, env: dict | None = None, args: tuple[str, ...] = ()):
+    def __init__(self, fake: FakeSlack, db_path: Path | None = None, *, env: dict | None = None,
+                 args: tuple[str, ...] = (), db_url: str | None = None):
         self.fake = fake
-        self.db_url = f"sqlite:///{db_path}"
+        self.db_url = db_url or f"sqlite:///{db_path}"
         self.env = {k: v for k, v in os.environ.items() if not k.startswith(("DRIFTBOT_", "SLACK_"))}
         self.env.update({
             "SLACK_BOT_TOKEN": fake.bot_token,
@@ -81,6 +82,8 @@ class SlackApp:
             "DRIFTBOT_ADMINS": ADMIN,
             "DRIFTBOT_DATABASE_URL": self.db_url,
             "DRIFTBOT_LOG_LEVEL": "INFO",
+            # A client that stops sending mid-request is let go after this long (the tests wait for it).
+            "DRIFTBOT_HTTP_TIMEOUT": "2",
         })
         self.env.update(env or {})
         self.args = ("--at", AT, "--outbox-interval", "0.2", *args)
@@ -373,10 +376,11 @@ _shared: dict = {}
 
 
 def _stop_shared() -> None:
-    app = _shared.pop("app", None)
-    if app is not None:
-        app.stop()
-        app.fake.stop()
+    for name in ("app", "impatient"):
+        app = _shared.pop(name, None)
+        if app is not None:
+            app.stop()
+            app.fake.stop()
 
 
 @pytest.fixture(scope="session")
@@ -392,6 +396,25 @@ def slack_session(tmp_path_factory):
         _shared["app"] = SlackApp(fake, tmp_path_factory.mktemp("slack") / "driftbot.db").start()
         atexit.register(_stop_shared)
     yield _shared["app"]
+
+
+@pytest.fixture(scope="session")
+def impatient_session(tmp_path_factory):
+    """A second shared server whose Slack calls give up after one second (DRIFTBOT_SLACK_TIMEOUT),
+    for the files that make the fake Slack hang or fail for a while; it logs at DEBUG, so that a
+    test can see that not even DEBUG holds what people wrote."""
+    if "impatient" not in _shared:
+        fake = FakeSlack().start()
+        _shared["impatient"] = SlackApp(fake, tmp_path_factory.mktemp("impatient") / "driftbot.db",
+                                        env={"DRIFTBOT_SLACK_TIMEOUT": "1", "DRIFTBOT_LOG_LEVEL": "DEBUG"}).start()
+        atexit.register(_stop_shared)
+    yield _shared["impatient"]
+
+
+@pytest.fixture
+def impatient(impatient_session) -> SlackApp:
+    impatient_session.fake.reset()
+    return impatient_session
 
 
 @pytest.fixture

@@ -18,6 +18,15 @@ Slack adapter, the terminal) and records the outcome:
   notice is never dropped for failing, only for expiring (a login reminder
   superseded by the next one) or being cancelled (its outage resolved).
 
+Messages to a person (an answer, a question the report dialog asks, a
+receipt) take the same road, so that they survive a Slack outage of minutes:
+the adapter queues them with a `conversation` and asks the worker to `send`
+them at once; what Slack does not take now is retried with a short backoff
+(or the Retry-After it sent) until delivered or until it is too old to help
+(REPLY_TTL; it is then logged as undeliverable, without its text). Within a
+conversation a message waits until every earlier one is sent, so they arrive
+in order. Their text is removed from the row once it is sent or expired.
+
 Delivery is at-least-once. In the window between the deliverer returning
 (the message is posted) and the "sent" mark being committed, a crash, a lost
 database connection or an expired lease leaves the notice pending, and it is
@@ -40,15 +49,20 @@ from datetime import datetime, timedelta
 from typing import IO, Callable, Protocol, Sequence
 
 from sqlalchemy import and_, exists, or_, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from bot.clock import Clock
 from bot.storage.tables import NoticeRow, OutageRow
 
 log = logging.getLogger(__name__)
+_Earlier = aliased(NoticeRow)
 
 NOTICE_KINDS = ("planned_advance", "planned_start", "planned_end", "outage_declared",
                 "login_reminder", "ten_hours", "resolved", "cancelled")
+# Messages to one person in a conversation (not channel notices).
+PERSONAL_KINDS = ("reply", "receipt")
+# An answer not delivered within this long no longer helps the person at the door.
+REPLY_TTL = timedelta(minutes=15)
 
 
 # -- what the outside world sees ----------------------------------------------------
@@ -65,6 +79,9 @@ class OutgoingNotice:
     due_at: datetime
     outage_id: int | None
     ref: str | None        # for "update": the platform reference of the message to edit
+    # A message already rendered for its platform (a reply with buttons, in a thread), or None.
+    message: dict | None = None
+    conversation: str | None = None
 
     def as_json(self, tz=None) -> dict:
         due = self.due_at.astimezone(tz) if tz else self.due_at
@@ -105,6 +122,10 @@ class NewNotice:
     # The outage's channel message: its reference is stored on the outage so
     # that later updates can edit it.
     sets_outage_ref: bool = False
+    # Messages to a person: the conversation they keep their order in, and the
+    # platform's rendering of the message (blocks, thread) when it has one.
+    conversation: str | None = None
+    message: dict | None = None
 
 
 # -- queueing and listing ----------------------------------------------------------------
@@ -120,16 +141,30 @@ def _insert_ignoring_duplicates(session: Session):
 
 def enqueue(session: Session, notice: NewNotice) -> bool:
     """Queue a notice in the caller's transaction. False when its dedupe_key was already queued."""
+    return insert_notice(session, notice) is not None
+
+
+def insert_notice(session: Session, notice: NewNotice) -> int | None:
+    """Queue a notice in the caller's transaction; its id, or None when its dedupe_key was already queued."""
     insert = _insert_ignoring_duplicates(session)
+    payload = {"text": notice.text, "system": notice.system, "lang": notice.lang,
+               "sets_outage_ref": notice.sets_outage_ref}
+    if notice.message is not None:
+        payload["message"] = notice.message
     statement = insert(NoticeRow).values(
         outage_id=notice.outage_id, kind=notice.kind, dedupe_key=notice.dedupe_key, due_at=notice.due_at,
         target=notice.target, action=notice.action, state="pending", attempts=0,
-        expires_at=notice.expires_at,
-        payload={"text": notice.text, "system": notice.system, "lang": notice.lang,
-                 "sets_outage_ref": notice.sets_outage_ref},
+        expires_at=notice.expires_at, conversation=notice.conversation, payload=payload,
     ).on_conflict_do_nothing(index_elements=["dedupe_key"]).returning(NoticeRow.id)
     # RETURNING rather than rowcount: the driver's rowcount is not reliable for ORM-level inserts.
-    return session.execute(statement).scalar() is not None
+    return session.execute(statement).scalar()
+
+
+def personal_message(kind: str, conversation: str, target: str, text: str, at: datetime,
+                     message: dict | None = None, lang: str | None = None) -> NewNotice:
+    """A message to a person, due now, expiring after REPLY_TTL (see the module docstring)."""
+    return NewNotice(kind=kind, dedupe_key=f"{kind}:{uuid.uuid4().hex}", due_at=at, target=target, text=text,
+                     expires_at=at + REPLY_TTL, conversation=conversation, message=message, lang=lang)
 
 
 def queue(store, notice: NewNotice) -> bool:
@@ -178,7 +213,13 @@ def _outgoing(row: NoticeRow, ref: str | None) -> OutgoingNotice:
     payload = row.payload or {}
     return OutgoingNotice(id=row.id, kind=row.kind, system=payload.get("system"), target=row.target,
                           action=row.action, text=payload.get("text", ""), due_at=row.due_at,
-                          outage_id=row.outage_id, ref=ref)
+                          outage_id=row.outage_id, ref=ref, message=payload.get("message"),
+                          conversation=row.conversation)
+
+
+def _without_text(payload: dict | None) -> dict:
+    """A person's message once it is delivered or given up: what it said is not kept."""
+    return {k: v for k, v in (payload or {}).items() if k not in ("text", "message")}
 
 
 def _due_condition(at: datetime):
@@ -234,6 +275,9 @@ class OutboxWorker:
     lease: timedelta = timedelta(minutes=5)
     backoff_base: timedelta = timedelta(seconds=30)
     backoff_max: timedelta = timedelta(minutes=30)
+    # A person is waiting for a reply: retried sooner, for at most REPLY_TTL.
+    reply_backoff_base: timedelta = timedelta(seconds=1)
+    reply_backoff_max: timedelta = timedelta(seconds=60)
     # None: retry for ever (a notice is never dropped for failing).
     max_attempts: int | None = None
     batch: int = 100
@@ -260,6 +304,51 @@ class OutboxWorker:
                 delivered += 1
         return delivered
 
+    def send(self, notices: Sequence[NewNotice]) -> bool:
+        """Queue messages of one conversation and deliver them now, in order.
+
+        They are committed first (so nothing is lost if Slack or this process
+        fails next) and claimed in the same transaction, unless an earlier
+        message of the conversation is still waiting: then the worker sends
+        them after it. True when all were delivered now; whatever was not is
+        left to the worker's retries. Raises only when the database fails.
+        """
+        if not notices:
+            return True
+        now = self.clock.now()
+        token = f"{self.name}-{uuid.uuid4().hex}"
+        with self.store.session.begin() as s:
+            # The INSERT first: it takes SQLite's write lock, so the check below cannot go stale.
+            ids = [i for i in (insert_notice(s, n) for n in notices) if i is not None]
+            if not ids:
+                return True
+            conversation = notices[0].conversation
+            waiting = conversation is not None and s.scalar(select(exists().where(
+                NoticeRow.conversation == conversation, NoticeRow.state == "pending", NoticeRow.id < min(ids))))
+            if waiting:
+                log.info("messages %s wait for earlier ones in their conversation", ids)
+                return False
+            s.execute(update(NoticeRow).where(NoticeRow.id.in_(ids))
+                      .values(claimed_until=now + self.lease, claim_token=token, attempts=NoticeRow.attempts + 1)
+                      .execution_options(synchronize_session=False))
+            rows = s.scalars(select(NoticeRow).where(NoticeRow.id.in_(ids)).order_by(NoticeRow.id)).all()
+            outgoing = [_outgoing(row, None) for row in rows]
+        for index, notice in enumerate(outgoing):
+            if not self._deliver(notice, token, self.clock.now()):
+                self._release([n.id for n in outgoing[index + 1:]], token)
+                return False
+        return True
+
+    def _release(self, ids: list[int], token: str) -> None:
+        """Give back claims not used (a message before them failed): the worker sends them in order."""
+        if not ids:
+            return
+        with self.store.session.begin() as s:
+            s.execute(update(NoticeRow)
+                      .where(NoticeRow.id.in_(ids), NoticeRow.claim_token == token, NoticeRow.state == "pending")
+                      .values(claimed_until=None, claim_token=None, attempts=NoticeRow.attempts - 1)
+                      .execution_options(synchronize_session=False))
+
     def run_forever(self, stop_event: threading.Event, interval: float = 5.0) -> None:
         """Run until stop_event is set; a failing pass (database down) is logged and retried."""
         while not stop_event.is_set():
@@ -279,6 +368,10 @@ class OutboxWorker:
             # An edit needs the message it edits: wait until the post is sent.
             or_(NoticeRow.action != "update",
                 exists().where(OutageRow.id == NoticeRow.outage_id, OutageRow.notice_ref.is_not(None))),
+            # Within a conversation, in order: nothing overtakes an earlier message still waiting.
+            or_(NoticeRow.conversation.is_(None),
+                ~exists().where(_Earlier.conversation == NoticeRow.conversation, _Earlier.state == "pending",
+                                _Earlier.id < NoticeRow.id)),
         ]
         if self.targets is not None:
             condition.append(_matches(self.targets))
@@ -287,9 +380,18 @@ class OutboxWorker:
     def _expire(self, at: datetime) -> None:
         with self.store.session.begin() as s:
             s.execute(update(NoticeRow)
-                      .where(NoticeRow.state == "pending", NoticeRow.expires_at <= at, _unclaimed(at))
+                      .where(NoticeRow.state == "pending", NoticeRow.expires_at <= at, _unclaimed(at),
+                             NoticeRow.kind.not_in(PERSONAL_KINDS))
                       .values(state="expired")
                       .execution_options(synchronize_session=False))
+            # A person's message given up on: logged (never with its text), and its text dropped.
+            for row in s.scalars(select(NoticeRow).where(
+                    NoticeRow.state == "pending", NoticeRow.expires_at <= at, _unclaimed(at),
+                    NoticeRow.kind.in_(PERSONAL_KINDS))).all():
+                row.state, row.payload = "expired", _without_text(row.payload)
+                log.error("%s %s to %s undeliverable: not delivered within %s (%d attempts, last error: %s)",
+                          row.kind, row.id, _target_kind(row.target), REPLY_TTL, row.attempts,
+                          (row.last_error or "none").split(":", 1)[0])
 
     def _claim(self, at: datetime) -> tuple[OutgoingNotice, str] | None:
         token = f"{self.name}-{uuid.uuid4().hex}"
@@ -346,6 +448,8 @@ class OutboxWorker:
                 # Our lease ran out and another worker took the notice over: it may be sent twice.
                 log.warning("notice %s was delivered after its claim expired (worker %s)", notice.id, self.name)
                 return
+            if notice.kind in PERSONAL_KINDS:
+                row.payload = _without_text(row.payload)
             if ref and notice.outage_id is not None and (row.payload or {}).get("sets_outage_ref"):
                 s.execute(update(OutageRow).where(OutageRow.id == notice.outage_id).values(notice_ref=ref)
                           .execution_options(synchronize_session=False))
@@ -355,10 +459,12 @@ class OutboxWorker:
                 retry_after: float | None) -> None:
         with self.store.session.begin() as s:
             attempts = s.scalar(select(NoticeRow.attempts).where(NoticeRow.id == notice.id)) or 1
+            base, cap = ((self.reply_backoff_base, self.reply_backoff_max) if notice.kind in PERSONAL_KINDS
+                         else (self.backoff_base, self.backoff_max))
             if retry_after is not None:
                 delay = timedelta(seconds=max(0.0, retry_after))
             else:
-                delay = min(self.backoff_base * (2 ** (attempts - 1)), self.backoff_max)
+                delay = min(base * (2 ** (attempts - 1)), cap)
             give_up = self.max_attempts is not None and attempts >= self.max_attempts
             s.execute(update(NoticeRow)
                       .where(NoticeRow.id == notice.id, NoticeRow.claim_token == token)

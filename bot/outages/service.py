@@ -31,6 +31,7 @@ from bot.outages.outbox import NewNotice, OutgoingNotice
 from bot.outages.render import NoticeRenderer, OutageFacts
 from bot.outages.texts import load_notice_texts
 from bot.outages.timeline import Timeline
+from bot.privacy import clean_text
 from bot.storage.tables import NoticeRow, OutageRow, ReportRow
 
 log = logging.getLogger(__name__)
@@ -42,6 +43,23 @@ BROADCAST = "broadcast"
 _WRITE_ATTEMPTS = 4
 
 T = TypeVar("T")
+
+
+def write(store, work: Callable[[Session], T]) -> T:
+    """Run `work` in one transaction, from the start again when a concurrent writer got in first."""
+    for attempt in range(_WRITE_ATTEMPTS):
+        last = attempt == _WRITE_ATTEMPTS - 1
+        try:
+            with store.session.begin() as s:
+                return work(s)
+        except IntegrityError:
+            # Another replica opened the outage (or queued the notice) first; the retry joins it.
+            if last:
+                raise
+        except OperationalError as exc:
+            if last or "locked" not in str(exc.orig).lower():
+                raise
+    raise AssertionError("unreachable")
 
 
 class OutageError(Exception):
@@ -118,41 +136,42 @@ class OutageService:
     # -- reports ---------------------------------------------------------------------
 
     def report_filed(self, report_row_id: int, system: str, lang: str) -> ReportLink:
-        """Link a filed report to its outage, opening one if none is open.
+        """Link a filed report to its outage, opening one if none is open (a transaction of its own).
 
         The reporter's target for direct notices is taken from the stored
         report (source and user_id).
         """
         at = self.clock.now()
+        return self._write(lambda s: self.link_report(s, report_row_id, system, lang, at))
 
-        def work(s: Session) -> ReportLink:
-            report = s.get(ReportRow, report_row_id)
-            if report is None:
-                raise OutageError("report_not_found", f"no report {report_row_id}")
-            if report.incident_id is not None:  # a retried call: answer the same again
-                return self._link_again(s, report, lang, at)
-            outage = self._main_open(s, system)
-            if outage is None:
-                planned = self._planned_ongoing(s, system, at)
-                if planned is not None:
-                    return self._join_planned(s, planned, report, lang, at)
-                outage = OutageRow(system=system, kind="unplanned", state="suspected", text="",
-                                   starts_at=report.created_at, created_at=at)
-                s.add(outage)
-                s.flush()  # the one-open-outage index: a concurrent opener makes this fail, and we retry
-                self._link(s, report.id, outage.id)
-                facts = self._facts(s, outage)
-                self._announce(s, outage, facts, at)
-                log.info("outage %s opened by report %s (%s)", outage.id, report.id, system)
-                return ReportLink(outage.id, False, facts.first_reported_at.astimezone(self.tz),
-                                  self.render.reporter("opened", facts, lang, at))
+    def link_report(self, s: Session, report_row_id: int, system: str, lang: str, at: datetime) -> ReportLink:
+        """report_filed in the caller's transaction: filing a report, linking it and the notices
+        it causes commit together or not at all (bot.reports.ReportService.file)."""
+        report = s.get(ReportRow, report_row_id)
+        if report is None:
+            raise OutageError("report_not_found", f"no report {report_row_id}")
+        if report.incident_id is not None:  # a retried call: answer the same again
+            return self._link_again(s, report, lang, at)
+        outage = self._main_open(s, system)
+        if outage is None:
+            planned = self._planned_ongoing(s, system, at)
+            if planned is not None:
+                return self._join_planned(s, planned, report, lang, at)
+            outage = OutageRow(system=system, kind="unplanned", state="suspected", text="",
+                               starts_at=report.created_at, created_at=at)
+            s.add(outage)
+            s.flush()  # the one-open-outage index: a concurrent opener makes this fail, and we retry
             self._link(s, report.id, outage.id)
             facts = self._facts(s, outage)
-            self._refresh_announcement(s, outage, facts, at, event=f"report:{report.id}")
-            log.info("report %s joined outage %s", report.id, outage.id)
-            return ReportLink(outage.id, True, facts.first_reported_at.astimezone(self.tz), self.render.reporter("joined", facts, lang, at))
-
-        return self._write(work)
+            self._announce(s, outage, facts, at)
+            log.info("outage %s opened by report %s (%s)", outage.id, report.id, system)
+            return ReportLink(outage.id, False, facts.first_reported_at.astimezone(self.tz),
+                              self.render.reporter("opened", facts, lang, at))
+        self._link(s, report.id, outage.id)
+        facts = self._facts(s, outage)
+        self._refresh_announcement(s, outage, facts, at, event=f"report:{report.id}")
+        log.info("report %s joined outage %s", report.id, outage.id)
+        return ReportLink(outage.id, True, facts.first_reported_at.astimezone(self.tz), self.render.reporter("joined", facts, lang, at))
 
     def _link_again(self, s: Session, report: ReportRow, lang: str, at: datetime) -> ReportLink:
         outage = s.get(OutageRow, report.incident_id)
@@ -179,6 +198,7 @@ class OutageService:
     def start(self, system: str, text: str | None = None, at: datetime | None = None) -> OutageView:
         """Declare an unplanned outage (or confirm the open one) and announce it."""
         at = at or self.clock.now()
+        text = self._clean(text)
 
         def work(s: Session) -> OutageView:
             outage = self._main_open(s, system)
@@ -215,6 +235,7 @@ class OutageService:
         """Change the admin's text of an open or planned outage; what the channel
         already saw is edited, what it has not seen yet is rewritten."""
         at = at or self.clock.now()
+        text = self._clean(text) or ""
 
         def work(s: Session) -> OutageView:
             outage = self._get_for_update(s, outage_id)
@@ -261,6 +282,7 @@ class OutageService:
              at: datetime | None = None) -> OutageView:
         """Schedule a planned outage and its three notices."""
         at = at or self.clock.now()
+        text = self._clean(text)
         if end <= start:
             raise OutageError("bad_period", "the end must be after the start")
         if end <= at:
@@ -434,20 +456,15 @@ class OutageService:
 
     # -- internals ----------------------------------------------------------------------
 
+    def _clean(self, text: str | None) -> str | None:
+        """An admin's or operator's words go to the whole channel, whichever way they came (Slack,
+        Teams, the CLI): no personal identity numbers, no invisible characters."""
+        if not text:
+            return text
+        return clean_text(text, self.content.dialog_for(self.lang).redaction_marker)
+
     def _write(self, work: Callable[[Session], T]) -> T:
-        for attempt in range(_WRITE_ATTEMPTS):
-            last = attempt == _WRITE_ATTEMPTS - 1
-            try:
-                with self.store.session.begin() as s:
-                    return work(s)
-            except IntegrityError:
-                # Another replica opened the outage (or queued the notice) first; the retry joins it.
-                if last:
-                    raise
-            except OperationalError as exc:
-                if last or "locked" not in str(exc.orig).lower():
-                    raise
-        raise AssertionError("unreachable")
+        return write(self.store, work)
 
     def _main_open(self, s: Session, system: str) -> OutageRow | None:
         # FOR UPDATE: a report joining and an admin resolving the same outage take turns.

@@ -34,10 +34,17 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 def make_engine(url: str) -> Engine:
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url[len("postgresql://"):]
+    options: dict = {}
+    if url.startswith("postgresql"):
+        # A server that does not answer is a failure in seconds, not a hung request; the pool
+        # covers the Slack listener threads, the HTTP threads and the outbox worker.
+        options = {"connect_args": {"connect_timeout": 5}, "pool_size": 10, "max_overflow": 20, "pool_timeout": 10}
     try:
-        engine = create_engine(url, future=True, pool_pre_ping=True)
+        # pool_pre_ping: a connection the server dropped (a restart, a failover) is replaced, not used.
+        engine = create_engine(url, future=True, pool_pre_ping=True, **options)
     except Exception as exc:  # bad URL, missing driver
-        raise StorageError(f"database URL {url!r}: {exc}") from None
+        raise StorageError(f"not a database URL SQLAlchemy can use ({url.split('://')[0]}://...): "
+                           f"{' '.join(str(exc).split())}") from None
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
     return engine
@@ -52,7 +59,24 @@ def migrate(engine: Engine) -> None:
             config.attributes["connection"] = connection
             command.upgrade(config, "head")
     except Exception as exc:
-        raise StorageError(f"cannot prepare the database {engine.url.render_as_string(hide_password=True)}: {exc}") from None
+        reason = " ".join(str(getattr(exc, "orig", None) or exc).split())
+        raise StorageError(f"cannot prepare the database "
+                           f"{engine.url.render_as_string(hide_password=True)}: {reason}") from None
+
+
+def claim_message(session: Session, source: str, message_id: str, at: datetime) -> bool:
+    """In the caller's transaction: True the first time a platform id is seen, False after.
+
+    INSERT ... ON CONFLICT DO NOTHING, so a repeat does not spoil the
+    transaction it is part of (a form filed once: the claim and the report commit together).
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    statement = (insert(ProcessedMessageRow).values(source=source, message_id=message_id, seen_at=at)
+                 .on_conflict_do_nothing().returning(ProcessedMessageRow.message_id))
+    return session.execute(statement).scalar() is not None
 
 
 class Store:

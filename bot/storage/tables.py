@@ -123,3 +123,6 @@ class NoticeRow(Base):
     # and another worker takes the notice over.
     claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     claim_token: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    # A message to a person (an answer, a question, a receipt) belongs to a
+    # conversation; within one, a row waits until every earlier one is sent.
+    conversation: Mapped[str | None] = mapped_column(String(300), nullable=True, index=True)

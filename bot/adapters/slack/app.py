@@ -40,7 +40,7 @@ def build_app(runtime: Runtime, settings: Settings, *, socket_mode: bool, client
     Bolt's for its authorization middleware). In Socket Mode there is no HTTP
     request to verify, so no signing secret is needed.
     """
-    client = client or make_client(settings.slack_bot_token, settings.slack_api_url)
+    client = client or make_client(settings.slack_bot_token, settings.slack_api_url, timeout=settings.slack_timeout)
     bot_user_id = bot_user_id or verify_token(client)
     outages = attach_outages(runtime)
     texts = load_slack_texts(runtime.content.directory, runtime.content.default_lang)

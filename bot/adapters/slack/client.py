@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackClientError
 from slack_sdk.http_retry.builtin_handlers import (
     ConnectionErrorRetryHandler,
     RateLimitErrorRetryHandler,
@@ -21,25 +22,34 @@ from slack_sdk.http_retry.builtin_interval_calculators import BackoffRetryInterv
 # waits of Retry-After cover a short burst without holding a worker forever.
 RATE_LIMIT_RETRIES = 2
 SERVER_ERROR_RETRIES = 2
-TIMEOUT_SECONDS = 15
+# A hung Web API holds a worker thread this long per try (DRIFTBOT_SLACK_TIMEOUT).
+TIMEOUT_SECONDS = 10
 
 
 def make_client(token: str, base_url: str, *, rate_limit_retries: int = RATE_LIMIT_RETRIES,
-                logger: logging.Logger | None = None) -> WebClient:
+                logger: logging.Logger | None = None, timeout: float = TIMEOUT_SECONDS,
+                server_error_retries: int = SERVER_ERROR_RETRIES) -> WebClient:
     """A WebClient for `base_url` (Slack, GovSlack or a local fake) with retry handlers.
 
     `rate_limit_retries=0` leaves 429s to the caller: the outbox worker
-    reschedules a notice itself instead of blocking on Retry-After.
+    reschedules a notice itself instead of blocking on Retry-After (and
+    retries 5xx itself, so it needs few `server_error_retries`).
     """
     handlers = [
         ConnectionErrorRetryHandler(max_retry_count=1),
-        ServerErrorRetryHandler(max_retry_count=SERVER_ERROR_RETRIES,
+        ServerErrorRetryHandler(max_retry_count=server_error_retries,
                                 interval_calculator=BackoffRetryIntervalCalculator(backoff_factor=0.5)),
     ]
     if rate_limit_retries:
         handlers.append(RateLimitErrorRetryHandler(max_retry_count=rate_limit_retries))
-    return WebClient(token=token, base_url=base_url, timeout=TIMEOUT_SECONDS, retry_handlers=handlers,
+    return WebClient(token=token, base_url=base_url, timeout=timeout, retry_handlers=handlers,
                      logger=logger or logging.getLogger("bot.adapters.slack.web"))
+
+
+# What a Web API call can raise besides a bug: Slack's refusal (SlackApiError), a timeout or a
+# lost connection (OSError, after the client's own retry), a malformed answer (SlackClientError).
+# None of them may abort a turn: each caller has a way on without the call.
+SLACK_FAILURES = (SlackClientError, OSError, ValueError)
 
 
 def api_error(exc: Exception) -> str:
@@ -54,4 +64,4 @@ def api_error(exc: Exception) -> str:
     status = getattr(response, "status_code", None)
     if status and status != 200:
         return f"HTTP {status}: {error}" if error else f"HTTP {status}"
-    return error or str(exc)
+    return error or f"{type(exc).__name__}: {exc}"[:200]

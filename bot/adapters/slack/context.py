@@ -9,6 +9,7 @@ from datetime import datetime
 
 from slack_sdk import WebClient
 
+from bot.adapters.slack.delivery import SlackReplies
 from bot.adapters.slack.outage_port import OutagePort
 from bot.adapters.slack.texts import SlackCatalogue, SlackTexts
 from bot.adapters.slack.users import UserDirectory
@@ -55,6 +56,12 @@ class SlackContext:
     outages: OutagePort
     bot_user_id: str = ""
     locks: ConversationLocks = field(default_factory=ConversationLocks)
+    # Messages to people go through here (durable, in order); `serve` attaches the outbox worker.
+    replies: SlackReplies | None = None
+
+    def __post_init__(self) -> None:
+        if self.replies is None:
+            self.replies = SlackReplies(self.client)
 
     @property
     def content(self):

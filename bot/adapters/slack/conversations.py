@@ -15,12 +15,14 @@ from __future__ import annotations
 
 import logging
 import re
+import threading
 from dataclasses import replace
 
-from slack_sdk.errors import SlackApiError
 
-from bot.adapters.slack.client import api_error
+from bot.adapters.slack.client import SLACK_FAILURES, api_error
 from bot.adapters.slack.context import SlackContext
+from bot.adapters.slack.dedupe import RecentIds
+from bot.errors import is_storage_failure
 from bot.adapters.slack.render import chosen_message, render_reply, render_text
 from bot.messages import Message, Reply
 
@@ -86,7 +88,7 @@ def on_option_button(ctx: SlackContext, body: dict) -> None:
         # Buttons go once answered, so an old question cannot be answered twice.
         updated = chosen_message(message.get("blocks") or [], label, texts)
         ctx.client.chat_update(channel=channel, ts=message["ts"], **updated.as_kwargs())
-    except SlackApiError as exc:
+    except SLACK_FAILURES as exc:
         log.warning("could not remove buttons: %s", api_error(exc))
     _converse(ctx, user_id=user_id, text=label, conversation=conversation,
               message_id=f"action:{channel}:{message['ts']}:{value}"[:200], channel=channel,
@@ -104,20 +106,55 @@ def _converse(ctx: SlackContext, *, user_id: str, text: str, conversation: str, 
     try:
         with ctx.locks(message.conversation_key):
             replies = ctx.engine.handle(message)
-    except Exception:
-        log.exception("the engine failed on a message from %s", user_id)
-        _apologise(ctx, ctx.texts.lang(profile.lang), channel, thread_ts)
+            moves = not in_dm and _is_report(ctx, message.conversation_key, replies)
+            if not moves:
+                # Queued before the lock is let go, so the next turn's replies come after these.
+                send(ctx, channel, thread_ts, [render_reply(r, ctx.texts_for(r.lang)) for r in replies])
+    except Exception as exc:
+        if is_storage_failure(exc):
+            log.error("a message from %s could not be handled: the database is unavailable (%s)", user_id,
+                      type(exc).__name__)
+            _apologise(ctx, ctx.texts.lang(profile.lang), channel, thread_ts, storage=True)
+        else:
+            log.exception("the engine failed on a message from %s", user_id)
+            _apologise(ctx, ctx.texts.lang(profile.lang), channel, thread_ts)
         return
-    if not in_dm and _is_report(ctx, message.conversation_key, replies):
+    if moves:
         _move_to_dm(ctx, message, replies, channel, thread_ts)
+
+
+def _apologise(ctx: SlackContext, lang: str, channel: str, thread_ts: str | None, storage: bool = False) -> None:
+    messages = ctx.texts_for(lang).messages
+    apology = (messages.storage_unavailable if storage else messages.error).format(contact_now=ctx.contact_now(lang))
+    send(ctx, channel, thread_ts, [render_text(apology)])
+
+
+_told = RecentIds(1000)
+
+
+def tell_storage_unavailable(ctx: SlackContext, body: dict) -> None:
+    """A message that could not even be claimed (the database is down): the person hears so, once.
+
+    In a thread of its own, so that the refusal Slack needs to retry is not delayed.
+    """
+    event = body.get("event") or {}
+    if event.get("type") == "message" and (event.get("channel_type") != "im"
+                                           or not is_from_a_person(event, ctx.bot_user_id)):
         return
-    for reply in replies:
-        post_reply(ctx, channel, thread_ts, reply)
+    if event.get("type") not in ("message", "app_mention") or not is_from_a_person(event, ctx.bot_user_id):
+        return
+    if not _told.add(event.get("client_msg_id") or body.get("event_id") or ""):
+        return
+    channel = event["channel"]
+    thread_ts = None if event["type"] == "message" else (event.get("thread_ts") or event["ts"])
 
+    def tell() -> None:
+        try:
+            _apologise(ctx, ctx.user_lang(event["user"]), channel, thread_ts, storage=True)
+        except Exception:
+            log.exception("could not tell %s that the database is unavailable", event["user"])
 
-def _apologise(ctx: SlackContext, lang: str, channel: str, thread_ts: str | None) -> None:
-    apology = ctx.texts_for(lang).messages.error.format(contact_now=ctx.contact_now(lang))
-    post(ctx, channel, thread_ts, render_text(apology))
+    threading.Thread(target=tell, name="storage-apology", daemon=True).start()
 
 
 def _is_report(ctx: SlackContext, key: str, replies: list[Reply]) -> bool:
@@ -138,7 +175,7 @@ def _move_to_dm(ctx: SlackContext, message: Message, replies: list[Reply], chann
     thread_key = message.conversation_key
     try:
         dm = ctx.client.conversations_open(users=message.user_id)["channel"]["id"]
-    except SlackApiError as exc:
+    except SLACK_FAILURES as exc:
         log.error("conversations.open for %s failed: %s", message.user_id, api_error(exc))
         # The report cannot go on privately, so it does not go on: the thread stays a place for questions.
         with ctx.locks(thread_key):
@@ -153,21 +190,17 @@ def _move_to_dm(ctx: SlackContext, message: Message, replies: list[Reply], chann
             ctx.store.save_state(dm_key, state, ctx.now())
             ctx.store.clear_state(thread_key)
     log.info("report conversation of %s moved from a channel to the dm", message.user_id)
-    for reply in replies:
-        post_reply(ctx, dm, None, reply)
-    post(ctx, channel, thread_ts, render_text(ctx.texts_for(lang).messages.moved_to_dm))
+    send(ctx, dm, None, [render_reply(reply, ctx.texts_for(reply.lang)) for reply in replies])
+    send(ctx, channel, thread_ts, [render_text(ctx.texts_for(lang).messages.moved_to_dm)])
 
 
-def post_reply(ctx: SlackContext, channel: str, thread_ts: str | None, reply: Reply) -> None:
-    post(ctx, channel, thread_ts, render_reply(reply, ctx.texts_for(reply.lang)))
-
-
-def post(ctx: SlackContext, channel: str, thread_ts: str | None, rendered) -> None:
-    kwargs = rendered.as_kwargs()
-    if thread_ts:
-        kwargs["thread_ts"] = thread_ts
-    try:
-        ctx.client.chat_postMessage(channel=channel, **kwargs)
-    except SlackApiError as exc:
-        # The client has already waited out 429s and retried 5xx; what is left is final.
-        log.error("chat.postMessage to %s failed: %s", channel, api_error(exc))
+def send(ctx: SlackContext, channel: str, thread_ts: str | None, rendered: list) -> None:
+    """Messages for one conversation (a DM, or a thread), durably and in order (SlackReplies)."""
+    messages = []
+    for message in rendered:
+        kwargs = message.as_kwargs()
+        if thread_ts:
+            kwargs["thread_ts"] = thread_ts
+        messages.append(kwargs)
+    conversation = f"{SOURCE}:{channel}:{thread_ts}" if thread_ts else f"{SOURCE}:{channel}"
+    ctx.replies.send(conversation, channel, messages)

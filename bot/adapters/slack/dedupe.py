@@ -28,6 +28,10 @@ class RecentIds:
         self._size = size
         self._lock = threading.Lock()
 
+    def seen(self, key: str) -> bool:
+        with self._lock:
+            return key in self._ids
+
     def add(self, key: str) -> bool:
         """True if the key is new."""
         with self._lock:
@@ -39,17 +43,36 @@ class RecentIds:
             return True
 
 
-def drop_redelivered_events(store, clock):
-    """Bolt middleware; `clock` stamps the claimed ids (the store prunes them a week later)."""
+def drop_redelivered_events(store, clock, on_storage_failure=None):
+    """Bolt middleware; `clock` stamps the claimed ids (the store prunes them a week later).
+
+    An event counts as seen only once its claim is in the database. When the
+    database cannot take the claim, the event is refused with 503 and not
+    remembered, so Slack's retry (a minute later, then five) can land once the
+    database is back; `on_storage_failure(body)` may tell the person meanwhile.
+    """
     recent = RecentIds()
 
     def drop_redelivered(request: BoltRequest, body: dict, next):
         event_id = body.get("event_id") if body.get("type") == "event_callback" else None
         if event_id:
-            first = recent.add(event_id)
+            first = not recent.seen(event_id)
             if first and store is not None:
-                first = store.first_delivery(DEDUPE_SOURCE, event_id, clock.now())
-            if not first:
+                try:
+                    first = store.first_delivery(DEDUPE_SOURCE, event_id, clock.now())
+                except Exception as exc:
+                    from bot.errors import is_storage_failure
+
+                    if not is_storage_failure(exc):
+                        raise
+                    log.error("event %s not claimed, the database is unavailable (%s): refused for Slack to retry",
+                              event_id, type(exc).__name__)
+                    if on_storage_failure is not None:
+                        on_storage_failure(body)
+                    return BoltResponse(status=503, body="")
+            if first:
+                recent.add(event_id)
+            else:
                 retry = (request.headers.get("x-slack-retry-num") or [None])[0]
                 log.info("event %s delivered again (retry %s): acknowledged, not handled", event_id, retry)
                 return BoltResponse(status=200, body="")

@@ -14,11 +14,15 @@ from __future__ import annotations
 
 import re
 
+from bot.privacy import remove_invisible
+
 # & first, or the & of "&lt;" would be escaped again.
 _ENTITIES = (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"))
 
 
 def escape(text: str) -> str:
+    # Bidi overrides and zero-width characters never reach Slack (bot.privacy.remove_invisible).
+    text = remove_invisible(text)
     for raw, entity in _ENTITIES:
         text = text.replace(raw, entity)
     return text

@@ -8,11 +8,10 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 
-from slack_sdk.errors import SlackApiError
 from slack_sdk.models.blocks import ActionsBlock, Block, ContextBlock, DividerBlock, HeaderBlock, MarkdownTextObject
 from slack_sdk.models.views import View
 
-from bot.adapters.slack.client import api_error
+from bot.adapters.slack.client import SLACK_FAILURES, api_error
 from bot.adapters.slack.context import SlackContext
 from bot.adapters.slack.escape import escape, to_mrkdwn
 from bot.adapters.slack.outage_port import OutageLine
@@ -93,5 +92,5 @@ def publish_home(ctx: SlackContext, user_id: str) -> None:
     lang = ctx.user_lang(user_id)
     try:
         ctx.client.views_publish(user_id=user_id, view=build_home(ctx, lang, admin=ctx.is_admin(user_id)))
-    except SlackApiError as exc:
+    except SLACK_FAILURES as exc:
         log.error("views.publish for %s failed: %s", user_id, api_error(exc))

@@ -1,6 +1,6 @@
 """HTTP mode: a small threaded server for Slack's requests and a health check.
 
-    POST /slack/events   events, interactivity, slash commands (Bolt verifies the signature)
+    POST /slack/events   events, interactivity, slash commands (signed, checked here and by Bolt)
     GET  /healthz        200 {"ok": true} while the process serves
 
 Standard library only: Bolt's work is done in its own worker threads after
@@ -10,9 +10,12 @@ front of it; Slack only calls https URLs.
 """
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
 import logging
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
@@ -25,6 +28,13 @@ EVENTS_PATH = "/slack/events"
 HEALTH_PATH = "/healthz"
 # Slack's payloads are small; anything far bigger is not from Slack.
 MAX_BODY_BYTES = 1_000_000
+# How long a client may take to send a request (DRIFTBOT_HTTP_TIMEOUT).
+READ_TIMEOUT_SECONDS = 10.0
+# Slack's rule: a request signed more than five minutes ago is refused.
+SIGNATURE_WINDOW_SECONDS = 300
+JSON = "application/json"
+FORM = "application/x-www-form-urlencoded"
+CONTENT_TYPES = (JSON, FORM)
 
 
 class SlackHTTPServer(ThreadingHTTPServer):
@@ -34,9 +44,13 @@ class SlackHTTPServer(ThreadingHTTPServer):
     # outage (everyone writes at once) would have connections refused.
     request_queue_size = 128
 
-    def __init__(self, address: tuple[str, int], app: App | None = None):
+    def __init__(self, address: tuple[str, int], app: App | None = None, *, signing_secret: str | None = None,
+                 read_timeout: float = READ_TIMEOUT_SECONDS):
         # Bound before the app exists, so a port in use is reported before the slow part of start-up.
         self.app = app
+        self.signing_secret = signing_secret
+        self.read_timeout = read_timeout
+        self.replays = ReplayGuard()
         self._thread: threading.Thread | None = None
         super().__init__(address, _Handler)
 
@@ -58,10 +72,41 @@ class SlackHTTPServer(ThreadingHTTPServer):
             self.shutdown()
 
 
+class ReplayGuard:
+    """Signatures seen within Slack's signature window: the same signed request twice is a replay.
+
+    Slack signs each delivery anew (its retries of an event carry a new
+    timestamp and an X-Slack-Retry-Num), so an identical signature means
+    someone resent a captured request: a slash command would run twice.
+    """
+
+    def __init__(self, window: float = SIGNATURE_WINDOW_SECONDS, size: int = 50_000):
+        self.window = window
+        self.size = size
+        self._seen: dict[str, float] = {}
+        self._lock = threading.Lock()
+
+    def first(self, signature: str, now: float) -> bool:
+        with self._lock:
+            if len(self._seen) >= self.size or len(self._seen) % 1000 == 0:
+                self._seen = {sig: at for sig, at in self._seen.items() if now - at <= self.window}
+            if signature in self._seen:
+                return False
+            if len(self._seen) < self.size:
+                self._seen[signature] = now
+            return True
+
+
 class _Handler(BaseHTTPRequestHandler):
     server: SlackHTTPServer
     server_version = "driftbot"
     protocol_version = "HTTP/1.1"
+    # socketserver applies this to the connection: a client that stops sending is let go.
+    timeout = READ_TIMEOUT_SECONDS
+
+    def setup(self) -> None:
+        self.timeout = self.server.read_timeout
+        super().setup()
 
     def do_GET(self) -> None:  # noqa: N802
         if urlsplit(self.path).path == HEALTH_PATH:
@@ -70,18 +115,40 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(404, {"content-type": ["text/plain"]}, "not found")
 
     def do_POST(self) -> None:  # noqa: N802
+        """Every check that can refuse a request comes before anything that parses it.
+
+        Size and type first (413/411/415, the connection closed, since an
+        unread body would be taken for the next request), then the body is
+        read against a deadline (408), then the signature (401), and only
+        then is the body decoded and parsed (400 when it is not what Slack sends).
+        """
         parts = urlsplit(self.path)
         if parts.path != EVENTS_PATH:
-            self._send(404, {"content-type": ["text/plain"]}, "not found")
-            return
-        try:
-            length = int(self.headers.get("Content-Length") or 0)
-        except ValueError:
-            length = -1
-        if length < 0 or length > MAX_BODY_BYTES:
-            self._send(413, {"content-type": ["text/plain"]}, "request too large")
-            return
-        body = self.rfile.read(length).decode("utf-8", errors="replace") if length else ""
+            return self._refuse(404, "not found")
+        if self.headers.get("Transfer-Encoding"):
+            return self._refuse(411, "length required")
+        length_header = self.headers.get("Content-Length")
+        if length_header is None:
+            return self._refuse(411, "length required")
+        if not length_header.strip().isdigit():
+            return self._refuse(400, "bad content length")
+        length = int(length_header)
+        if length > MAX_BODY_BYTES:
+            return self._refuse(413, "request too large")
+        content_type = (self.headers.get("Content-Type") or "").split(";")[0].strip().lower()
+        if content_type not in CONTENT_TYPES:
+            return self._refuse(415, "unsupported content type")
+        raw = self._read_body(length)
+        if raw is None:
+            return self._refuse(408, "request timeout")
+        if not self._signed(raw):
+            return self._refuse(401, "invalid signature", close=False)
+        if content_type == FORM and not self.server.replays.first(self.headers["X-Slack-Signature"], time.time()):
+            log.warning("a signed request was replayed within the signature window: dropped")
+            return self._send(200, {"content-type": ["text/plain"]}, "")
+        body = _parse(raw, content_type)
+        if body is None:
+            return self._refuse(400, "malformed body", close=False)
         headers: dict[str, list[str]] = {}
         for key, value in self.headers.items():
             headers.setdefault(key.lower(), []).append(value)
@@ -94,7 +161,45 @@ class _Handler(BaseHTTPRequestHandler):
             return
         self._send(response.status, response.headers, response.body or "")
 
-    def _send(self, status: int, headers: dict, body: str) -> None:
+    def _read_body(self, length: int) -> bytes | None:
+        """The body, or None when the client is too slow (a byte now and then must not hold a thread)."""
+        deadline = time.monotonic() + self.server.read_timeout
+        chunks: list[bytes] = []
+        left = length
+        try:
+            while left > 0:
+                if time.monotonic() > deadline:
+                    return None
+                chunk = self.rfile.read1(min(left, 65536))
+                if not chunk:
+                    return None
+                chunks.append(chunk)
+                left -= len(chunk)
+        except (TimeoutError, OSError):
+            return None
+        return b"".join(chunks)
+
+    def _signed(self, raw: bytes) -> bool:
+        """Slack's v0 signature over the raw bytes, with a numeric timestamp inside the window."""
+        timestamp = self.headers.get("X-Slack-Request-Timestamp") or ""
+        signature = self.headers.get("X-Slack-Signature") or ""
+        if not timestamp.isdigit() or not signature.startswith("v0=") or len(timestamp) > 12:
+            return False
+        if abs(time.time() - int(timestamp)) > SIGNATURE_WINDOW_SECONDS:
+            return False
+        secret = self.server.signing_secret
+        if secret is None:  # the app verifies (and refuses) on its own
+            return True
+        expected = "v0=" + hmac.new(secret.encode("utf-8"), b"v0:" + timestamp.encode("ascii") + b":" + raw,
+                                    hashlib.sha256).hexdigest()
+        return hmac.compare_digest(expected, signature)
+
+    def _refuse(self, status: int, reason: str, close: bool = True) -> None:
+        # The access log holds no body: only what was refused, and why.
+        log.info("refused a request to %s: %s %s", urlsplit(self.path).path[:100], status, reason)
+        self._send(status, {"content-type": ["text/plain"]}, reason, close=close)
+
+    def _send(self, status: int, headers: dict, body: str, close: bool = False) -> None:
         data = body.encode("utf-8")
         try:
             self.send_response(status)
@@ -104,6 +209,9 @@ class _Handler(BaseHTTPRequestHandler):
                 for value in values if isinstance(values, (list, tuple)) else [values]:
                     self.send_header(key, value)
             self.send_header("Content-Length", str(len(data)))
+            if close:
+                self.send_header("Connection", "close")
+                self.close_connection = True
             self.end_headers()
             self.wfile.write(data)
         except (BrokenPipeError, ConnectionResetError):
@@ -112,3 +220,18 @@ class _Handler(BaseHTTPRequestHandler):
     def log_message(self, format: str, *args) -> None:
         # The request line holds no message text, but the access log is noise at INFO.
         log.debug("%s %s", self.address_string(), format % args)
+
+
+def _parse(raw: bytes, content_type: str) -> str | None:
+    """The body as text when it is well-formed JSON or a well-formed form (with a JSON payload); else None."""
+    try:
+        text = raw.decode("utf-8")
+        if content_type == JSON:
+            return text if isinstance(json.loads(text), dict) else None
+        form = parse_qs(text, keep_blank_values=True, strict_parsing=bool(text), errors="strict")
+        payload = form.get("payload")
+        if payload is not None and not isinstance(json.loads(payload[0]), dict):
+            return None
+        return text
+    except (UnicodeDecodeError, ValueError):
+        return None

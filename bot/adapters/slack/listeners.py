@@ -22,19 +22,28 @@ from bot.adapters.slack.commands import (
     menu,
     run_admin,
 )
+from bot.adapters.slack.client import SLACK_FAILURES, api_error
 from bot.adapters.slack.context import SlackContext
-from bot.adapters.slack.conversations import on_direct_message, on_mention, on_option_button
+from bot.adapters.slack.conversations import (
+    on_direct_message,
+    on_mention,
+    on_option_button,
+    tell_storage_unavailable,
+)
 from bot.adapters.slack.dedupe import drop_redelivered_events
 from bot.adapters.slack.escape import escape
+from bot.errors import is_storage_failure
 from bot.adapters.slack.home import publish_home
 from bot.adapters.slack.render import MENU_CONTACT_ACTION, MENU_STATUS_ACTION, OPTION_ACTION, REPORT_ACTION, render_text
 from bot.adapters.slack.report_form import (
     CALLBACK_ID,
+    StorageUnavailable,
     errors_payload,
     file_report,
     metadata_of,
     open_form,
     parse_submission,
+    send_receipt,
 )
 
 log = logging.getLogger(__name__)
@@ -43,8 +52,36 @@ SLASH_COMMAND = "/driftstopp"
 SHORTCUT_CALLBACK = "driftbot_report_shortcut"
 
 
+def guarded(ctx: SlackContext, lang: str, respond, work) -> None:
+    """Run a listener's work after its acknowledgement; a failure still answers the person.
+
+    A database that cannot be reached gets "could not save, try again in a
+    minute"; anything else the general apology. The answer itself may fail too
+    (Slack is down): that is logged, never raised into Bolt.
+    """
+    try:
+        work()
+        return
+    except SLACK_FAILURES as exc:  # the answer could not be sent: what was asked is done, Slack is the trouble
+        log.error("could not answer on Slack: %s", api_error(exc))
+        return
+    except Exception as exc:
+        storage = is_storage_failure(exc)
+        if storage:
+            log.error("a Slack request could not be handled: the database is unavailable (%s)", type(exc).__name__)
+        else:
+            log.exception("a Slack request could not be handled")
+    messages = ctx.texts_for(lang).messages
+    text = (messages.storage_unavailable if storage else messages.error).format(contact_now=ctx.contact_now(lang))
+    try:
+        respond(**render_text(text).as_kwargs())
+    except Exception as exc:
+        log.error("could not tell the person either: %s", type(exc).__name__)
+
+
 def register(app: App, ctx: SlackContext) -> None:
-    app.middleware(drop_redelivered_events(ctx.store, ctx.runtime.clock))
+    app.middleware(drop_redelivered_events(ctx.store, ctx.runtime.clock,
+                                           on_storage_failure=lambda body: tell_storage_unavailable(ctx, body)))
 
     # -- conversations ---------------------------------------------------------
 
@@ -95,8 +132,16 @@ def register(app: App, ctx: SlackContext) -> None:
         if form.errors:
             ack(**errors_payload(form.errors))
             return
+        user_id = body["user"]["id"]
+        try:
+            receipt = file_report(ctx, user_id, view["id"], form, lang)
+        except StorageUnavailable:
+            # The form stays open with what was written, and says why.
+            ack(**errors_payload({"reporter_name": ctx.texts_for(lang).modal.error_storage}))
+            return
         ack()
-        file_report(ctx, body["user"]["id"], view["id"], form, lang)
+        if receipt is not None:
+            send_receipt(ctx, user_id, receipt)
 
     # -- /driftstopp ----------------------------------------------------------------
 
@@ -105,6 +150,9 @@ def register(app: App, ctx: SlackContext) -> None:
         ack()  # everything below answers through response_url, after the acknowledgement
         user_id = command["user_id"]
         lang = ctx.user_lang(user_id)
+        guarded(ctx, lang, respond, lambda: _slash_command(command, respond, user_id, lang))
+
+    def _slash_command(command: dict, respond, user_id: str, lang: str) -> None:
         texts = ctx.texts_for(lang)
         parsed = Command.parse(command.get("text", ""))
         log.info("/driftstopp %s from %s", parsed.for_log, user_id)
@@ -130,13 +178,15 @@ def register(app: App, ctx: SlackContext) -> None:
     def menu_status(ack, body: dict, respond) -> None:
         ack()
         lang = ctx.texts.lang(body["actions"][0].get("value"))
-        respond(**answer(ctx, "status", lang, body["user"]["id"]).as_kwargs(), replace_original=False)
+        guarded(ctx, lang, respond, lambda: respond(**answer(ctx, "status", lang, body["user"]["id"]).as_kwargs(),
+                                                    replace_original=False))
 
     @app.action(MENU_CONTACT_ACTION)
     def menu_contact(ack, body: dict, respond) -> None:
         ack()
         lang = ctx.texts.lang(body["actions"][0].get("value"))
-        respond(**answer(ctx, "contact", lang).as_kwargs(), replace_original=False)
+        guarded(ctx, lang, respond, lambda: respond(**answer(ctx, "contact", lang).as_kwargs(),
+                                                    replace_original=False))
 
     # Anything else (an event subscribed later, a button of an old message) is
     # acknowledged, so Slack neither retries it nor shows the user an error, and
@@ -156,3 +206,29 @@ def register(app: App, ctx: SlackContext) -> None:
     @app.view(re.compile(".*"))
     def other_view(ack) -> None:
         ack()
+
+    @app.view_closed(re.compile(".*"))
+    def view_closed(ack) -> None:
+        ack()
+
+    # block_suggestion (external selects): no options to offer.
+    @app.options(re.compile(".*"))
+    def other_options(ack) -> None:
+        ack(options=[])
+
+    @app.command(re.compile(".*"))
+    def other_command(ack) -> None:
+        ack()
+
+    # Legacy dialogs: nothing here opens one, but an old client may still send these.
+    @app.dialog_submission(re.compile(".*"))
+    def dialog_submission(ack) -> None:
+        ack()
+
+    @app.dialog_cancellation(re.compile(".*"))
+    def dialog_cancellation(ack) -> None:
+        ack()
+
+    @app.dialog_suggestion(re.compile(".*"))
+    def dialog_suggestion(ack) -> None:
+        ack(options=[])

@@ -12,13 +12,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from bot.outages import CURRENT_STATUSES, UPCOMING_STATUSES
 from bot.outages.service import OutageError, OutageService, OutageView
 
 __all__ = ["CURRENT_STATUSES", "UPCOMING_STATUSES", "OutageError", "OutageLine", "OutagePort", "attach_outages"]
-
-# OutageView.status values that mean "going on now" and "coming".
-CURRENT_STATUSES = ("suspected", "confirmed", "ongoing")
-UPCOMING_STATUSES = ("scheduled",)
 
 
 @dataclass(frozen=True)

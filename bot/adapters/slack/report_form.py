@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from pydantic import BaseModel, ValidationError
-from slack_sdk.errors import SlackApiError
 from slack_sdk.models.blocks import (
     ContextBlock,
     InputBlock,
@@ -23,7 +22,7 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.blocks import Option as SelectOption
 from slack_sdk.models.views import View
 
-from bot.adapters.slack.client import api_error
+from bot.adapters.slack.client import SLACK_FAILURES, api_error
 from bot.adapters.slack.context import SlackContext
 from bot.adapters.slack.escape import escape
 from bot.adapters.slack.render import render_text
@@ -93,7 +92,7 @@ def open_form(ctx: SlackContext, trigger_id: str, user_id: str, lang: str, origi
     view = build_view(texts, FormMetadata(lang=texts.lang, origin=origin), profile.name, ctx.last_unit(user_id))
     try:
         ctx.client.views_open(trigger_id=trigger_id, view=view)
-    except SlackApiError as exc:
+    except SLACK_FAILURES as exc:
         log.error("views.open failed: %s", api_error(exc))
         return False
     log.info("report form opened for %s from %s", user_id, origin)
@@ -160,32 +159,49 @@ def parse_submission(view: dict, texts: SlackTexts, now: datetime, redaction_mar
     return result
 
 
-def file_report(ctx: SlackContext, user_id: str, view_id: str, form: FormResult, lang: str) -> None:
-    """File a validated form and send the reporter the receipt in a direct message."""
+class StorageUnavailable(Exception):
+    """The database could not take the report: the form shows this and keeps what was written."""
+
+
+def file_report(ctx: SlackContext, user_id: str, view_id: str, form: FormResult, lang: str) -> str | None:
+    """File a validated form; the receipt to send, or None when this view was filed already.
+
+    Called before the submission is acknowledged, so that a database that
+    cannot take the report keeps the form open with the error (raises
+    StorageUnavailable) instead of closing it as if all went well.
+    """
+    from bot.errors import is_storage_failure
+
     texts = ctx.texts_for(lang)
-    # One view is one report, even if Slack delivered the submission twice.
-    if ctx.store is not None and not ctx.store.first_delivery("slack-view", view_id, ctx.now()):
-        log.info("report form %s already filed", view_id)
-        return
     # The engine's ReportService: a form's report reaches the outage lifecycle exactly as a conversation's does.
     service = ctx.engine.reports
     try:
         if service is None:
             raise RuntimeError("no ReportService: the engine was built without a store")
-        filed = service.file(form.report, "slack", user_id, lang)
+        # One view is one report, even if Slack delivered the submission twice: the claim commits with it.
+        filed = service.file(form.report, "slack", user_id, lang, once=("slack-view", view_id))
+        if filed is None:
+            log.info("report form %s already filed", view_id)
+            return None
         receipt = service.receipt(filed, lang)
-    except Exception:
+    except Exception as exc:
+        if is_storage_failure(exc):
+            log.error("filing a report from %s failed: the database is unavailable (%s)", user_id,
+                      type(exc).__name__)
+            raise StorageUnavailable() from None
         log.exception("filing a report from %s failed", user_id)
         receipt = texts.modal.filing_failed.format(contact_now=ctx.contact_now(lang))
         filed = None
     if form.redacted:
         receipt = f"{receipt}\n\n{texts.modal.redacted_notice}"
-    try:
-        ctx.client.chat_postMessage(channel=user_id, **render_text(receipt).as_kwargs())
-    except SlackApiError as exc:
-        log.error("could not send the receipt to %s: %s", user_id, api_error(exc))
     if filed is not None:
-        log.info("report %s filed from slack by %s", getattr(filed, "id", "?"), user_id)
+        log.info("report %s filed from slack by %s", filed.id, user_id)
+    return receipt
+
+
+def send_receipt(ctx: SlackContext, user_id: str, receipt: str) -> None:
+    # Posting to the user id lands in their DM; through the outbox, so a Slack outage does not lose it.
+    ctx.replies.send(f"slack:user:{user_id}", user_id, [render_text(receipt).as_kwargs()], kind="receipt")
 
 
 def errors_payload(errors: dict[str, str]) -> dict:

@@ -29,19 +29,26 @@ def check_settings(settings: Settings) -> bool:
 
 # The notices this process delivers: the channels, and direct messages to Slack users
 # (a terminal user's notices are the terminal's business).
-OUTBOX_TARGETS = ("broadcast", "support", "user:slack:")
+OUTBOX_TARGETS = ("broadcast", "support", "user:slack:", "reply:slack:")
 
 
-def _outbox_worker(runtime, ctx, settings: Settings, stop: threading.Event, interval: float) -> threading.Thread:
+def _outbox_worker(runtime, ctx, settings: Settings, stop: threading.Event, interval: float,
+                   frozen: bool) -> threading.Thread:
     from bot.adapters.slack.client import make_client
     from bot.adapters.slack.delivery import SlackDeliverer
+    from bot.clock import RunningClock
     from bot.outages.outbox import OutboxWorker
 
-    client = make_client(settings.slack_bot_token, settings.slack_api_url, rate_limit_retries=0)
+    client = make_client(settings.slack_bot_token, settings.slack_api_url, rate_limit_retries=0,
+                         server_error_retries=1, timeout=settings.slack_timeout)
     deliverer = SlackDeliverer(client, settings.broadcast_channel, settings.support_channel)
+    # Under --at the answers stand still in time, but retries and leases must see time pass.
+    clock = RunningClock(runtime.clock.now(), runtime.clock.tz) if frozen else runtime.clock
     # The scheduler queues what falls due by the clock alone (login reminders).
-    worker = OutboxWorker(runtime.store, deliverer, runtime.clock, scheduler=ctx.outages.service.schedule,
+    worker = OutboxWorker(runtime.store, deliverer, clock, scheduler=ctx.outages.service.schedule,
                           targets=OUTBOX_TARGETS)
+    # Replies to people are sent by the same worker, at once, and retried by it.
+    ctx.replies.worker = worker
     thread = threading.Thread(target=worker.run_forever, args=(stop, interval), name="outbox", daemon=True)
     thread.start()
     return thread
@@ -56,22 +63,21 @@ def serve(settings: Settings, *, port: int = DEFAULT_PORT, host: str = DEFAULT_H
     from bot.adapters.slack.client import make_client
     from bot.adapters.slack.http_server import EVENTS_PATH, SlackHTTPServer
     from bot.runtime import build
-    from bot.storage import StorageError
 
-    client = make_client(settings.slack_bot_token, settings.slack_api_url)
+    client = make_client(settings.slack_bot_token, settings.slack_api_url, timeout=settings.slack_timeout)
     bot_user_id = verify_token(client)
     server = None
     if not socket_mode:
         try:
-            server = SlackHTTPServer((host, port))
+            server = SlackHTTPServer((host, port), signing_secret=settings.slack_signing_secret,
+                                     read_timeout=settings.http_timeout)
         except OSError as exc:
             raise ConfigError(f"configuration error: --port: cannot listen on {host}:{port}: "
                               f"{exc.strerror or exc}") from None
     try:
         try:
+            # A database that cannot be reached stops here; bot.cli names the variable.
             runtime = build(settings, at=at, with_store=True)
-        except StorageError as exc:
-            raise ConfigError(f"configuration error: DRIFTBOT_DATABASE_URL: {exc}") from None
         except ValueError as exc:  # --at
             from bot.cli import UsageError
 
@@ -81,7 +87,7 @@ def serve(settings: Settings, *, port: int = DEFAULT_PORT, host: str = DEFAULT_H
         stop = threading.Event()
         for signum in (signal.SIGTERM, signal.SIGINT):
             signal.signal(signum, lambda *_: stop.set())
-        worker = _outbox_worker(runtime, ctx, settings, stop, outbox_interval)
+        worker = _outbox_worker(runtime, ctx, settings, stop, outbox_interval, frozen=at is not None)
         try:
             if socket_mode:
                 from bot.adapters.slack.socket_mode import run_socket_mode

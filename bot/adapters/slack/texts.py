@@ -12,7 +12,7 @@ from pathlib import Path
 
 from pydantic import Field, field_validator
 
-from bot.adapters.slack.outage_port import CURRENT_STATUSES
+from bot.outages import CURRENT_STATUSES
 from bot.content import BUILTIN_CONTENT_DIR, ContentError, _check_placeholders, _Strict, load_lang_file
 from bot.reports import SCOPES, SYSTEMS
 
@@ -85,6 +85,7 @@ class ModalTexts(_Strict):
     redacted_notice: str = Field(min_length=1)
     filing_failed: str = Field(min_length=1)
     form_unavailable: str = Field(min_length=1)
+    error_storage: str = Field(min_length=1, max_length=2000)
 
     _too_long = field_validator("error_too_long")(_placeholders("max"))
     _failed = field_validator("filing_failed")(_placeholders("contact_now"))
@@ -175,9 +176,10 @@ class MessageTexts(_Strict):
     moved_to_dm: str = Field(min_length=1)
     chosen: str = Field(min_length=1)
     error: str = Field(min_length=1)
+    storage_unavailable: str = Field(min_length=1)
 
     _chosen = field_validator("chosen")(_placeholders("label"))
-    _error = field_validator("error")(_placeholders("contact_now"))
+    _error = field_validator("error", "storage_unavailable")(_placeholders("contact_now"))
 
 
 class SlackTexts(_Strict):

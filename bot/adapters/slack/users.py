@@ -13,9 +13,8 @@ from collections import OrderedDict
 from dataclasses import dataclass
 
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 
-from bot.adapters.slack.client import api_error
+from bot.adapters.slack.client import SLACK_FAILURES, api_error
 
 log = logging.getLogger(__name__)
 
@@ -67,7 +66,7 @@ class UserDirectory:
     def _fetch(self, user_id: str) -> Profile | None:
         try:
             user = self.client.users_info(user=user_id, include_locale=True)["user"]
-        except SlackApiError as exc:
+        except SLACK_FAILURES as exc:
             # Not fatal: the answer still goes out, only without a prefilled name.
             log.warning("users.info failed for %s: %s", user_id, api_error(exc))
             return None

@@ -1,0 +1,49 @@
+"""Logging for every command: one format, and no message bodies at any level.
+
+slack_sdk logs whole request and response bodies at DEBUG (what a person
+wrote, the answer, a report's description), and Bolt's warnings may quote a
+payload. A filter on the handler (so it sees every logger's records, however
+they propagate) drops the Slack libraries' DEBUG records and cuts a body out
+of anything else they log.
+"""
+from __future__ import annotations
+
+import logging
+import sys
+
+# The Slack libraries, and the loggers driftbot hands them.
+SLACK_LOGGERS = ("slack_sdk", "slack_bolt", "bot.adapters.slack.web", "bot.adapters.slack.bolt",
+                 "bot.adapters.slack.socket", "bot.adapters.slack.startup")
+_BODY_MARKS = ("{", "body", "payload", "text=")
+OMITTED = "(details omitted: they may hold what a person wrote)"
+
+
+def _is_slack(name: str) -> bool:
+    return any(name == prefix or name.startswith(prefix + ".") for prefix in SLACK_LOGGERS)
+
+
+class NoMessageBodies(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        if not _is_slack(record.name):
+            return True
+        if record.levelno < logging.INFO:
+            return False
+        message = record.getMessage()
+        lowered = message.lower()
+        cut = min((lowered.index(mark) for mark in _BODY_MARKS if mark in lowered), default=None)
+        if cut is not None or record.exc_info:
+            record.msg = f"{message[:cut].rstrip(' (:-,')} {OMITTED}" if cut is not None else message
+            record.args = ()
+            # A traceback's exception text may quote the payload too.
+            record.exc_info, record.exc_text, record.stack_info = None, None, None
+        return True
+
+
+def install(level: str) -> None:
+    """Log to standard error at `level` (DRIFTBOT_LOG_LEVEL), bodies filtered out."""
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.addFilter(NoMessageBodies())
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(level)
