@@ -30,8 +30,8 @@ from bot.situation import Situation
 PROBLEM_INTENTS = frozenset({"outage_now", "report_fault", "contact", "conventional_keys"})
 # Intents the classifier picks for a message that says a system is broken, though
 # the writer needs the broken-something answer ("strömavbrott i Berga!!" is not a question about causes).
-BROKEN_WHEN_SAID = frozenset({"backup_care_docs", "backup_hsl_docs", "deviation", "help", "out_of_scope",
-                              "outage_causes", "local_routine", "planned_outage", "report_details"})
+BROKEN_WHEN_SAID = frozenset({"help", "out_of_scope", "outage_causes", "local_routine", "planned_outage",
+                              "report_details"})
 DOCS_BY_ROLE = {"licensed": "backup_hsl_docs", "care": "backup_care_docs"}
 DOCS_INTENTS = frozenset({"backup_care_docs", "backup_hsl_docs", "deviation"})
 # Without a system named, a broken-something answer covers both main systems' reserve routines.
@@ -75,17 +75,21 @@ class Composer:
     def route(self, intent: str, situation: Situation, known: Known | None) -> str:
         """The intent whose answer fits the situation; the classifier's when nothing says otherwise."""
         named = bool(situation.systems)
+        if situation.asks_cause and named and known and any(known.of(x) for x in situation.systems):
+            return "status"  # "vet nån varför?" while a known outage explains it
         if situation.asks_cause and not situation.asks_back and intent in ("outage_now", "status", "outage_causes"):
             return "outage_causes"
         if intent == "report_fault" and situation.asks_where:
             return "contact"  # "vart anmäler jag?" asks where to report, not to report here
+        if intent == "status" and situation.past and situation.registration and not situation.asks_back:
+            return "post_registration"  # "TES was down for 5 h, can I still register?"
         if intent == "status" and situation.broken_now and named and not (situation.yes_no or situation.asks_back):
             return "outage_now"  # "Treserva also down now" tells, it does not ask
         if situation.planned and named and intent in ("outage_causes", "planned_outage", "outage_now", "help") and (
                 situation.yes_no or any(known.of(x) for x in situation.systems) if known else situation.yes_no):
             return "status"  # "is it planned?": what is known about that system
         if situation.asks_back and (named or (known and known.outages)) and intent in (
-                "conventional_keys", "outage_now", "help", "planned_outage", "status"):
+                "conventional_keys", "outage_now", "help", "planned_outage", "status", *DOCS_INTENTS):
             return "status"
         if situation.yes_no and named and intent in ("outage_now", "help", "conventional_keys", "planned_outage",
                                                      "outage_causes", "out_of_scope") \
@@ -119,14 +123,17 @@ class Composer:
                                          None))
         if intent == "status":
             return self._status(situation, known, lang, at)
-        if intent == "post_registration" and not (situation.broken_now and situation.systems
+        # A stated length ("nere 4 tim") speaks of an outage to register afterwards, not one to act on now.
+        if intent == "post_registration" and not (situation.broken_now and situation.systems and situation.hours is None
                                                   and not any(known.of(s) for s in situation.systems)):
             return self._post_registration(situation, known, lang, at)
         if intent in PROBLEM_INTENTS or intent == "post_registration" or (
-                intent == "report_details" and situation.broken_now and situation.systems):
+                intent in ("report_details", *DOCS_INTENTS) and situation.broken_now and situation.systems):
             return self._broken(intent, situation, known, lang, at)
         subjects = self._subjects(intent, situation, known)
         lead = self._known_lines(subjects, known, lang, at)
+        if intent == "planned_outage" and situation.systems:
+            lead += self._do_lines(self._reserves(situation.systems, situation), lang)  # what to prepare
         for outage in filter(None, map(known.of, subjects)):  # fixed: what to do now comes before the routine
             if outage.phase == "resolved":
                 lead += self._after(outage, situation, lang)
@@ -135,7 +142,10 @@ class Composer:
     def _status(self, situation: Situation, known: Known, lang: str, at: datetime) -> Composed:
         t = self._texts(lang).status
         asked = situation.systems
-        relevant = [o for o in known.outages if not asked or o.facts.system in asked]
+        # Still down first: "funkar allt igen?" is answered "no" while anything is.
+        order = {"open": 0, "planned": 1, "upcoming": 2, "resolved": 3}
+        relevant = sorted((o for o in known.outages if not asked or o.facts.system in asked),
+                          key=lambda o: order[o.phase])
         others = [o for o in known.outages if asked and o.facts.system not in asked and o.phase != "upcoming"]
         lead: list[str] = []
         follow: list[str] = []
@@ -144,10 +154,14 @@ class Composer:
             if outage.phase == "upcoming":
                 lead.append(self._texts(lang).known.upcoming.format(**values))
                 continue
-            key = ("back_" if situation.asks_back else "down_") + outage.phase
-            if outage.phase == "open" and not outage.facts.reports:
-                key += "_no_reports"
-            lead.append(getattr(t, key).format(**values))
+            if not (situation.yes_no or situation.asks_back) and outage.phase != "planned":
+                # "några nyheter om tes?" asks no yes/no: say what is known, without a leading "ja".
+                lead += self._known_lines([outage.facts.system], Known([outage], known.render), lang, at)
+            else:
+                key = ("back_" if situation.asks_back else "down_") + outage.phase
+                if outage.phase == "open" and not outage.facts.reports:
+                    key += "_no_reports"
+                lead.append(getattr(t, key).format(**values))
             follow += (self._after(outage, situation, lang) if outage.phase == "resolved"
                        else self._do_lines(self._reserves([outage.facts.system], situation), lang))
         unknown = [s for s in asked if not any(o.facts.system == s for o in relevant)]
@@ -213,9 +227,14 @@ class Composer:
             lead.append(now_line)  # only the contact that applies now: the other one is noise at a locked door
         other = "lkdata" if decision.contact == "anvandarstod" else "anvandarstod"
         if other in situation.contacts and intent == "contact" and not situation.broken_now:
-            lead.append(later_line)  # they asked about the other contact: say when it applies
-        down = [x for x, phase in phases.items() if phase != "resolved"]
+            # They asked about the other contact: what it is, and when it applies.
+            lead += [s.contact_note[other]] if other in s.contact_note else []
+            lead.append(later_line)
+        # Fixed for everyone else but not for this writer: its routine still applies to them.
+        down = [x for x, phase in phases.items() if phase != "resolved" or situation.broken_now]
         reserves = self._reserves(down, situation) if subjects else self._role_reserves(DEFAULT_RESERVES, situation)
+        if intent in DOCS_INTENTS:
+            lead.append(self.content.answers_for(lang).intents[intent].now)  # the documentation question's own answer
         lead += self._do_lines(reserves, lang)
         if intent == "post_registration":
             lead += self._circumstances(situation, lang)
@@ -224,9 +243,11 @@ class Composer:
             # What to know about the contact that applies now, and about any contact the message names.
             named = [c for c in (decision.contact, *situation.contacts) if needs_contact or c != decision.contact]
             detail += [s.contact_note[c] for c in _unique(named) if c in s.contact_note]
-        if intent in ("report_fault", "report_details") and needs_contact:
+        if (intent in ("report_fault", "report_details") or situation.asks_details) and needs_contact:
+            detail.append(self._intent_detail("report_details" if situation.asks_details else intent, lang, at))
+        if intent in DOCS_INTENTS:
             detail.append(self._intent_detail(intent, lang, at))
-        elif intent != "contact":
+        elif intent not in ("contact", *DOCS_INTENTS):
             detail.append(s.general.format(**self.answers.facts()))
             detail += [s.detail[r].format(**self.answers.facts()) for r in reserves]
         if "care_docs" in reserves and situation.role is None:

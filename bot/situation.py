@@ -45,6 +45,8 @@ class Situation:
     asks_cause: bool = False               # "why does it go down?"
     contacts: tuple[str, ...] = ()         # contacts the message names (lkdata, anvandarstod)
     asks_where: bool = False               # "vart anmäler jag?": where or whom, not "take my report"
+    asks_details: bool = False             # "what do they want to know when I call?"
+    registration: bool = False             # speaks of registering times and visits
     words: tuple[str, ...] = field(default=(), repr=False)
 
     @property
@@ -78,11 +80,17 @@ class SituationReader:
         self._asks_known = self._phrases(words.asks_known)
         self._asks_cause = self._phrases(words.asks_cause)
         self._asks_where = self._phrases(words.asks_where)
+        self._asks_details = self._phrases(words.asks_details)
+        self._registration = self._phrases(words.registration)
+
         # A contact is named by its own name or number too, as routine.yaml spells them.
         names = content.names(content.default_lang)
         own = {"lkdata": [names["lkdata"], names["lkdata_phone"]], "anvandarstod": [names["anvandarstod"], names["portal"]]}
         self._contacts = [(contact, self._phrases([*words.contacts.get(contact, []), *own[contact]]))
                           for contact in ("lkdata", "anvandarstod")]
+        # "013-207000", "013 20 70 00": a phone number is recognised by its digits alone.
+        self._phone_digits = {c: "".join(ch for ch in n if ch.isdigit())
+                              for c, n in (("lkdata", names["lkdata_phone"]),)}
         primary = [s for s in ("tes", "treserva") if s in content.routine.systems]
         self._both_systems = tuple(primary)
 
@@ -116,12 +124,18 @@ class SituationReader:
             portal=_has(tokens, self._portal),
             outside=next((t for t, phrases in self._outside if _has(tokens, phrases)), None),
             asks_known=_has(tokens, self._asks_known), asks_cause=_has(tokens, self._asks_cause),
-            contacts=tuple(c for c, phrases in self._contacts if _has(tokens, phrases)),
+            contacts=self._named_contacts(tokens, text),
             asks_where=_starts(tokens, self._asks_where),
+            asks_details=_has(tokens, self._asks_details), registration=_has(tokens, self._registration),
             words=tuple(tokens))
 
     def systems_in(self, text: str) -> tuple[str, ...]:
         return self.read(text).systems
+
+    def _named_contacts(self, tokens: list[str], text: str) -> tuple[str, ...]:
+        digits = "".join(ch for ch in text if ch.isdigit())
+        return tuple(c for c, phrases in self._contacts
+                     if _has(tokens, phrases) or (self._phone_digits.get(c) and self._phone_digits[c] in digits))
 
     def _find_systems(self, tokens: list[str]) -> tuple[str, ...]:
         found: dict[str, int] = {}
