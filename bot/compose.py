@@ -124,7 +124,8 @@ class Composer:
         if intent == "status":
             return self._status(situation, known, lang, at)
         # A stated length ("nere 4 tim") speaks of an outage to register afterwards, not one to act on now.
-        if intent == "post_registration" and not (situation.broken_now and situation.systems and situation.hours is None
+        if intent == "post_registration" and not (situation.broken_now and situation.systems
+                                                  and (situation.hours is None or situation.ongoing)
                                                   and not any(known.of(s) for s in situation.systems)):
             return self._post_registration(situation, known, lang, at)
         if intent in PROBLEM_INTENTS or intent == "post_registration" or (
@@ -233,8 +234,8 @@ class Composer:
         # Fixed for everyone else but not for this writer: its routine still applies to them.
         down = [x for x, phase in phases.items() if phase != "resolved" or situation.broken_now]
         reserves = self._reserves(down, situation) if subjects else self._role_reserves(DEFAULT_RESERVES, situation)
-        if intent in DOCS_INTENTS:
-            lead.append(self.content.answers_for(lang).intents[intent].now)  # the documentation question's own answer
+        if intent == "deviation":
+            lead.append(self.content.answers_for(lang).intents[intent].now)  # the paper form, before the routine
         lead += self._do_lines(reserves, lang)
         if intent == "post_registration":
             lead += self._circumstances(situation, lang)

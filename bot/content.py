@@ -164,6 +164,7 @@ class SituationWords(_Strict):
     status_down: list[str] = []
     problem: list[str] = []           # something does not work
     past: list[str] = []              # ... or did, and it is over
+    ongoing: list[str] = []           # ... and still does
     hypothetical: list[str] = []      # first words of "what if ...?"
     yes_no: list[str] = []            # first words of a yes/no question
     day_off: list[str] = []

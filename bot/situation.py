@@ -35,6 +35,7 @@ class Situation:
     problem: bool = False                  # says something does not work
     past: bool = False                     # speaks of it as over ("var nere i morse") or as a case ("om ...")
     yes_no: bool = False                   # a yes/no question ("är TES nere?")
+    ongoing: bool = False                  # "fortfarande nere", "still no"
     hours: float | None = None             # a stated duration, in hours
     long_outage: bool = False              # over the post-registration line, as stated
     day_off: bool = False
@@ -68,6 +69,7 @@ class SituationReader:
         self._problem = self._phrases(words.problem)
         self._past = self._phrases(words.past)
         self._hypothetical = self._phrases(words.hypothetical)
+        self._ongoing = self._phrases(words.ongoing)
         self._yes_no = self._phrases(words.yes_no)
         self._day_off = self._phrases(words.day_off)
         self._long = self._phrases(words.long_outage)
@@ -118,7 +120,8 @@ class SituationReader:
             # "funkar inte igen" says it is broken (again), not asking whether it is back.
             systems=systems, role=role, asks_back=_has(tokens, self._back) and not problem,
             problem=problem,
-            past=_has(tokens, self._past) or _starts(tokens, self._hypothetical),
+            past=(_has(tokens, self._past) or _starts(tokens, self._hypothetical)) and not _has(tokens, self._ongoing),
+            ongoing=_has(tokens, self._ongoing),
             yes_no=_starts(tokens, self._yes_no), hours=hours, long_outage=long_outage,
             day_off=_has(tokens, self._day_off), planned=_has(tokens, self._planned),
             portal=_has(tokens, self._portal),
