@@ -133,12 +133,12 @@ class Composer:
             return self._broken(intent, situation, known, lang, at)
         subjects = self._subjects(intent, situation, known)
         lead = self._known_lines(subjects, known, lang, at)
-        if intent == "planned_outage" and situation.systems:
-            lead += self._do_lines(self._reserves(situation.systems, situation), lang)  # what to prepare
         for outage in filter(None, map(known.of, subjects)):  # fixed: what to do now comes before the routine
             if outage.phase == "resolved":
                 lead += self._after(outage, situation, lang)
-        return self._plain(intent, lang, lead, at)
+        prepare = (self._do_lines(self._reserves(situation.systems, situation), lang)
+                   if intent == "planned_outage" and situation.systems else [])  # what that system's outage needs
+        return self._plain(intent, lang, lead, at, after_now=prepare)
 
     def _status(self, situation: Situation, known: Known, lang: str, at: datetime) -> Composed:
         t = self._texts(lang).status
@@ -257,11 +257,14 @@ class Composer:
         return Composed(composed, known_open="open" in phases.values(),
                         planned=bool(phases) and all(p == "planned" for p in phases.values()))
 
-    def _plain(self, intent: str, lang: str, lead: list[str], at: datetime) -> Composed:
+    def _plain(self, intent: str, lang: str, lead: list[str], at: datetime, after_now: list[str] = ()) -> Composed:
+        """The intent's own answer, after `lead`, with `after_now` right below its first line."""
         rendered = self.answers.render(intent, lang, at)
-        if not lead:
+        if not lead and not after_now:
             return Composed(rendered)
-        text = "\n".join(lead) + "\n\n" + rendered.text
+        now, _, rest = rendered.text.partition("\n\n")
+        head = "\n".join([*lead, now, *after_now])
+        text = head + ("\n\n" + rest if rest else "")
         return Composed(RenderedAnswer(intent=intent, text=text, lang=rendered.lang, contact=rendered.contact))
 
     # -- pieces ------------------------------------------------------------------------

@@ -111,7 +111,7 @@ class SituationReader:
         if _has(tokens, self._both):
             systems = _merge(systems, self._both_systems)
         role = next((r for r, phrases in self._roles if _has(tokens, phrases)), None)
-        problem = _has(tokens, self._problem)
+        problem = _has_loose(tokens, self._problem)
         hours = _stated_hours(tokens, self._hour_words)
         more = hours is not None and _has(tokens, self._more_than)
         long_outage = _has(tokens, self._long) or (hours is not None and (hours > self.long_hours
@@ -178,6 +178,22 @@ def _starts(tokens: list[str], phrases: list[tuple[str, ...]]) -> bool:
 
 def _has(tokens: list[str], phrases: list[tuple[str, ...]]) -> bool:
     return _first(tokens, phrases) is not None
+
+
+def _has_loose(tokens: list[str], phrases: list[tuple[str, ...]]) -> bool:
+    """Like _has, with one word allowed between a phrase's words ("funkar fortfarande inte", "går ju inte")."""
+    for phrase in phrases:
+        for start in (i for i, t in enumerate(tokens) if t == phrase[0]):
+            pos, ok = start, True
+            for word in phrase[1:]:
+                window = tokens[pos + 1:pos + 3]
+                if word not in window:
+                    ok = False
+                    break
+                pos += 1 + window.index(word)
+            if ok:
+                return True
+    return False
 
 
 def _merge(first: tuple[str, ...], more: tuple[str, ...]) -> tuple[str, ...]:
