@@ -28,7 +28,7 @@ IS_BACK = {"sv": "funkar {x} igen?", "en": "is {x} working again?"}
 # What each state's answer must lead with (the first lines), per language.
 LEADS = {
     "sv": {"open": "redan ett känt driftstopp", "planned": "planerat driftstopp", "resolved": "fungerar igen sedan"},
-    "en": {"open": "already has a known outage", "planned": "planned outage", "resolved": "works again since"},
+    "en": {"open": "already has a known outage", "planned": "planned outage", "resolved": "working again since"},
 }
 RESERVE_WORDS = {"keys": {"sv": "konventionella nycklar", "en": "conventional keys"},
                  "care_docs": {"sv": "utskrivna underlaget", "en": "printed documents"}}
