@@ -10,9 +10,12 @@ training phrasings (content/phrasings.*.yaml) and are never trained on.
 from __future__ import annotations
 
 import argparse
+import os
+import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from collections import Counter, defaultdict
 from pathlib import Path
@@ -25,6 +28,8 @@ sys.path.insert(0, str(ROOT))
 from bot.content import load_content  # noqa: E402
 from bot.runtime import build_classifier  # noqa: E402
 from intents import INTENT_IDS  # noqa: E402
+
+import variants  # noqa: E402  (benchmarks/variants.py, beside this file)
 
 
 def load_questions(path: Path) -> list[dict]:
@@ -66,16 +71,79 @@ def confusion_table(rows) -> str:
     return "\n".join(lines)
 
 
-def measure_startup(runs: int = 7) -> str:
-    """Wall time of `driftbot ask` as a fresh process (the classifier cache warm)."""
-    command = [sys.executable, "-m", "bot", "ask", "--json", "vem ringer jag"]
-    subprocess.run(command, cwd=ROOT, capture_output=True, check=True)  # warm the cache and the OS
+def _median_ms(command: list[str], env: dict, runs: int, before=None) -> float:
     times = []
     for _ in range(runs):
+        if before:
+            before()
         t = time.perf_counter()
-        subprocess.run(command, cwd=ROOT, capture_output=True, check=True)
+        subprocess.run(command, cwd=ROOT, capture_output=True, check=True, env=env)
         times.append(time.perf_counter() - t)
-    return f"median {statistics.median(times) * 1000:.0f} ms, max {max(times) * 1000:.0f} ms ({runs} runs)"
+    return statistics.median(times) * 1000
+
+
+def measure_startup(runs: int = 9) -> dict[str, float]:
+    """Wall time of `driftbot ask` as a fresh process, with the classifier cache
+    warm and cold (an empty cache folder: XDG_CACHE_HOME, see intents/cache.py),
+    and of `python -c pass` in the same run, so that the ratio says how much
+    slower than a bare interpreter we are whatever the machine's speed."""
+    ask = [sys.executable, "-m", "bot", "ask", "--json", "--at", "2026-11-26T22:00", "vem ringer jag"]
+    base_env = {k: v for k, v in os.environ.items() if not k.startswith("DRIFTBOT_")}
+    with tempfile.TemporaryDirectory() as warm_dir, tempfile.TemporaryDirectory() as cold_root:
+        warm_env = {**base_env, "XDG_CACHE_HOME": warm_dir}
+        cold_env = {**base_env, "XDG_CACHE_HOME": str(Path(cold_root) / "cache")}
+        subprocess.run(ask, cwd=ROOT, capture_output=True, check=True, env=warm_env)  # fill the cache, warm the OS
+
+        def empty_cache():
+            shutil.rmtree(cold_env["XDG_CACHE_HOME"], ignore_errors=True)
+
+        result = {"pass": _median_ms([sys.executable, "-c", "pass"], base_env, runs),
+                  "warm": _median_ms(ask, warm_env, runs),
+                  "cold": _median_ms(ask, cold_env, runs, before=empty_cache)}
+    return result
+
+
+def startup_table(startup: dict[str, float]) -> str:
+    rows = ["| process | median | ratio to `python -c pass` |", "|---|---|---|",
+            f"| `python -c pass` | {startup['pass']:.0f} ms | 1.0 |"]
+    for key, label in (("warm", "`driftbot ask`, classifier cache warm"),
+                       ("cold", "`driftbot ask`, empty cache folder (trains)")):
+        rows.append(f"| {label} | {startup[key]:.0f} ms | {startup[key] / startup['pass']:.1f} |")
+    return "\n".join(rows)
+
+
+def classify_all(clf, questions: list[dict]) -> list[dict]:
+    rows = []
+    for q in questions:
+        result = clf.classify(q["text"])
+        rows.append({**q, "got": result.intent, "conf": result.confidence, "got_lang": result.lang or "sv"})
+    return rows
+
+
+TYPO_SEEDS = 3  # typo variants per question, so that one unlucky edit weighs less
+
+
+def variant_questions(questions: list[dict]) -> dict[str, list[dict]]:
+    """Every question as plain, greeting-wrapped (every wrapper), CAPITALS and one typo (several seeds)."""
+    out: dict[str, list[dict]] = {"plain": questions, "greeting": [], "caps": [], "typo": []}
+    for q in questions:
+        out["greeting"] += [{**q, "text": t, "plain": q["text"]} for t in variants.wrapped(q["text"], q["lang"])]
+        out["caps"].append({**q, "text": variants.capitals(q["text"]), "plain": q["text"]})
+        out["typo"] += [{**q, "text": variants.one_typo(q["text"], f"{seed}:{q['set']}:{q['text']}"), "plain": q["text"]}
+                        for seed in range(TYPO_SEEDS)]
+    return out
+
+
+def robustness(clf, questions: list[dict], sets: list[str]) -> tuple[str, dict[str, list[dict]]]:
+    """Accuracy per set on each variant, and the rows (for the misses)."""
+    rows = {name: classify_all(clf, qs) for name, qs in variant_questions(questions).items()}
+    lines = ["| set | plain | greeting-wrapped | CAPITALS | one typo |", "|---|---|---|---|---|"]
+    for name in [*sets, "all"]:
+        acc = {v: accuracy((r["intent"], r["got"]) for r in rs if name in ("all", r["set"])) for v, rs in rows.items()}
+        cells = [f"{acc['plain']:.1%}"] + [f"{acc[v]:.1%} ({(acc[v] - acc['plain']) * 100:+.1f})"
+                                           for v in ("greeting", "caps", "typo")]
+        lines.append(f"| {name} | " + " | ".join(cells) + " |")
+    return "\n".join(lines), rows
 
 
 def main() -> int:
@@ -86,19 +154,18 @@ def main() -> int:
     parser.add_argument("--errors", action="store_true", help="list every miss")
     parser.add_argument("--no-baseline", action="store_true")
     parser.add_argument("--no-startup", action="store_true")
+    parser.add_argument("--variant-errors", action="store_true", help="also list every miss of the variants")
     args = parser.parse_args()
 
-    startup = "" if args.no_startup else measure_startup()
+    # Before this process loads numpy and the classifier, so they do not slow the children.
+    startup = None if args.no_startup else measure_startup()
     content = load_content()
     t0 = time.perf_counter()
     clf = build_classifier(content, cache=False)
     build_ms = (time.perf_counter() - t0) * 1000
     questions = [{**q, "set": path.stem} for path in args.questions for q in load_questions(path)]
 
-    rows = []
-    for q in questions:
-        result = clf.classify(q["text"])
-        rows.append({**q, "got": result.intent, "conf": result.confidence, "got_lang": result.lang or "sv"})
+    rows = classify_all(clf, questions)
 
     sets = sorted({q["set"] for q in questions})
     print(f"# Intent benchmark\n\n{len(questions)} held-out questions in {len(sets)} sets "
@@ -128,6 +195,18 @@ def main() -> int:
     print("\n## Confusion (rows: gold, columns: predicted)\n")
     print(confusion_table(rows))
 
+    print("\n## How people type: greetings, capitals, typos\n")
+    print(f"Each question also wrapped in each of {len(variants.GREETING_WRAPPERS['sv'])} greetings and thanks "
+          f"of its language (\"hej!! … tack\", \"Hello, … thanks a lot 🙏\", \"god morgon! … mvh\", …), in "
+          f"CAPITALS, and with one seeded typo (swap, drop, double or neighbouring key) in one word of 4+ letters, "
+          f"{TYPO_SEEDS} seeds per question (benchmarks/variants.py). In brackets: points against plain.\n")
+    table, variant_rows = robustness(clf, questions, sets)
+    print(table)
+
+    print("\n## Do the character n-grams help? (ablation)\n")
+    print("The same model trained and run without its character n-gram features (words and word pairs only).\n")
+    print(robustness(build_classifier(content, ngram_sizes=()), questions, sets)[0])
+
     # Latency on one core. The first pass includes the typo repairs (cold cache);
     # "repeated" takes each question's fastest of five more passes, as timeit
     # does, so that a noisy neighbour on the VM does not count as our time.
@@ -152,14 +231,22 @@ def main() -> int:
     print(f"| first (cold typo cache) | {statistics.median(times):.3f} | {p(times, .99):.3f} | {max(times):.3f} |")
     print(f"| repeated (best of 5) | {statistics.median(warm):.3f} | {p(warm, .99):.3f} | {max(warm):.3f} |")
 
-    if not args.no_startup:
-        print(f"\n`driftbot ask` from process start to answer: {startup}")
+    if startup is not None:
+        print("\n## Start-up: `driftbot ask` from process start to answer\n")
+        print("Median of 9 runs each, interleaved in the same run of this script.\n")
+        print(startup_table(startup))
 
     if args.errors:
         print("\n## Misses\n")
         for r in rows:
             if r["intent"] != r["got"]:
                 print(f"- [{r['set']} {r['lang']}] {r['text']!r}: {r['intent']} -> {r['got']} ({r['conf']:.2f})")
+    if args.variant_errors:
+        for name in ("greeting", "caps", "typo"):
+            print(f"\n## Misses: {name}\n")
+            for r in variant_rows[name]:
+                if r["intent"] != r["got"]:
+                    print(f"- [{r['set']} {r['lang']}] {r['text']!r}: {r['intent']} -> {r['got']} ({r['conf']:.2f})")
     return 0
 
 

@@ -37,9 +37,14 @@ def zone(settings: Settings, content: Content) -> ZoneInfo:
     return ZoneInfo(settings.timezone or content.routine.timezone)
 
 
-def build_classifier(content: Content, cache: bool = True) -> Classifier:
+def build_classifier(content: Content, cache: bool = True, **options) -> Classifier:
+    """The classifier for `content`; `options` (the benchmark's ablations) bypass the cache."""
     from intents.cache import default_cache_dir, load_or_train
 
+    if options:
+        from intents.classifier import Classifier
+
+        return Classifier(content.phrasings, content.spelling, **options)
     return load_or_train(content.phrasings, content.spelling, default_cache_dir() if cache else None)
 
 

@@ -72,8 +72,9 @@ class Classifier:
     """Built once from the phrasings; classify() is pure and deterministic."""
 
     def __init__(self, phrasings: dict[str, dict[str, list[str]]], spelling: dict[str, str],
-                 fallback_intent: str = "out_of_scope"):
+                 fallback_intent: str = "out_of_scope", ngram_sizes: tuple[int, ...] = NGRAM_SIZES):
         self.normaliser = Normaliser(spelling)
+        self.ngram_sizes = ngram_sizes  # () leaves the character n-grams out (the benchmark's ablation)
         self.intents = INTENT_IDS
         self.fallback_intent = fallback_intent
         self._typo_cache: dict[str, str | None] = {}
@@ -91,7 +92,7 @@ class Classifier:
             # n-grams of what was typed: a wrong repair then costs one feature, not all.
             padded = f" {typed} "
             last = len(padded)
-            for n in NGRAM_SIZES:
+            for n in self.ngram_sizes:
                 for i in range(last - n + 1):
                     feats["c:" + padded[i:i + n]] += NGRAM_WEIGHT
         for a, b in zip(words, words[1:]):
