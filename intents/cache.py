@@ -18,6 +18,7 @@ from pathlib import Path
 
 from intents import classifier as classifier_module
 from intents import normalise as normalise_module
+from intents import training as training_module
 from intents.classifier import Classifier
 
 log = logging.getLogger(__name__)
@@ -31,7 +32,7 @@ def default_cache_dir() -> Path:
 def _key(phrasings: dict, spelling: dict) -> str:
     digest = hashlib.sha256()
     digest.update(json.dumps([phrasings, spelling], sort_keys=True, ensure_ascii=False).encode())
-    for module in (classifier_module, normalise_module):
+    for module in (classifier_module, normalise_module, training_module):
         digest.update(Path(module.__file__).read_bytes())
     return digest.hexdigest()[:32]
 

@@ -15,12 +15,9 @@ the content. Training is seeded: the same content always gives the same model.
 from __future__ import annotations
 
 import math
-import random
+from array import array
 from collections import Counter, defaultdict
 from dataclasses import dataclass
-
-import numpy as np
-from rapidfuzz import fuzz, process
 
 from intents.ids import INTENT_IDS
 from intents.normalise import Normaliser
@@ -33,9 +30,6 @@ NGRAM_SIZES = (3, 4, 5)
 # A word this similar (rapidfuzz ratio, 0-100) to a known word is read as it.
 TYPO_CUTOFF = 80
 TYPO_MIN_LEN = 4
-EPOCHS = 5
-AGGRESSIVENESS = 1.0   # PA-I's C: caps each update
-SEED = 0
 # Scales score gaps into a probability-like confidence: a margin of 1 (typical
 # of a clear answer) gives about 0.95, a near tie gives two close numbers.
 TEMPERATURE = 5.0
@@ -43,8 +37,6 @@ TEMPERATURE = 5.0
 # no word of the question is known and the model is unsure (gibberish).
 MIN_CONFIDENCE = 0.25
 UNKNOWN_WORDS_MIN_CONFIDENCE = 0.5
-
-
 @dataclass(frozen=True)
 class Alternative:
     intent: str
@@ -69,7 +61,12 @@ class Classification:
 
 
 class Classifier:
-    """Built once from the phrasings; classify() is pure and deterministic."""
+    """Built once from the phrasings; classify() is pure and deterministic.
+
+    Training uses numpy (`intents.training`); classifying is plain Python over
+    the learnt weights, so a classifier loaded from the cache answers without
+    importing numpy, and a fresh and a cached one score exactly alike.
+    """
 
     def __init__(self, phrasings: dict[str, dict[str, list[str]]], spelling: dict[str, str],
                  fallback_intent: str = "out_of_scope", ngram_sizes: tuple[int, ...] = NGRAM_SIZES):
@@ -109,25 +106,34 @@ class Classifier:
             # Typos rarely hit the first letter: comparing with words that share it is
             # ~20 times less work and avoids far-fetched repairs ("loning" -> "inlogning").
             candidates = self._vocab_by_initial.get(word[0], ())
+            from rapidfuzz import fuzz, process  # only when a word is unknown: most questions need no repair
+
             best = process.extractOne(word, candidates, scorer=fuzz.ratio, score_cutoff=TYPO_CUTOFF)
             self._typo_cache[word] = best[0] if best else None
         return self._typo_cache[word] or word
 
-    def _vector(self, feats: Counter) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Known features as (indices, L2-normalised log-TF-IDF values, raw counts)."""
-        get = self._index.get
-        known = [(i, v) for i, v in zip(map(get, feats), feats.values()) if i is not None]
-        if not known:
-            empty = np.empty(0)
-            return np.empty(0, dtype=np.intp), empty, empty
-        idx = np.fromiter((k[0] for k in known), dtype=np.intp, count=len(known))
-        counts = np.fromiter((k[1] for k in known), dtype=float, count=len(known))
-        val = np.log1p(counts) * self._idf[idx]
-        return idx, val / np.linalg.norm(val), counts
+    def _vector(self, feats: Counter) -> list[tuple[int, float, float]]:
+        """Known features as (index, L2-normalised log-TF-IDF value, raw count)."""
+        get, idf = self._index.get, self._idf
+        known = [(i, count) for i, count in zip(map(get, feats), feats.values()) if i is not None]
+        values = [math.log1p(count) * idf[i] for i, count in known]
+        norm = math.sqrt(sum(v * v for v in values)) or 1.0
+        return [(i, v / norm, count) for (i, count), v in zip(known, values)]
+
+    def _scores(self, vector: list[tuple[int, float, float]]) -> list[float]:
+        """One score per intent: the weighted sum of the question's features."""
+        k, weights = len(self.intents), self._weights
+        scores = [0.0] * k
+        for i, value, _ in vector:
+            row = weights[i * k:(i + 1) * k]
+            scores = [s + value * w for s, w in zip(scores, row)]
+        return scores
 
     # -- training -----------------------------------------------------------
 
     def _train(self, phrasings: dict[str, dict[str, list[str]]]) -> None:
+        from intents import training  # numpy: only here, never when answering from the cache
+
         tokenised = [(self.intents.index(intent), lang, self.normaliser.tokens(text))
                      for lang, by_intent in phrasings.items()
                      for intent, texts in by_intent.items() for text in texts]
@@ -145,48 +151,13 @@ class Classifier:
         for _, _, feats in docs:
             df.update(feats.keys())
         self._index = {f: i for i, f in enumerate(df)}
-        self._idf = np.array([math.log(len(docs) / d) + 1.0 for d in df.values()])
-        vectors = [(c, *self._vector(feats)[:2]) for c, _, feats in docs]
-        self._weights = self._passive_aggressive(vectors, len(df))
-        self._lang_weights = self._language_model(docs)
-
-    def _passive_aggressive(self, vectors, n_features: int) -> np.ndarray:
-        """Averaged multiclass PA-I: on a margin violation, move the true class
-        towards the example and the strongest wrong class away, just enough."""
-        k = len(self.intents)
-        weights, summed = np.zeros((n_features, k)), np.zeros((n_features, k))
-        order = list(range(len(vectors)))
-        rng = random.Random(SEED)
-        step = 1
-        for _ in range(EPOCHS):
-            rng.shuffle(order)
-            for i in order:
-                c, idx, val = vectors[i]
-                scores = val @ weights[idx]
-                true_score = scores[c]
-                scores[c] = -np.inf
-                rival = int(np.argmax(scores))
-                loss = 1.0 - (true_score - scores[rival])
-                if loss > 0:
-                    tau = min(AGGRESSIVENESS, loss / (2 * float(val @ val)))
-                    weights[idx, c] += tau * val
-                    weights[idx, rival] -= tau * val
-                    summed[idx, c] += step * tau * val
-                    summed[idx, rival] -= step * tau * val
-                step += 1
-        return weights - summed / step
-
-    def _language_model(self, docs) -> np.ndarray:
-        """Naive-Bayes log-odds of English over Swedish, one per feature."""
-        counts: dict[str, Counter] = defaultdict(Counter)
-        for _, lang, feats in docs:
-            counts[lang].update(feats.keys())
-        sv, en = counts.get("sv", Counter()), counts.get("en", Counter())
-        if not sv or not en:
-            return np.zeros(len(self._index))
-        vsize = len(self._index)
-        sv_total, en_total = sum(sv.values()) + vsize, sum(en.values()) + vsize
-        return np.array([math.log((en[f] + 1) / en_total) - math.log((sv[f] + 1) / sv_total) for f in self._index])
+        self._idf = array("d", (math.log(len(docs) / d) + 1.0 for d in df.values()))
+        vectors = []
+        for c, _, feats in docs:
+            vector = self._vector(feats)
+            vectors.append((c, [i for i, _, _ in vector], [v for _, v, _ in vector]))
+        self._weights = training.passive_aggressive(vectors, len(df), len(self.intents))
+        self._lang_weights = training.language_log_odds([(lang, feats) for _, lang, feats in docs], self._index)
 
     # -- classification -------------------------------------------------------
 
@@ -195,23 +166,22 @@ class Classifier:
         if not tokens:
             return Classification(text=text, intent="help", confidence=1.0, lang="sv")
         feats = self._features(tokens)
-        idx, val, counts = self._vector(feats)
+        vector = self._vector(feats)
         words = [f[2:] for f in feats if f[0] == "w"]
-        lang = self._language(words, float(counts @ self._lang_weights[idx]) if len(idx) else 0.0)
-        if not len(idx):
+        lang_weights = self._lang_weights
+        lang = self._language(words, sum(count * lang_weights[i] for i, _, count in vector))
+        if not vector:
             return Classification(text=text, intent=self.fallback_intent, confidence=0.5, lang=lang)
-        scores = val @ self._weights[idx]
-        exps = np.exp((scores - scores.max()) * TEMPERATURE)
-        probs = exps / exps.sum()
-        ranked = np.argsort(-probs, kind="stable")
-        alternatives = tuple(Alternative(self.intents[c], float(probs[c])) for c in ranked[1:3] if probs[c] >= 0.01)
-        best = int(ranked[0])
-        confidence = float(probs[best])
+        probs = _softmax(self._scores(vector))
+        ranked = sorted(range(len(probs)), key=lambda c: -probs[c])  # stable: ties keep the intents' order
+        alternatives = tuple(Alternative(self.intents[c], probs[c]) for c in ranked[1:3] if probs[c] >= 0.01)
+        best = ranked[0]
+        confidence = probs[best]
         knows_a_word = any(w in self._vocabulary for w in words)
         if confidence < MIN_CONFIDENCE or (not knows_a_word and confidence < UNKNOWN_WORDS_MIN_CONFIDENCE):
-            guesses = tuple(Alternative(self.intents[c], float(probs[c])) for c in ranked[:2]
+            guesses = tuple(Alternative(self.intents[c], probs[c]) for c in ranked[:2]
                             if self.intents[c] != self.fallback_intent)
-            fallback = float(probs[self.intents.index(self.fallback_intent)])
+            fallback = probs[self.intents.index(self.fallback_intent)]
             return Classification(text=text, intent=self.fallback_intent, confidence=max(fallback, 1 - confidence),
                                   alternatives=guesses, lang=lang)
         return Classification(text=text, intent=self.intents[best], confidence=confidence,
@@ -224,3 +194,10 @@ class Classifier:
         if words and all(w in sv and w in en for w in words):
             return None
         return "en" if en_log_odds > 0 else "sv"
+
+
+def _softmax(scores: list[float]) -> list[float]:
+    top = max(scores)
+    exps = [math.exp((s - top) * TEMPERATURE) for s in scores]
+    total = sum(exps)
+    return [e / total for e in exps]
