@@ -17,6 +17,7 @@ import yaml
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from intents.ids import INTENT_IDS, IntentId
+from intents.normalise import fold
 
 ContactId = Literal["anvandarstod", "lkdata"]
 SystemId = Literal["tes", "treserva", "locks", "infrastructure", "other"]
@@ -272,6 +273,53 @@ class Spelling(_Strict):
     words: dict[str, str] = {}
 
 
+# --- social.yaml: greetings, thanks, fillers -----------------------------
+
+class SocialKind(_Strict):
+    strip: bool   # removed from a longer message before it is classified
+    words: list[Annotated[str, Field(min_length=1)]] = Field(min_length=1)
+
+
+class Social(_Strict):
+    # The order matters: a message of only social words is named after the first kind it contains.
+    kinds: dict[Annotated[str, Field(pattern=r"^[a-z_]+$")], SocialKind] = {}
+
+    @field_validator("kinds")
+    @classmethod
+    def _each_entry_once(cls, kinds: dict[str, SocialKind]) -> dict[str, SocialKind]:
+        seen: dict[str, str] = {}
+        for kind, entry in kinds.items():
+            for word in entry.words:
+                key = fold(word)
+                if not key:
+                    raise ValueError(f"{kind}: {word!r} has no letters or digits")
+                if key in seen:
+                    raise ValueError(f"{word!r} is listed under both {seen[key]} and {kind}")
+                seen[key] = kind
+        return kinds
+
+
+def load_common_words(path: Path) -> frozenset[str]:
+    """common_words.txt: one folded word a line, '#' starts a comment. Plain text
+    rather than YAML because it is long: it reads in a millisecond, not fifty."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except FileNotFoundError:
+        return frozenset()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ContentError(f"content file {path}: cannot read: {exc}") from None
+    words = set()
+    for number, line in enumerate(lines, 1):
+        word = line.split("#", 1)[0].strip()
+        if not word:
+            continue
+        if fold(word) != word or " " in word:
+            raise ContentError(f"content file {path} line {number}: {word!r} is not one folded word "
+                               f"(lowercase, å/ä -> a, ö -> o): {fold(word)!r}")
+        words.add(word)
+    return frozenset(words)
+
+
 # --- the whole ------------------------------------------------------------
 
 class Content(BaseModel):
@@ -285,6 +333,8 @@ class Content(BaseModel):
     dialog: dict[Lang, DialogTexts]
     phrasings: dict[Lang, dict[str, list[str]]]
     spelling: dict[str, str]
+    social: Social = Social()
+    common_words: frozenset[str] = Field(frozenset(), repr=False)  # thousands of words
 
     @property
     def languages(self) -> list[str]:
@@ -377,5 +427,10 @@ def load_content(directory: Path | str | None = None) -> Content:
     spelling_path = root / "spelling.yaml"
     spelling = _validate(Spelling, _read_yaml(spelling_path), spelling_path).words if spelling_path.exists() else {}
 
+    social_path = root / "social.yaml"
+    social = _validate(Social, _read_yaml(social_path), social_path) if social_path.exists() else Social()
+    common_words = load_common_words(root / "common_words.txt")
+
     return Content(directory=root, routine=routine, units=units, answers=answers, dialog=dialog,
-                   phrasings=phrasings, spelling=spelling)
+                   phrasings=phrasings, spelling=spelling, social=social, common_words=common_words)
+
