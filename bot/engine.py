@@ -11,16 +11,17 @@ import re
 
 from dataclasses import replace
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from bot.answers import AnswerRenderer
 from bot.clock import Clock
 from bot.content import Content
-from bot.dialog import ReportDialog
 from bot.messages import Message, Option, Reply
 from bot.privacy import redact_personal_ids
-from bot.reports import ReportService
-from intents.classifier import Classification, Classifier
 from intents.normalise import fold
+
+if TYPE_CHECKING:
+    from intents.classifier import Classification, Classifier
 
 log = logging.getLogger(__name__)
 
@@ -39,10 +40,15 @@ class Engine:
         self.store = store
         self.outages = outages
         self.answers = AnswerRenderer(content)
-        self.reports = (ReportService(store, content, clock, outages, support_summaries)
-                        if store is not None else None)
-        self.dialog = (ReportDialog(content, self.reports, self.classify, self._answer_intent)
-                       if self.reports is not None else None)
+        self.reports = self.dialog = None
+        if store is not None:
+            # Only a conversation with a store files reports: `driftbot ask` answers one
+            # question without loading the dialog and its time and field parsers.
+            from bot.dialog import ReportDialog
+            from bot.reports import ReportService
+
+            self.reports = ReportService(store, content, clock, outages, support_summaries)
+            self.dialog = ReportDialog(content, self.reports, self.classify, self._answer_intent)
 
     # -- stateless: one question, one answer --------------------------------
 
