@@ -25,28 +25,28 @@ def passive_aggressive(vectors: list[tuple[int, list[int], list[float]]], n_feat
     the strongest wrong class away, just enough. Returns the weights as one flat
     row-major array, feature i's class c at i * n_classes + c."""
     weights, summed = np.zeros((n_features, n_classes)), np.zeros((n_features, n_classes))
-    examples = [(c, np.asarray(idx, dtype=np.intp), np.asarray(val)) for c, idx, val in vectors]
+    examples = [(c, np.asarray(idx, dtype=np.intp), np.asarray(val), 2 * sum(v * v for v in val))
+                for c, idx, val in vectors if idx]
     order = list(range(len(examples)))
     rng = random.Random(SEED)   # seeded: the same content always gives the same model
     step = 1
     for _ in range(EPOCHS):
         rng.shuffle(order)
         for i in order:
-            c, idx, val = examples[i]
-            if not len(idx):
-                step += 1
-                continue
+            c, idx, val, twice_norm2 = examples[i]
             scores = val @ weights[idx]
             true_score = scores[c]
             scores[c] = -np.inf
-            rival = int(np.argmax(scores))
+            rival = int(scores.argmax())
             loss = 1.0 - (true_score - scores[rival])
             if loss > 0:
-                tau = min(AGGRESSIVENESS, loss / (2 * float(val @ val)))
-                weights[idx, c] += tau * val
-                weights[idx, rival] -= tau * val
-                summed[idx, c] += step * tau * val
-                summed[idx, rival] -= step * tau * val
+                # One update vector for all four: this loop is most of the cold start.
+                update = min(AGGRESSIVENESS, loss / twice_norm2) * val
+                weights[idx, c] += update
+                weights[idx, rival] -= update
+                update *= step   # the averaging trick: w_avg = w - sum(step * update) / steps
+                summed[idx, c] += update
+                summed[idx, rival] -= update
             step += 1
     averaged = weights - summed / step
     return array("d", averaged.ravel().tolist())
