@@ -196,11 +196,9 @@ class Classifier:
             df.update(feats.keys())
         self._index = {f: i for i, f in enumerate(df)}
         self._idf = array("d", (math.log(len(docs) / d) + 1.0 for d in df.values()))
-        vectors = []
-        for c, _, feats in docs:
-            vector = self._vector(feats)
-            vectors.append((c, [i for i, _, _ in vector], [v for _, v, _ in vector]))
-        self._weights = training.passive_aggressive(vectors, len(df), len(self.intents))
+        # The same log-TF-IDF rows as _vector() makes, computed for all phrasings at once.
+        examples = training.tfidf_rows([(c, feats) for c, _, feats in docs], self._index, self._idf)
+        self._weights = training.passive_aggressive(examples, len(df), len(self.intents))
         self._lang_weights = training.language_log_odds([(lang, feats) for _, lang, feats in docs], self._index)
 
     # -- classification -------------------------------------------------------
