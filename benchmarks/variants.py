@@ -39,6 +39,24 @@ GREETING_WRAPPERS: dict[str, tuple[str, ...]] = {
     ),
 }
 
+# A probe of how the classifier copes with politeness it has no list for: written
+# after content/social.yaml, with words that are not in it. Never add these words
+# to social.yaml (that would only hide what this measures); write new ones instead.
+UNLISTED_WRAPPERS: dict[str, tuple[str, ...]] = {
+    "sv": (
+        "Hejhej! {q} Tack på förhand /Lisa",
+        "hallåjsan {q} tackar så mycket",
+        "Goddagens! {q} Tackar ödmjukast",
+        "hej allihopa, {q} tack o hej",
+    ),
+    "en": (
+        "Hi team, {q} Thanks, Sam",
+        "Morning! {q} ta",
+        "Hey folks {q} much appreciated",
+        "Hiya, {q} thanks heaps",
+    ),
+}
+
 # A Swedish phone keyboard, row by row; neighbours are the keys next to a key on
 # its row and the two touching it on the rows above and below.
 _KEY_ROWS = ("qwertyuiopå", "asdfghjklöä", "zxcvbnm")
@@ -59,9 +77,9 @@ def _neighbours() -> dict[str, str]:
 NEIGHBOURS = _neighbours()
 
 
-def wrapped(text: str, lang: str) -> list[str]:
+def wrapped(text: str, lang: str, wrappers: dict[str, tuple[str, ...]] = GREETING_WRAPPERS) -> list[str]:
     """The question in every greeting wrapper of its language."""
-    return [w.format(q=text) for w in GREETING_WRAPPERS.get(lang, GREETING_WRAPPERS["en"])]
+    return [w.format(q=text) for w in wrappers.get(lang, wrappers["en"])]
 
 
 def capitals(text: str) -> str:
@@ -96,3 +114,15 @@ def one_typo(text: str, seed: str) -> str:
     if kind == "drop":
         edited = word[:i] + word[i + 1:]
     return text[:match.start()] + edited + text[match.end():]
+
+
+def typos(text: str, seed: str, count: int) -> list[str]:
+    """Up to `count` different one-typo variants of `text` (fewer when it has few letters to edit)."""
+    found: list[str] = []
+    for attempt in range(count * 4):
+        variant = one_typo(text, f"{attempt}:{seed}")
+        if variant != text and variant not in found:
+            found.append(variant)
+            if len(found) == count:
+                break
+    return found

@@ -152,3 +152,24 @@ def test_unreachable_database_is_one_line():
     result = run_cli("chat", "--db", "postgresql+psycopg://nobody@127.0.0.1:1/x?connect_timeout=2", input="hej\n")
     assert result.returncode == 2
     assert "cannot prepare the database" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_ask_loads_only_what_one_answer_needs(classifier):
+    """Start-up time (benchmarks/intents.py measures it): with the classifier cache warm,
+    answering one question imports neither numpy (training only), pydantic-settings
+    (asyncio), the report dialog nor every country of the holidays package."""
+    import os
+    import subprocess
+    import sys
+
+    from helpers import ROOT
+
+    code = ("import sys; from bot.cli import main; main(['ask', '--json', 'tes funkar inte']);"
+            "print(sorted(m for m in ('numpy', 'pydantic_settings', 'asyncio', 'bot.dialog', 'bot.timeparse',"
+            " 'holidays.countries', 'sqlalchemy') if m in sys.modules))")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DRIFTBOT_", "SLACK_"))}
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    answer, loaded = result.stdout.splitlines()
+    assert json.loads(answer)["intent"] == "outage_now"
+    assert loaded == "[]"
