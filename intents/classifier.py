@@ -23,6 +23,7 @@ from __future__ import annotations
 import math
 from array import array
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -83,7 +84,7 @@ class Classifier:
     """
 
     def __init__(self, phrasings: dict[str, dict[str, list[str]]], spelling: dict[str, str],
-                 social: dict[str, dict] | None = None, common_words: list[str] = (),
+                 social: dict[str, dict] | None = None, common_words: Iterable[str] = (),
                  fallback_intent: str = "out_of_scope", ngram_sizes: tuple[int, ...] = NGRAM_SIZES):
         """`social`: content/social.yaml's kinds; `common_words`: words never repaired into others;
         `ngram_sizes=()` leaves the character n-grams out (the benchmark's ablation)."""
@@ -116,9 +117,9 @@ class Classifier:
 
     # -- typo repair ------------------------------------------------------------
 
-    def _prepare_repair(self, spelling: dict[str, str], common_words) -> None:
-        # Taken as written: what the model knows, what the spelling map produces,
-        # and words people commonly write. Repairing one of them would turn a
+    def _prepare_repair(self, spelling: dict[str, str], common_words: Iterable[str]) -> None:
+        # Taken as written: what the model knows, the spelling map's words (typed
+        # and meant), and words people commonly write. Repairing one of them would turn a
         # correct word into a different one ("kostar" -> "kastar").
         spelt = {w for typed, meant in spelling.items() for w in (fold(typed), *fold(meant).split())}
         self._as_written = frozenset(self._vocabulary | spelt | set(common_words))

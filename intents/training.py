@@ -26,7 +26,11 @@ Example = tuple[int, np.ndarray, np.ndarray]   # class, feature indices, L2-norm
 def tfidf_rows(docs: list[tuple[int, dict[str, float]]], index: dict[str, int], idf: array) -> list[Example]:
     """Each (class, features) document as its L2-normalised log-TF-IDF row, as
     Classifier._vector computes one question's, but for all documents in a few
-    numpy calls: on a cold start this is a noticeable part of the time."""
+    numpy calls: on a cold start this is a noticeable part of the time. A document
+    without features (a phrasing of punctuation only) teaches nothing and is left out."""
+    docs = [(c, feats) for c, feats in docs if feats]
+    if not docs:
+        return []
     lengths = [len(feats) for _, feats in docs]
     flat_idx: list[int] = []
     flat_counts: list[float] = []
@@ -40,7 +44,7 @@ def tfidf_rows(docs: list[tuple[int, dict[str, float]]], index: dict[str, int], 
     starts = [0, *ends[:-1]]
     norms = np.sqrt(np.add.reduceat(values * values, starts))
     values /= np.repeat(norms, lengths)
-    return [(c, idx[a:b], values[a:b]) for (c, _), a, b in zip(docs, starts, ends) if b > a]
+    return [(c, idx[a:b], values[a:b]) for (c, _), a, b in zip(docs, starts, ends)]
 
 
 def passive_aggressive(examples: list[Example], n_features: int, n_classes: int) -> array:
