@@ -17,7 +17,7 @@ from typing import Literal
 from zoneinfo import ZoneInfo
 
 import holidays
-from holidays.registry import COUNTRIES
+from holidays.registry import COUNTRIES, IMPORT_LOCK
 
 from bot.content import Routine
 
@@ -48,17 +48,18 @@ def _country_class(country: str) -> type[holidays.HolidayBase] | None:
     else:
         return None
     full_name = f"holidays.countries.{module_name}"
-    if full_name not in sys.modules:
-        package = importlib.util.find_spec("holidays.countries")  # imports `holidays`, not the package
-        spec = importlib.util.spec_from_file_location(
-            full_name, Path(package.submodule_search_locations[0]) / f"{module_name}.py")
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[full_name] = module
-        try:
-            spec.loader.exec_module(module)
-        except BaseException:
-            del sys.modules[full_name]
-            raise
+    with IMPORT_LOCK:  # the package's own lock for its lazy imports: the Slack app answers in threads
+        if full_name not in sys.modules:
+            package = importlib.util.find_spec("holidays.countries")  # imports `holidays`, not the package
+            spec = importlib.util.spec_from_file_location(
+                full_name, Path(package.submodule_search_locations[0]) / f"{module_name}.py")
+            module = importlib.util.module_from_spec(spec)
+            sys.modules[full_name] = module
+            try:
+                spec.loader.exec_module(module)
+            except BaseException:
+                del sys.modules[full_name]
+                raise
     return getattr(sys.modules[full_name], class_name)
 
 
