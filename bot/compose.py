@@ -79,17 +79,18 @@ class Composer:
             return "status"  # "vet nån varför?" while a known outage explains it
         if situation.asks_cause and not situation.asks_back and intent in ("outage_now", "status", "outage_causes"):
             return "outage_causes"
-        if intent == "report_fault" and situation.asks_where:
-            return "contact"  # "vart anmäler jag?" asks where to report, not to report here
+        if situation.asks_where and (intent == "report_fault" or (named and intent in ("out_of_scope", "help"))):
+            return "contact"  # "vart anmäler jag?", "vem hjälper oss med tes?": whom to turn to, not a report here
         if intent == "status" and situation.past and situation.registration and not situation.asks_back:
             return "post_registration"  # "TES was down for 5 h, can I still register?"
         if intent == "status" and situation.broken_now and named and not (situation.yes_no or situation.asks_back):
             return "outage_now"  # "Treserva also down now" tells, it does not ask
         if situation.planned and named and intent in ("outage_causes", "planned_outage", "outage_now", "help") and (
-                situation.yes_no or any(known.of(x) for x in situation.systems) if known else situation.yes_no):
+                known is not None and any(o.facts.system in situation.systems for o in known.outages)):
             return "status"  # "is it planned?": what is known about that system
         if situation.asks_back and (named or (known and known.outages)) and intent in (
-                "conventional_keys", "outage_now", "help", "planned_outage", "status", *DOCS_INTENTS):
+                "conventional_keys", "outage_now", "help", "planned_outage", "status", "report_details",
+                *DOCS_INTENTS):
             return "status"
         if situation.yes_no and named and intent in ("outage_now", "help", "conventional_keys", "planned_outage",
                                                      "outage_causes", "out_of_scope") \
@@ -121,15 +122,25 @@ class Composer:
         if outside and not any(s in PRIMARY_SYSTEMS for s in situation.systems):
             return Composed(self._answer(intent, lang, [outside], [self._intent_detail("out_of_scope", lang, at)],
                                          None))
+        composed = self._compose_in_routine(intent, situation, known, lang, at)
+        if outside:  # "trygghetslarmen går inte, hör det ihop med tes?": say what is outside, then answer the rest
+            answer = composed.answer
+            composed.answer = RenderedAnswer(intent=answer.intent, text=outside + "\n" + answer.text,
+                                             lang=answer.lang, contact=answer.contact)
+        return composed
+
+    def _compose_in_routine(self, intent: str, situation: Situation, known: Known, lang: str,
+                            at: datetime) -> Composed:
         if intent == "status":
             return self._status(situation, known, lang, at)
         # A stated length ("nere 4 tim") speaks of an outage to register afterwards, not one to act on now.
-        if intent == "post_registration" and not (situation.broken_now and situation.systems
-                                                  and (situation.hours is None or situation.ongoing)
-                                                  and not any(known.of(s) for s in situation.systems)):
+        if intent == "post_registration" and (situation.day_off or (situation.long_outage and not situation.ongoing) or not (
+                situation.broken_now and situation.systems and (situation.hours is None or situation.ongoing)
+                and not any(known.of(s) for s in situation.systems))):
             return self._post_registration(situation, known, lang, at)
         if intent in PROBLEM_INTENTS or intent == "post_registration" or (
-                intent in ("report_details", *DOCS_INTENTS) and situation.broken_now and situation.systems):
+                intent in DOCS_INTENTS and situation.broken_now and situation.systems) or (
+                intent == "report_details" and situation.systems):
             return self._broken(intent, situation, known, lang, at)
         subjects = self._subjects(intent, situation, known)
         lead = self._known_lines(subjects, known, lang, at)
@@ -154,6 +165,7 @@ class Composer:
             values = known.values(outage, lang, at)
             if outage.phase == "upcoming":
                 lead.append(self._texts(lang).known.upcoming.format(**values))
+                follow += self._do_lines(self._reserves([outage.facts.system], situation), lang)  # to prepare
                 continue
             if not (situation.yes_no or situation.asks_back) and outage.phase != "planned":
                 # "några nyheter om tes?" asks no yes/no: say what is known, without a leading "ja".
@@ -213,8 +225,10 @@ class Composer:
             if unknown:
                 lead.append(s.status.none_for.format(systems=self._names(unknown, lang), **self.answers.facts()))
         fixed = [x for x, phase in phases.items() if phase == "resolved"]
-        for system in fixed:
-            lead += self._after(outages[system], situation, lang)
+        after = [line for system in fixed for line in self._after(outages[system], situation, lang)]
+        if not situation.broken_now:
+            lead += after  # fixed: what to do now first; if it still fails for them, a new fault below
+            after = []
         # A known outage already reported (or announced) needs no call; anything else does.
         needs_contact = not subjects or any(phase in (None, "resolved") for phase in phases.values())
         decision, now_line, later_line = self.answers.contact_lines(at, lang)
@@ -236,7 +250,7 @@ class Composer:
         reserves = self._reserves(down, situation) if subjects else self._role_reserves(DEFAULT_RESERVES, situation)
         if intent == "deviation":
             lead.append(self.content.answers_for(lang).intents[intent].now)  # the paper form, before the routine
-        lead += self._do_lines(reserves, lang)
+        lead += self._do_lines(reserves, lang) + after
         if intent == "post_registration":
             lead += self._circumstances(situation, lang)
         detail: list[str] = []
@@ -244,11 +258,13 @@ class Composer:
             # What to know about the contact that applies now, and about any contact the message names.
             named = [c for c in (decision.contact, *situation.contacts) if needs_contact or c != decision.contact]
             detail += [s.contact_note[c] for c in _unique(named) if c in s.contact_note]
-        if (intent in ("report_fault", "report_details") or situation.asks_details) and needs_contact:
-            detail.append(self._intent_detail("report_details" if situation.asks_details else intent, lang, at))
+        # "Where do I report?" wants what to say there too.
+        asks_details = situation.asks_details or (situation.asks_where and intent == "contact")
+        if (intent in ("report_fault", "report_details") or asks_details) and needs_contact:
+            detail.append(self._intent_detail("report_details" if asks_details else intent, lang, at))
         if intent in DOCS_INTENTS:
             detail.append(self._intent_detail(intent, lang, at))
-        elif intent not in ("contact", *DOCS_INTENTS):
+        elif intent not in DOCS_INTENTS and (intent != "contact" or situation.systems):
             detail.append(s.general.format(**self.answers.facts()))
             detail += [s.detail[r].format(**self.answers.facts()) for r in reserves]
         if "care_docs" in reserves and situation.role is None:

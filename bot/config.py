@@ -2,22 +2,26 @@
 
 A missing or malformed value stops the program with one line naming the
 variable; command-line flags override the environment.
+
+A plain pydantic model reading os.environ, not pydantic-settings: that package
+imports asyncio and its cloud secret sources at start, a tenth of a second of
+every `driftbot ask`, for nothing these few string variables need.
 """
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import AliasChoices, Field, ValidationError, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 
 class ConfigError(Exception):
     """str() is one line naming the variable."""
 
 
-class Settings(BaseSettings):
-    model_config = SettingsConfigDict(extra="ignore", populate_by_name=True)
+class Settings(BaseModel):
+    model_config = ConfigDict(extra="ignore", populate_by_name=True)
 
     slack_bot_token: str | None = Field(None, validation_alias="SLACK_BOT_TOKEN")
     slack_signing_secret: str | None = Field(None, validation_alias="SLACK_SIGNING_SECRET")
@@ -94,10 +98,17 @@ _ENV_NAMES = {name: (f.validation_alias if isinstance(f.validation_alias, str) e
               for name, f in Settings.model_fields.items()}
 
 
+def _environment() -> dict[str, str]:
+    """The variables Settings reads, by name. Names match whatever their case
+    ("driftbot_log_level" too), as they did with pydantic-settings."""
+    env = {name.upper(): value for name, value in os.environ.items()}
+    return {name: env[name] for name in _ENV_NAMES.values() if name in env}
+
+
 def load_settings(**overrides) -> Settings:
     """Read the environment; flags given as overrides win over it."""
     try:
-        settings = Settings()
+        settings = Settings.model_validate(_environment())
         if overrides := {k: v for k, v in overrides.items() if v is not None}:
             settings = Settings.model_validate({**settings.model_dump(), **overrides})
         return settings

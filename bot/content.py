@@ -17,6 +17,7 @@ import yaml
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from intents.ids import INTENT_IDS, IntentId
+from intents.normalise import fold
 
 ContactId = Literal["anvandarstod", "lkdata"]
 SystemId = Literal["tes", "treserva", "locks", "infrastructure", "other"]
@@ -181,7 +182,6 @@ class SituationWords(_Strict):
     both_systems: list[str] = []      # TES and Treserva both
     portal: list[str] = []            # the support desk's self-service portal itself
     outside: dict[str, list[str]] = {}  # topics outside the routine, by id (answers.*.yaml situation.outside)
-    thanks: list[str] = []            # a message of only these is a thank-you
 
 
 # --- answers.<lang>.yaml ------------------------------------------------
@@ -297,6 +297,8 @@ class SituationTexts(_Strict):
     status: StatusTexts
     outside: dict[str, FactText] = {}  # by topic id of situations.yaml
     contact_note: dict[ContactId, FactText] = {}  # after the contact that applies now
+    greeting: str
+    acknowledged: str
     thanks: str
     nothing_to_cancel: str
 
@@ -408,6 +410,55 @@ class Spelling(_Strict):
     words: dict[str, str] = {}
 
 
+# --- social.yaml: greetings, thanks, fillers -----------------------------
+
+class SocialKind(_Strict):
+    strip: bool   # removed from a longer message before it is classified
+    words: list[Annotated[str, Field(min_length=1)]] = Field(min_length=1)
+
+
+class Social(_Strict):
+    # The order matters: a message of only social words is named after the first kind it contains.
+    kinds: dict[Annotated[str, Field(pattern=r"^[a-z_]+$")], SocialKind] = {}
+
+    @field_validator("kinds")
+    @classmethod
+    def _each_entry_once(cls, kinds: dict[str, SocialKind]) -> dict[str, SocialKind]:
+        seen: dict[str, str] = {}
+        for kind, entry in kinds.items():
+            for word in entry.words:
+                key = fold(word)
+                if not key:
+                    raise ValueError(f"{kind}: {word!r} has no letters or digits")
+                if key in seen:
+                    raise ValueError(f"{word!r} is listed under both {seen[key]} and {kind}")
+                seen[key] = kind
+        return kinds
+
+
+def load_common_words(path: Path) -> frozenset[str]:
+    """common_words.txt: one folded word a line, '#' starts a comment. Plain text
+    rather than YAML, and checked with string methods rather than fold(), because
+    it is long: read on every start, it must take a millisecond, not fifty."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except FileNotFoundError:
+        return frozenset()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ContentError(f"content file {path}: cannot read: {exc}") from None
+    words = set()
+    for number, line in enumerate(lines, 1):
+        word = line.partition("#")[0].strip()
+        if not word:
+            continue
+        # Folded: lowercase a-z and digits only (å/ä -> a, ö -> o), as the classifier compares words.
+        if not (word.isascii() and word.isalnum() and word.islower()):
+            raise ContentError(f"content file {path} line {number}: {word!r} is not one folded word "
+                               f"(lowercase, å/ä -> a, ö -> o): {fold(word)!r}")
+        words.add(word)
+    return frozenset(words)
+
+
 # --- the whole ------------------------------------------------------------
 
 class Content(BaseModel):
@@ -425,6 +476,8 @@ class Content(BaseModel):
 
     def names(self, lang: str) -> dict[str, str]:
         return contact_names(self.routine, lang)
+    social: Social = Social()
+    common_words: frozenset[str] = Field(frozenset(), repr=False)  # thousands of words
 
     @property
     def languages(self) -> list[str]:
@@ -542,5 +595,11 @@ def load_content(directory: Path | str | None = None) -> Content:
             raise ContentError(f"content file {root / f'answers.{lang}.yaml'}: field situation.outside: "
                                f"topics not in situations.yaml: {', '.join(sorted(unknown))}")
 
+    social_path = root / "social.yaml"
+    social = _validate(Social, _read_yaml(social_path), social_path) if social_path.exists() else Social()
+    common_words = load_common_words(root / "common_words.txt")
+
     return Content(directory=root, routine=routine, units=units, answers=answers, dialog=dialog,
-                   phrasings=phrasings, spelling=spelling, situations=situations)
+                   phrasings=phrasings, spelling=spelling, social=social, common_words=common_words,
+                   situations=situations)
+

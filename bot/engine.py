@@ -11,18 +11,19 @@ import re
 
 from dataclasses import replace
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from bot.answers import AnswerRenderer
 from bot.clock import Clock
 from bot.compose import Composed, Composer, Known
 from bot.content import Content
-from bot.dialog import ReportDialog
 from bot.messages import Message, Option, Reply
 from bot.privacy import redact_personal_ids
-from bot.reports import ReportService
 from bot.situation import SituationReader
-from intents.classifier import Classification, Classifier
 from intents.normalise import fold
+
+if TYPE_CHECKING:
+    from intents.classifier import Classification, Classifier
 
 log = logging.getLogger(__name__)
 
@@ -43,13 +44,15 @@ class Engine:
         self.answers = AnswerRenderer(content)
         self.situations = SituationReader(content)
         self.composer = Composer(content, self.answers)
-        # A message made only of these words is a thank-you or a sign-off ("god natt och tack så mycket!!").
-        self._thanks = {w for t in content.situations.thanks for w in self.situations.tokens(t)}
-        self._cancel = {fold(w) for d in content.dialog.values() for w in d.words.cancel}
-        self.reports = (ReportService(store, content, clock, outages, support_summaries)
-                        if store is not None else None)
-        self.dialog = (ReportDialog(content, self.reports, self.classify, self._answer_intent)
-                       if self.reports is not None else None)
+        self.reports = self.dialog = None
+        if store is not None:
+            # Only a conversation with a store files reports: `driftbot ask` answers one
+            # question without loading the dialog and its time and field parsers.
+            from bot.dialog import ReportDialog
+            from bot.reports import ReportService
+
+            self.reports = ReportService(store, content, clock, outages, support_summaries)
+            self.dialog = ReportDialog(content, self.reports, self.classify, self._answer_intent)
 
     # -- stateless: one question, one answer --------------------------------
 
@@ -60,7 +63,7 @@ class Engine:
         """Answer one question with no conversation state (driftbot ask)."""
         result = self.classify(text)
         reply_lang = self._lang(lang, result)
-        social = self._social(text, reply_lang, conversation=None)
+        social = self._social(result, text, reply_lang)
         if social is not None:
             return social
         return self._answer_intent(result.intent, reply_lang, text)
@@ -80,15 +83,17 @@ class Engine:
         return Reply(text=rendered.text, intent=rendered.intent, lang=rendered.lang, contact=rendered.contact,
                      offer_report_form=rendered.intent in ("outage_now", "report_fault"))
 
-    def _social(self, text: str, lang: str, conversation: dict | None) -> Reply | None:
-        """An empty message, a bare thank-you, or a cancel with nothing to cancel."""
+    def _social(self, result: Classification, text: str, lang: str) -> Reply | None:
+        """An empty message, a bare thank-you or goodbye, or a cancel with nothing to cancel
+        (the classifier names a message of only social words by its kind, content/social.yaml)."""
         situation_texts = self.content.answers_for(lang).situation
         if not text.strip():
             return Reply(text=self.answers.text("empty_input", lang), intent="help", lang=lang)
-        tokens = set(self.situations.tokens(text))
-        if tokens and tokens <= self._thanks:
+        if result.social == "greeting":
+            return Reply(text=situation_texts.greeting, intent="help", lang=lang)
+        if result.social in ("thanks", "closing"):
             return Reply(text=situation_texts.thanks, intent="help", lang=lang)
-        if fold(text) in self._cancel:
+        if result.social == "cancel":
             return Reply(text=situation_texts.nothing_to_cancel, intent="help", lang=lang)
         return None
 
@@ -178,12 +183,13 @@ class Engine:
         text = message.text
         result = self.classify(text)
         lang = self._lang(message.lang, result, state.get("lang"))
-        social = self._social(text, lang, state)
+        social = self._social(result, text, lang)
         if social is not None:
             return [social], None
-        if self.dialog is not None and (self.dialog.read.is_affirm(text) or self.dialog.read.is_deny(text)):
-            # a "ja" with nothing pending: say what the bot can do
-            return [Reply(text=self.answers.text("empty_input", lang), intent="help", lang=lang)], None
+        if result.social == "yes_no" or (self.dialog is not None and (
+                self.dialog.read.is_affirm(text) or self.dialog.read.is_deny(text))):
+            # a "ja" or "ok" with nothing pending
+            return [Reply(text=self.content.answers_for(lang).situation.acknowledged, intent="help", lang=lang)], None
         intent = result.intent
         situation, known = self.situations.read(text), self._known()
         runner_up = result.alternatives[0] if result.alternatives else None
@@ -205,7 +211,8 @@ class Engine:
             return self._start_report(message, lang, seed=None, lead=lead)
         reply = Reply(text=rendered.text, intent=intent, lang=rendered.lang, contact=rendered.contact,
                       offer_report_form=intent in ("outage_now", "report_fault"))
-        if intent in ("outage_now", "report_fault") and self.dialog is not None and not composed.planned:
+        if self.dialog is not None and not composed.planned and (
+                intent in ("outage_now", "report_fault") or composed.known_open):
             # A known outage: adding a report joins it; otherwise offer to file one.
             offer = (self.content.answers_for(lang).situation.known.add_report if composed.known_open
                      else self.answers.text("offer_report", lang))

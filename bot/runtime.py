@@ -49,10 +49,26 @@ def check_content(directory) -> Content:
     return content
 
 
-def build_classifier(content: Content, cache: bool = True) -> Classifier:
+def classifier_data(content: Content) -> dict:
+    """What the classifier is built from, as plain data (which is also its cache key)."""
+    return {
+        "phrasings": content.phrasings,
+        "spelling": content.spelling,
+        "social": {kind: {"strip": entry.strip, "words": list(entry.words)}
+                   for kind, entry in content.social.kinds.items()},
+        "common_words": sorted(content.common_words),
+    }
+
+
+def build_classifier(content: Content, cache: bool = True, **options) -> Classifier:
+    """The classifier for `content`; `options` (the benchmark's ablations) bypass the cache."""
     from intents.cache import default_cache_dir, load_or_train
 
-    return load_or_train(content.phrasings, content.spelling, default_cache_dir() if cache else None)
+    if options:
+        from intents.classifier import Classifier
+
+        return Classifier(**classifier_data(content), **options)
+    return load_or_train(classifier_data(content), default_cache_dir() if cache else None)
 
 
 def build(settings: Settings, at: str | datetime | None = None, with_store: bool = False) -> Runtime:

@@ -19,12 +19,14 @@ from rapidfuzz import fuzz
 
 from bot.content import Content
 from intents.normalise import Normaliser
+from intents.social import SocialWords
 
 # A single-word alias this long may be misspelt ("tresrva", "genomforandewebb") ...
 FUZZY_MIN_LEN = 7
 # ... and must match a word of the message this well (rapidfuzz ratio, 0-100).
 FUZZY_CUTOFF = 84
 _NUMBER = re.compile(r"^\d{1,3}$")
+_CONTRACTION = re.compile(r"\b(won|can|don|doesn|isn|wasn|didn|aren|couldn|wouldn|shouldn|haven|hasn) t\b")
 
 
 @dataclass(frozen=True)
@@ -58,6 +60,9 @@ class Situation:
 class SituationReader:
     def __init__(self, content: Content):
         self.normaliser = Normaliser(content.spelling)
+        # Greetings and thanks (content/social.yaml) around a question: "hej! ligger tes nere?" starts with "ligger".
+        self._social = SocialWords({k: {"strip": e.strip, "words": list(e.words)} for k, e in content.social.kinds.items()},
+                                   self.normaliser)
         # Words the spelling map knows are real words, never a misspelt alias ("tfn" -> "telefon" is not "telefonen").
         self._known_words = {w for k, v in content.spelling.items() for w in self.normaliser.tokens(f"{k} {v}")}
         words = content.situations
@@ -97,16 +102,20 @@ class SituationReader:
         self._both_systems = tuple(primary)
 
     def _phrases(self, texts: list[str]) -> list[tuple[str, ...]]:
-        out = {tuple(self.normaliser.tokens(t)) for t in texts}
+        out = {tuple(self.tokens(t)) for t in texts}
         return sorted((p for p in out if p), key=len, reverse=True)
 
     def tokens(self, text: str) -> list[str]:
-        return self.normaliser.tokens(text)
+        # Folding turns "won't" into "won t": join them again, so "won't load" and "wont load" are one phrase.
+        return _CONTRACTION.sub(r"\1t", " ".join(self.normaliser.tokens(text))).split()
 
     def read(self, text: str) -> Situation:
         tokens = self.tokens(text)
         if not tokens:
             return Situation()
+        split = self._social.split(tokens)
+        # The question as asked, without the politeness before it (for "does it start with ...").
+        opening = tokens[next((i for i, keep in enumerate(split.keep) if keep), len(tokens)):]
         systems = self._find_systems(tokens)
         if _has(tokens, self._both):
             systems = _merge(systems, self._both_systems)
@@ -120,15 +129,15 @@ class SituationReader:
             # "funkar inte igen" says it is broken (again), not asking whether it is back.
             systems=systems, role=role, asks_back=_has(tokens, self._back) and not problem,
             problem=problem,
-            past=(_has(tokens, self._past) or _starts(tokens, self._hypothetical)) and not _has(tokens, self._ongoing),
+            past=(_has(tokens, self._past) or _starts(opening, self._hypothetical)) and not _has(tokens, self._ongoing),
             ongoing=_has(tokens, self._ongoing),
-            yes_no=_starts(tokens, self._yes_no), hours=hours, long_outage=long_outage,
+            yes_no=_starts(opening, self._yes_no), hours=hours, long_outage=long_outage,
             day_off=_has(tokens, self._day_off), planned=_has(tokens, self._planned),
             portal=_has(tokens, self._portal),
             outside=next((t for t, phrases in self._outside if _has(tokens, phrases)), None),
             asks_known=_has(tokens, self._asks_known), asks_cause=_has(tokens, self._asks_cause),
             contacts=self._named_contacts(tokens, text),
-            asks_where=_starts(tokens, self._asks_where),
+            asks_where=_has(tokens, self._asks_where),
             asks_details=_has(tokens, self._asks_details), registration=_has(tokens, self._registration),
             words=tuple(tokens))
 

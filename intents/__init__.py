@@ -1,8 +1,10 @@
 """Text to intent. Knows nothing about Slack, time or storage.
 
-Only the intent ids are imported here: the classifier (numpy, rapidfuzz) is
-`intents.classifier`, loaded by those who classify, so commands that only
-read content or the database start without it.
+Only the intent ids are imported here: the classifier is `intents.classifier`,
+loaded by those who classify, so commands that only read content or the
+database start without it. Training (`intents.training`) is the only part that
+needs numpy, and typo repair the only part that needs rapidfuzz; both load on
+first use, so a question answered from the cached model needs neither.
 """
 from intents.ids import INTENT_IDS, IntentId
 

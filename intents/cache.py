@@ -1,8 +1,9 @@
 """Keep the trained classifier on disk so `driftbot ask` starts fast.
 
 Training takes a few hundred milliseconds; loading the result takes a few
-tens. The cache key covers the phrasings, the spelling map and the source of
-the classifier itself, so editing content or code simply trains anew. A cache
+tens. The cache key covers everything the classifier is built from (phrasings,
+spelling map, social and common words) and its source code, so editing
+content or code simply trains anew. A cache
 that cannot be read or written is ignored: it is an optimisation, never a
 source of truth.
 """
@@ -16,11 +17,12 @@ import pickle
 import tempfile
 from pathlib import Path
 
-from intents import classifier as classifier_module
-from intents import normalise as normalise_module
 from intents.classifier import Classifier
 
 log = logging.getLogger(__name__)
+
+_HERE = Path(__file__).resolve().parent
+_MODEL_SOURCES = ("classifier.py", "normalise.py", "social.py", "training.py")
 
 
 def default_cache_dir() -> Path:
@@ -28,18 +30,20 @@ def default_cache_dir() -> Path:
     return Path(base) / "driftbot"
 
 
-def _key(phrasings: dict, spelling: dict) -> str:
+def _key(data: dict) -> str:
     digest = hashlib.sha256()
-    digest.update(json.dumps([phrasings, spelling], sort_keys=True, ensure_ascii=False).encode())
-    for module in (classifier_module, normalise_module):
-        digest.update(Path(module.__file__).read_bytes())
+    digest.update(json.dumps(data, sort_keys=True, ensure_ascii=False).encode())
+    # The source files by path, not by import: importing intents.training would load numpy.
+    for name in _MODEL_SOURCES:
+        digest.update((_HERE / name).read_bytes())
     return digest.hexdigest()[:32]
 
 
-def load_or_train(phrasings: dict, spelling: dict, cache_dir: Path | None) -> Classifier:
+def load_or_train(data: dict, cache_dir: Path | None) -> Classifier:
+    """`data` is Classifier's keyword arguments (phrasings, spelling, ...), all plain data."""
     if cache_dir is None:
-        return Classifier(phrasings, spelling)
-    path = cache_dir / f"classifier-{_key(phrasings, spelling)}.pickle"
+        return Classifier(**data)
+    path = cache_dir / f"classifier-{_key(data)}.pickle"
     try:
         with path.open("rb") as fh:
             loaded = pickle.load(fh)  # noqa: S301 - our own file in the user's cache folder
@@ -49,7 +53,7 @@ def load_or_train(phrasings: dict, spelling: dict, cache_dir: Path | None) -> Cl
         pass
     except Exception as exc:  # a truncated or stale file: train anew
         log.warning("classifier cache unreadable, retraining: %s", exc)
-    trained = Classifier(phrasings, spelling)
+    trained = Classifier(**data)
     try:
         cache_dir.mkdir(parents=True, exist_ok=True)
         # Write then rename, so a concurrent start never reads half a file.

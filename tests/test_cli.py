@@ -164,3 +164,24 @@ def test_ask_with_db_knows_the_live_outages_and_without_it_knows_none(tmp_path):
     assert live["contact"] == "lkdata"  # still the contact that applies now, for scripts
     blind = json.loads(run_cli(*question).stdout)
     assert "känt driftstopp" not in blind["answer"] and "013-20 70 00" in blind["answer"]
+
+
+def test_ask_loads_only_what_one_answer_needs(classifier):
+    """Start-up time (benchmarks/intents.py measures it): with the classifier cache warm,
+    answering one question imports neither numpy (training only), pydantic-settings
+    (asyncio), the report dialog nor every country of the holidays package."""
+    import os
+    import subprocess
+    import sys
+
+    from helpers import ROOT
+
+    code = ("import sys; from bot.cli import main; main(['ask', '--json', 'tes funkar inte']);"
+            "print(sorted(m for m in ('numpy', 'pydantic_settings', 'asyncio', 'bot.dialog', 'bot.timeparse',"
+            " 'holidays.countries', 'sqlalchemy') if m in sys.modules))")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DRIFTBOT_", "SLACK_"))}
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    answer, loaded = result.stdout.splitlines()
+    assert json.loads(answer)["intent"] == "outage_now"
+    assert loaded == "[]"

@@ -22,6 +22,8 @@ from intents import INTENT_IDS
     ("answers.en.yaml", lambda d: d["texts"]["reasons"].pop("sunday"), "texts.reasons.sunday"),
     ("phrasings.sv.yaml", lambda d: d.update(status=[]), "status"),
     ("phrasings.sv.yaml", lambda d: d.update(nonsense_intent=["x"]), "nonsense_intent"),
+    ("social.yaml", lambda d: d["kinds"]["thanks"].pop("strip"), "kinds.thanks.strip"),
+    ("social.yaml", lambda d: d["kinds"]["thanks"]["words"].append("Hej"), "kinds"),  # also a greeting
 ])
 def test_broken_content_names_file_and_field(content_copy, file, change, field):
     edit_yaml(content_copy / file, change)
@@ -30,6 +32,16 @@ def test_broken_content_names_file_and_field(content_copy, file, change, field):
     message = str(err.value)
     assert file in message and field in message
     assert "\n" not in message
+
+
+def test_common_words_must_be_folded_single_words(content_copy):
+    path = content_copy / "common_words.txt"
+    path.write_text("# a comment\nkostar\nlåset\n", encoding="utf-8")
+    with pytest.raises(ContentError) as err:
+        load_content(content_copy)
+    assert "common_words.txt line 3" in str(err.value) and "'laset'" in str(err.value)
+    path.write_text("# a comment\nkostar  # why: not kastar\n\nmedan\n", encoding="utf-8")
+    assert load_content(content_copy).common_words == {"kostar", "medan"}
 
 
 def test_broken_content_through_the_cli_is_one_line(content_copy):

@@ -74,3 +74,37 @@ def test_holiday_on_a_weekend_is_named(content):
     # Nationaldagen 2026 is a Saturday: the holiday reason wins (it has a name).
     decision = contact_at(datetime(2026, 6, 6, 10, tzinfo=STHLM), content.routine)
     assert decision.reason == "holiday"
+
+
+@pytest.mark.parametrize("lang", ["sv", "en_US", None])
+def test_one_country_loaded_alone_gives_the_same_calendar(lang):
+    """bot.hours imports only Sweden's module (start-up time); the days and names must be
+    exactly what holidays.country_holidays() gives."""
+    import holidays
+
+    from bot.hours import _calendar
+
+    for year in (2025, 2026, 2027, 2030):
+        expected = holidays.country_holidays("SE", years=year, categories=(holidays.PUBLIC, holidays.DE_FACTO),
+                                             language=lang)
+        assert dict(_calendar("SE", year, lang)) == dict(expected)
+
+
+def test_only_the_configured_country_is_imported():
+    import subprocess
+    import sys
+
+    from helpers import ROOT
+
+    code = ("import sys; from datetime import date; from bot.hours import holiday_name;"
+            "print(holiday_name(date(2026, 12, 24), 'SE', 'sv'));"
+            "print(sorted(m for m in sys.modules if m.startswith('holidays.countries')))")
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
+    assert result.stdout.splitlines() == ["Julafton", "['holidays.countries.sweden']"], result.stderr
+
+
+def test_a_country_the_registry_does_not_know_is_refused_as_before():
+    from bot.hours import _calendar
+
+    with pytest.raises(NotImplementedError):
+        _calendar("XX", 2026, None)
