@@ -45,10 +45,10 @@ class Known:
     outages: list = field(default_factory=list)   # bot.outages.service.LiveOutage
     render: object | None = None                    # bot.outages.render.NoticeRenderer
 
-    def of(self, system: str, explained_by=()):
+    def of(self, system: str, explained_by=(), phases=("open", "planned", "resolved")):
         """The outage of `system` an answer should mention, or of a system that explains it."""
         for candidate in (system, *explained_by):
-            found = next((o for o in self.outages if o.facts.system == candidate and o.phase != "upcoming"), None)
+            found = next((o for o in self.outages if o.facts.system == candidate and o.phase in phases), None)
             if found is not None:
                 return found
         return None
@@ -111,7 +111,8 @@ class Composer:
     def decides(self, situation: Situation) -> bool:
         """True when the situation alone picks the answer, so "did you mean?" is needless."""
         return bool(situation.systems or situation.problem or situation.asks_back or situation.outside
-                    or situation.role)
+                    or situation.role or situation.planned or situation.registration or situation.day_off
+                    or situation.long_outage)
 
     # -- the answer ----------------------------------------------------------------------
 
@@ -149,6 +150,8 @@ class Composer:
                 lead += self._after(outage, situation, lang)
         prepare = (self._do_lines(self._reserves(situation.systems, situation), lang)
                    if intent == "planned_outage" and situation.systems else [])  # what that system's outage needs
+        if situation.asks_where:  # "... och vem ska man ringa då?": the second question too
+            prepare.append(self.answers.contact_lines(at, lang)[1])
         return self._plain(intent, lang, lead, at, after_now=prepare)
 
     def _status(self, situation: Situation, known: Known, lang: str, at: datetime) -> Composed:
@@ -156,9 +159,16 @@ class Composer:
         asked = situation.systems
         # Still down first: "funkar allt igen?" is answered "no" while anything is.
         order = {"open": 0, "planned": 1, "upcoming": 2, "resolved": 3}
-        relevant = sorted((o for o in known.outages if not asked or o.facts.system in asked),
+        order["ended"] = 4
+        # Outages of the systems asked about, or of one that explains them (the network, for "varken tes eller
+        # treserva funkar"); an outage over days ago only answers "has it been fixed?".
+        phases = ("open", "planned", "upcoming", "resolved", "ended") if situation.asks_back else \
+            ("open", "planned", "upcoming", "resolved")
+        covering = {e for x in asked for e in self.content.routine.systems[x].explained_by}
+        relevant = sorted((o for o in known.outages if o.phase in phases and (
+                           not asked or o.facts.system in asked or (o.facts.system in covering and o.phase != "ended"))),
                           key=lambda o: order[o.phase])
-        others = [o for o in known.outages if asked and o.facts.system not in asked and o.phase != "upcoming"]
+        others = [o for o in known.outages if asked and o not in relevant and o.phase in ("open", "planned", "resolved")]
         lead: list[str] = []
         follow: list[str] = []
         for outage in relevant:
@@ -171,13 +181,17 @@ class Composer:
                 # "några nyheter om tes?" asks no yes/no: say what is known, without a leading "ja".
                 lead += self._known_lines([outage.facts.system], Known([outage], known.render), lang, at)
             else:
-                key = ("back_" if situation.asks_back else "down_") + outage.phase
+                key = ("back_" if situation.asks_back else "down_") + outage.phase.replace("ended", "resolved")
                 if outage.phase == "open" and not outage.facts.reports:
                     key += "_no_reports"
                 lead.append(getattr(t, key).format(**values))
-            follow += (self._after(outage, situation, lang) if outage.phase == "resolved"
-                       else self._do_lines(self._reserves([outage.facts.system], situation), lang))
-        unknown = [s for s in asked if not any(o.facts.system == s for o in relevant)]
+            if outage.phase == "resolved":
+                follow += self._after(outage, situation, lang)
+            elif outage.phase != "ended":
+                follow += self._do_lines(self._reserves([outage.facts.system], situation), lang)
+        explained = {o.facts.system for o in relevant}
+        unknown = [s for s in asked if s not in explained and not (
+            explained & set(self.content.routine.systems[s].explained_by))]
         contact = None
         if unknown or not relevant:
             lead.append(t.none_for.format(systems=self._names(unknown, lang), **self.answers.facts()) if unknown
@@ -200,7 +214,7 @@ class Composer:
         subjects = self._subjects("post_registration", situation, known)
         lead = self._known_lines(subjects, known, lang, at)
         lasted_long = situation.long_outage or any(
-            o.phase in ("open", "resolved") and o.facts.system in subjects
+            o.phase in ("open", "resolved", "ended") and o.facts.system in subjects
             and ((o.facts.ends_at or at) - o.facts.starts_at) > self.long_line for o in known.outages)
         reserves = self._reserves(subjects, situation) if subjects else ("keys",)
         if lasted_long and "keys" in reserves:
@@ -209,6 +223,8 @@ class Composer:
             lead.append(s.day_off.format(**self.answers.facts()))
         if not lasted_long and not situation.day_off:
             lead += [s.after[r].format(**self.answers.facts()) for r in reserves]
+            if "keys" in reserves:
+                lead.append(s.long_rule.format(**self.answers.facts()))
         if any(known.of(x) and known.of(x).phase in ("open", "planned") for x in subjects):
             lead += self._do_lines(reserves, lang)  # still down: the reserve routine meanwhile
         detail = [self._intent_detail("post_registration", lang, at)]
@@ -243,8 +259,8 @@ class Composer:
         other = "lkdata" if decision.contact == "anvandarstod" else "anvandarstod"
         if other in situation.contacts and intent == "contact" and not situation.broken_now:
             # They asked about the other contact: what it is, and when it applies.
-            lead += [s.contact_note[other]] if other in s.contact_note else []
             lead.append(later_line)
+            lead += [s.contact_note[other]] if other in s.contact_note else []
         # Fixed for everyone else but not for this writer: its routine still applies to them.
         down = [x for x, phase in phases.items() if phase != "resolved" or situation.broken_now]
         reserves = self._reserves(down, situation) if subjects else self._role_reserves(DEFAULT_RESERVES, situation)
@@ -290,7 +306,7 @@ class Composer:
         if situation.systems:
             return list(situation.systems)
         if intent in ("outage_now", "conventional_keys", "post_registration", "status") or situation.problem:
-            phases = ("open", "planned", "resolved") if intent == "post_registration" else ("open", "planned")
+            phases = ("open", "planned", "resolved", "ended") if intent == "post_registration" else ("open", "planned")
             return _unique(o.facts.system for o in known.outages if o.phase in phases)
         if intent in DOCS_INTENTS:
             # Documentation questions are about the systems whose outage makes staff write by hand.

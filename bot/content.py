@@ -179,6 +179,8 @@ class SituationWords(_Strict):
     registration: list[str] = []      # speaking of registering times and visits
     contacts: dict[ContactId, list[str]] = {}  # words that name a contact
     planned: list[str] = []
+    works: list[str] = []             # said of a system that works
+    negations: list[str] = []
     both_systems: list[str] = []      # TES and Treserva both
     portal: list[str] = []            # the support desk's self-service portal itself
     outside: dict[str, list[str]] = {}  # topics outside the routine, by id (answers.*.yaml situation.outside)
@@ -289,6 +291,7 @@ class SituationTexts(_Strict):
     detail: dict[ReserveId, FactText]  # the routine's steps for it
     after: dict[ReserveId, FactText]   # once it works again
     after_long: FactText               # ... after an outage over the 10-hour line
+    long_rule: FactText                # the 10-hour line, said beside the usual rule
     general: FactText                  # steps for every unplanned outage
     day_off: FactText
     licensed_hint: str                 # a Treserva answer to someone whose role is not known

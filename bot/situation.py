@@ -63,8 +63,10 @@ class SituationReader:
         # Greetings and thanks (content/social.yaml) around a question: "hej! ligger tes nere?" starts with "ligger".
         self._social = SocialWords({k: {"strip": e.strip, "words": list(e.words)} for k, e in content.social.kinds.items()},
                                    self.normaliser)
-        # Words the spelling map knows are real words, never a misspelt alias ("tfn" -> "telefon" is not "telefonen").
+        # Real words are never a misspelt alias: those the spelling map knows ("tfn" -> "telefon" is not
+        # "telefonen") and the common Swedish and English words ("nycklar" is not "nyckeln").
         self._known_words = {w for k, v in content.spelling.items() for w in self.normaliser.tokens(f"{k} {v}")}
+        self._known_words |= set(content.common_words)
         words = content.situations
         self.long_hours = content.routine.thresholds.post_registration_hours
         self._systems = [(system_id, self._phrases([s.name, *s.aliases]))
@@ -81,6 +83,8 @@ class SituationReader:
         self._hour_words = {w for p in self._phrases(words.hour_words) for w in p}
         self._planned = self._phrases(words.planned)
         self._both = self._phrases(words.both_systems)
+        self._works = {p[0] for p in self._phrases(words.works) if len(p) == 1}
+        self._negations = {p[0] for p in self._phrases(words.negations) if len(p) == 1}
         self._portal = self._phrases(words.portal)
         self._outside = [(topic, self._phrases(ws)) for topic, ws in words.outside.items()]
         self._more_than = self._phrases(words.more_than)
@@ -116,7 +120,8 @@ class SituationReader:
         split = self._social.split(tokens)
         # The question as asked, without the politeness before it (for "does it start with ...").
         opening = tokens[next((i for i, keep in enumerate(split.keep) if keep), len(tokens)):]
-        systems = self._find_systems(tokens)
+        yes_no = _starts(opening, self._yes_no)
+        systems = self._find_systems(tokens, asking=yes_no)
         if _has(tokens, self._both):
             systems = _merge(systems, self._both_systems)
         role = next((r for r, phrases in self._roles if _has(tokens, phrases)), None)
@@ -131,7 +136,7 @@ class SituationReader:
             problem=problem,
             past=(_has(tokens, self._past) or _starts(opening, self._hypothetical)) and not _has(tokens, self._ongoing),
             ongoing=_has(tokens, self._ongoing),
-            yes_no=_starts(opening, self._yes_no), hours=hours, long_outage=long_outage,
+            yes_no=yes_no, hours=hours, long_outage=long_outage,
             day_off=_has(tokens, self._day_off), planned=_has(tokens, self._planned),
             portal=_has(tokens, self._portal),
             outside=next((t for t, phrases in self._outside if _has(tokens, phrases)), None),
@@ -149,15 +154,23 @@ class SituationReader:
         return tuple(c for c, phrases in self._contacts
                      if _has(tokens, phrases) or (self._phone_digits.get(c) and self._phone_digits[c] in digits))
 
-    def _find_systems(self, tokens: list[str]) -> tuple[str, ...]:
+    def _find_systems(self, tokens: list[str], asking: bool = False) -> tuple[str, ...]:
+        """The systems named, in order; not one said to work ("tes funkar dock"), unless that is asked."""
         found: dict[str, int] = {}
         for system_id, phrases in self._systems:
             pos = _first(tokens, phrases)
             if pos is None:
                 pos = _fuzzy_first(tokens, phrases, self._known_words)
-            if pos is not None:
+            if pos is not None and (asking or not self._said_to_work(tokens, pos)):
                 found[system_id] = pos
         return tuple(sorted(found, key=found.get))
+
+    def _said_to_work(self, tokens: list[str], pos: int) -> bool:
+        """'tes på telefonen funkar dock': a "works" word within three words after the name, not negated."""
+        after = tokens[pos + 1:pos + 5]
+        hit = next((i for i, t in enumerate(after) if t in self._works), None)
+        return hit is not None and not self._negations & set(after[hit + 1:hit + 3]) \
+            and not self._negations & set(after[:hit])
 
 
 def _first(tokens: list[str], phrases: list[tuple[str, ...]]) -> int | None:

@@ -23,22 +23,26 @@ def bot(content, classifier, tmp_path):
     return Bot(content, classifier, f"sqlite:///{tmp_path}/e.db")
 
 
+# Two parts of the routine, nothing about a situation: the one case "did you mean?" is for.
+TWO_WAY = "lokal rutin och avvikelse"
+
+
 def test_close_intents_ask_which_one_then_answer_the_pick(bot):
-    [ask] = bot.say("nycklar och efterregistrering")
+    [ask] = bot.say(TWO_WAY)
     assert ask.intent is None and len(ask.options) == 2
-    assert {o.value for o in ask.options} == {"conventional_keys", "post_registration"}
+    assert {o.value for o in ask.options} == {"local_routine", "deviation"}
     [answer] = bot.say("2")
     assert answer.intent == ask.options[1].value
 
 
 def test_a_button_press_picks_the_option(bot):
-    [ask] = bot.say("nycklar och efterregistrering")
+    [ask] = bot.say(TWO_WAY)
     [answer] = bot.say(ask.options[0].label, choice=ask.options[0].value)
     assert answer.intent == ask.options[0].value
 
 
 def test_a_new_question_instead_of_a_pick_is_answered(bot):
-    bot.say("nycklar och efterregistrering")
+    bot.say(TWO_WAY)
     [answer] = bot.say("vem ringer jag")
     assert answer.intent == "contact"
 

@@ -82,8 +82,9 @@ class ReportLink:
 @dataclass(frozen=True)
 class LiveOutage:
     """An outage an answer should mention at a moment: `phase` is open (unplanned, not
-    resolved), planned (a planned one in progress), upcoming (planned, announced) or
-    resolved (ended within routine.yaml's recently_resolved_hours)."""
+    resolved), planned (a planned one in progress), upcoming (planned, announced),
+    resolved (ended within routine.yaml's recently_resolved_hours) or ended (within a week:
+    only for "has it been fixed?" and post-registration questions)."""
     facts: OutageFacts
     phase: str
 
@@ -374,11 +375,12 @@ class OutageService:
         """What is known at `at`, for answers: open, planned in progress, upcoming, recently resolved."""
         at = at or self.clock.now()
         recent = at - timedelta(hours=self.content.routine.thresholds.recently_resolved_hours)
+        week = at - timedelta(days=7)
         out: list[LiveOutage] = []
         with self.store.session() as s:
             rows = s.scalars(select(OutageRow).where(
                 OutageRow.created_at <= at, OutageRow.split_from.is_(None), OutageRow.state != "cancelled",
-                or_(OutageRow.state.in_(OPEN_STATES), OutageRow.ends_at >= recent))
+                or_(OutageRow.state.in_(OPEN_STATES), OutageRow.ends_at >= week))
                 .order_by(OutageRow.starts_at, OutageRow.id)).all()
             for row in rows:
                 phase = self._phase(row, at, recent)
@@ -394,8 +396,8 @@ class OutageService:
                 return "planned"
             if at < row.starts_at <= at + self.timeline.planned_notice:
                 return "upcoming"
-        if row.ends_at is not None and recent <= row.ends_at <= at and row.starts_at <= at:
-            return "resolved"
+        if row.ends_at is not None and row.ends_at <= at and row.starts_at <= at:
+            return "resolved" if row.ends_at >= recent else "ended"
         return None
 
     def live_status(self, lang: str | None = None) -> str | None:
