@@ -345,6 +345,10 @@ class DialogWords(_Strict):
     unit_markers: list[str] = []
     question_words: list[str] = []
     scope: dict[ScopeId, list[str]]
+    # Single words that answer "how many are affected?" when no phrase above does ("alla", "vi", "me").
+    scope_signals: dict[ScopeId, list[str]] = {}
+    cancel_anywhere: list[str] = []
+    polite: list[str] = []
 
 
 class DialogTexts(_Strict):
@@ -553,11 +557,24 @@ def load_lang_file(path: Path, model: type[BaseModel], routine: Routine | None =
 LANG_FILE_KINDS = ("answers", "dialog", "phrasings", "notices")
 
 
+# Loaded folders, by path and the files' modification times: a command checks all content at start
+# and then builds from it, and that must not read and validate every file twice.
+_LOADED: dict[tuple, Content] = {}
+
+
 def load_content(directory: Path | str | None = None) -> Content:
     """Load and validate the content folder (the built-in one by default)."""
     root = Path(directory) if directory else BUILTIN_CONTENT_DIR
     if not root.is_dir():
         raise ContentError(f"content folder not found: {root}")
+    key = (str(root.resolve()), *sorted((p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in root.iterdir()))
+    if key not in _LOADED:
+        _LOADED.clear()  # one folder at a time is all a process uses
+        _LOADED[key] = _load_content(root)
+    return _LOADED[key]
+
+
+def _load_content(root: Path) -> Content:
     routine = _validate(Routine, _read_yaml(root / "routine.yaml"), root / "routine.yaml")
     units_path = root / "units.yaml"
     units = _validate(Units, _read_yaml(units_path), units_path).units

@@ -27,6 +27,7 @@ from bot.messages import Message, Option, Reply
 from bot.privacy import clean_text
 from bot.report_fields import FieldReader
 from bot.reports import Report, ReportService
+from bot.situation import SituationReader
 
 REQUIRED = ("reporter_name", "unit", "system", "scope", "description")
 UNKNOWN = "unknown"
@@ -48,6 +49,7 @@ class ReportDialog:
         self.content = content
         self.reports = reports
         self.read = FieldReader(content)
+        self.situations = SituationReader(content)
         self.classify = classify
         self.answer_intent = answer_intent
 
@@ -68,6 +70,9 @@ class ReportDialog:
             fields["unit"] = unit
         for text in filter(None, (seed, message.text)):
             self._extract(text, state, now, describe=True)
+            written = self.read.name_in_text(text)
+            if written:  # a name written in the message beats the messenger profile's
+                fields["reporter_name"] = written
         texts = self.content.dialog_for(lang)
         return self._next(state, lead=[*(lead or []), texts.start])
 
@@ -133,10 +138,22 @@ class ReportDialog:
                 return [Reply(text=texts.unit_unknown.format(unit=text[:200]), awaiting="unit", lang=state["lang"],
                               intent="report_fault")], state
         if value is None:
-            turn = self._ask(state, field)
-            turn[0][0] = Reply(text=texts.invalid[field] + "\n" + turn[0][0].text, awaiting=field,
-                               options=turn[0][0].options, lang=state["lang"], intent="report_fault")
-            return turn
+            # An answer to another question ("Hemtjänst Ryd" asked for a name, "sen 7" for a description)
+            # fills that field; the question is asked again without counting as a miss.
+            before = dict(state["fields"])
+            self._extract(text, state, now, describe=False)
+            if state["fields"] != before:
+                return self._next(state)
+            misses = state.setdefault("misses", {})
+            misses[field] = misses.get(field, 0) + 1
+            fallback = self._fallback(field, text) if misses[field] >= 2 else None
+            if fallback is None:
+                turn = self._ask(state, field)
+                turn[0][0] = Reply(text=texts.invalid[field] + "\n" + turn[0][0].text, awaiting=field,
+                                   options=turn[0][0].options, lang=state["lang"], intent="report_fault")
+                return turn
+            # No question is asked a third time: take the answer as given (the summary lets them fix it).
+            value = fallback
         state["fields"][field] = value
         # Pull anything else the same message says ("Hemtjänst Ryd, sedan kl 14").
         self._extract(text, state, now, describe=False)
@@ -167,6 +184,19 @@ class ReportDialog:
             if parsed is None:
                 return None
             return UNKNOWN if parsed.kind == "unknown" else parsed.value.isoformat()
+        return None
+
+    def _fallback(self, field: str, text: str):
+        """What a second answer that does not fit is taken as, so that the form moves on."""
+        if field == "scope":
+            return "unknown"
+        if field == "started_at":
+            return UNKNOWN
+        if field == "system":
+            return "other"
+        letters = any(ch.isalpha() for ch in text)
+        if field in ("description", "unit", "reporter_name") and letters and not self.read.is_affirm(text):
+            return text[:3000 if field == "description" else 200]
         return None
 
     def _is_command_word(self, text: str) -> bool:
@@ -311,8 +341,8 @@ class ReportDialog:
         started = self.read.started_in_text(text, now)
         if started is not None:
             found["started_at"] = UNKNOWN if started.kind == "unknown" else started.value.isoformat()
-        # A message that names the broken system is the description itself.
-        if describe and found["system"] and len(text.strip()) >= MIN_DESCRIPTION:
+        # A message that says what does not work is the description itself ("vill felanmäla ett lås" is not).
+        if describe and found["system"] and len(text.strip()) >= MIN_DESCRIPTION and self.situations.read(text).problem:
             found["description"] = self.read.description_in_text(text)
         for field, value in found.items():
             if value and (overwrite or not fields.get(field)):

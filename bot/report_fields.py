@@ -29,6 +29,15 @@ PRIMARY_SYSTEMS = ("tes", "treserva")
 _NAME_STOP = re.compile(r"\s*(?:,|\.|;|!|\?|\bpå\b|\bfrån\b|\boch\b|\bsom\b|\bi\b|\bfrom\b|\bat\b|\band\b|\bjobbar\b|\barbetar\b|\bwork)", re.IGNORECASE)
 _CLAUSES = re.compile(r"(?<=[,.;!?])\s+")
 _NAME_OK = re.compile(r"^[^\W\d_]+(?:[ '\-][^\W\d_]+){0,4}$")
+_APOSTROPHE = re.compile(r"(\w)['’](\w)")
+# A name signed at the end of a message.
+_SIGNATURE = re.compile(r"(?:^|\s)(?:/|//|-|mvh|hälsningar|/mvh)\s*([A-ZÅÄÖ][^\W\d_]+(?: [A-ZÅÄÖ][^\W\d_]+){0,3})[\s.!]*$",
+                        re.IGNORECASE)
+_HERE = re.compile(r"^(?:\W*(?:hej|hejsan|hallå|hi|hello|hey)\W+)?([A-ZÅÄÖ][^\W\d_]+(?: [A-ZÅÄÖ][^\W\d_]+){1,2}) (?:här|here)\b")
+# Emoji, punctuation and a signature's slash around a name.
+_EDGES = re.compile(r"^[\W_]+|[\W_]+$")
+# A keyboard smash: five consonants in a row, or a long word without a vowel.
+_SMASH = re.compile(r"[bcdfghjklmnpqrstvwxz]{6}|^[^aeiouy]{4,}$")
 
 
 @dataclass(frozen=True)
@@ -50,12 +59,17 @@ class FieldReader:
         self._labels_scope = {fold(d.scopes[s]): s for d in dialogs for s in d.scopes}
         self._scope_words = [(fold(w), scope) for d in dialogs for scope, ws in d.words.scope.items() for w in ws]
         self._scope_words.sort(key=lambda p: len(p[0]), reverse=True)
+        self._scope_signals = [(scope, {fold(w) for d in dialogs for w in d.words.scope_signals.get(scope, [])})
+                               for scope in ("multiple_units", "unknown", "unit", "single_user")]
         self._unit_markers = sorted({fold(m) for d in dialogs for m in d.words.unit_markers}, key=len, reverse=True)
-        self._name_markers = sorted({fold(m) for d in dialogs for m in d.words.name_markers}, key=len, reverse=True)
+        self._name_markers = sorted({fold(_APOSTROPHE.sub(r"\1\2", m)) for d in dialogs for m in d.words.name_markers},
+                                    key=len, reverse=True)
         self.question_words = {fold(w) for d in dialogs for w in d.words.question_words}
         self.affirm = {fold(w) for d in dialogs for w in d.words.affirm}
         self.deny = {fold(w) for d in dialogs for w in d.words.deny}
         self.cancel = {fold(w) for d in dialogs for w in d.words.cancel}
+        self.cancel_anywhere = {fold(w) for d in dialogs for w in d.words.cancel_anywhere}
+        self.polite = {w for d in dialogs for p in d.words.polite for w in fold(p).split()}
         self.offer_accepted = {fold(w) for d in dialogs for w in d.offer_accepted_words}
         self.different_fault = {fold(w) for d in dialogs for w in d.different_fault_words}
         self.change_words = sorted(((fold(w), field) for d in dialogs for field, ws in d.words.change.items() for w in ws),
@@ -64,14 +78,21 @@ class FieldReader:
     # -- yes, no, cancel -------------------------------------------------------
 
     def is_affirm(self, text: str) -> bool:
-        return fold(text) in self.affirm
+        """'ja', 'yes please', 'ja tack gärna': a yes with nothing but politeness around it."""
+        folded = fold(text)
+        if folded in self.affirm:
+            return True
+        words = [w for w in folded.split() if w not in self.polite]
+        return bool(words) and len(words) < len(folded.split()) and " ".join(words) in self.affirm
 
     def is_deny(self, text: str) -> bool:
         return fold(text) in self.deny
 
     def is_cancel(self, text: str) -> bool:
         folded = fold(text)
-        return folded in self.cancel or any(folded.startswith(c + " ") for c in self.cancel if " " not in c)
+        padded = f" {folded} "
+        return (folded in self.cancel or any(folded.startswith(c + " ") for c in self.cancel if " " not in c)
+                or any(f" {c} " in padded for c in self.cancel_anywhere))
 
     def looks_like_question(self, text: str) -> bool:
         words = fold(text).split()
@@ -88,6 +109,7 @@ class FieldReader:
 
     def name_in_text(self, text: str) -> str | None:
         """A name after 'jag heter' / 'my name is' and the like."""
+        text = _APOSTROPHE.sub(r"\1\2", text)  # "I'm" stays one word, as the markers are read
         folded_text = fold(text)
         for marker in self._name_markers:
             m = re.search(r"(?:^|\s)" + re.escape(marker) + r"\s+", folded_text)
@@ -101,16 +123,32 @@ class FieldReader:
             candidate = _NAME_STOP.split(rest, maxsplit=1)[0].strip(" ,.")
             if candidate and _NAME_OK.match(candidate):
                 return _tidy_name(candidate)
+        here = _HERE.search(text)  # "Hej, Selma Öst här, Hemtjänst Ekholmen"
+        if here and _NAME_OK.match(here.group(1)):
+            return _tidy_name(here.group(1))
+        signed = _SIGNATURE.search(text.strip())  # "... sen 6. /Moa Lindgren", "mvh Moa Lindgren"
+        if signed and _NAME_OK.match(signed.group(1)):
+            return _tidy_name(signed.group(1))
         return None
 
     def name_answer(self, text: str) -> str | None:
         found = self.name_in_text(text)
         if found:
             return found
-        candidate = text.strip().strip(".!")
-        if 2 <= len(candidate) <= 100 and _NAME_OK.match(candidate) and len(candidate.split()) <= 5:
+        # "Moa Lindgren 😊", "karin ek." : the name without what stands around it.
+        candidate = _EDGES.sub("", text.strip())
+        folded = fold(candidate)
+        if folded in self.affirm or folded in self.deny or folded in self.cancel:
+            return None  # "ja" is not a name
+        if self.unit_in_text(candidate) or self._looks_like_unit(folded):
+            return None  # a unit typed at the name question: the dialog reads it as the unit
+        if 2 <= len(candidate) <= 100 and _NAME_OK.match(candidate) and len(candidate.split()) <= 5 \
+                and not any(_SMASH.search(part) for part in folded.split()):
             return _tidy_name(candidate)
         return None
+
+    def _looks_like_unit(self, folded: str) -> bool:
+        return any(folded.startswith(fold(m) + " ") for m in ("hemtjänst", "äldreboende", "korttidsboende"))
 
     # -- unit ------------------------------------------------------------------
 
@@ -199,7 +237,12 @@ class FieldReader:
         scopes = list(self.content.dialog_for("sv").scopes)
         if folded.isdigit() and 1 <= int(folded) <= len(scopes):
             return scopes[int(folded) - 1]
-        return self.scope_in_text(text)
+        found = self.scope_in_text(text)
+        if found:
+            return found
+        # An answer to the question, in the person's own words: "vi alla på nattpatrullen", "no idea".
+        words = set(folded.split())
+        return next((scope for scope, signals in self._scope_signals if words & signals), None)
 
     # -- time ----------------------------------------------------------------------
 

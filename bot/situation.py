@@ -15,8 +15,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from rapidfuzz import fuzz
-
 from bot.content import Content
 from intents.normalise import Normaliser
 from intents.social import SocialWords
@@ -185,9 +183,13 @@ def _first(tokens: list[str], phrases: list[tuple[str, ...]]) -> int | None:
 
 
 def _fuzzy_first(tokens: list[str], phrases: list[tuple[str, ...]], known: set[str]) -> int | None:
-    for i, token in enumerate(tokens):
-        if len(token) < FUZZY_MIN_LEN - 1 or token in known or token.isdigit():
-            continue
+    candidates = [(i, t) for i, t in enumerate(tokens)
+                  if len(t) >= FUZZY_MIN_LEN - 1 and t not in known and not t.isdigit()]
+    if not candidates:
+        return None
+    from rapidfuzz import fuzz  # only when a word may be a misspelt name: `driftbot ask` starts faster
+
+    for i, token in candidates:
         for phrase in phrases:
             if len(phrase) == 1 and len(phrase[0]) >= FUZZY_MIN_LEN and fuzz.ratio(token, phrase[0]) >= FUZZY_CUTOFF:
                 return i
