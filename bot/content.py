@@ -349,6 +349,8 @@ class DialogWords(_Strict):
     scope_signals: dict[ScopeId, list[str]] = {}
     cancel_anywhere: list[str] = []
     polite: list[str] = []
+    correction: list[str] = []        # first words of a correction ("vänta", "förlåt", "förresten")
+    also: list[str] = []              # "heller", "too": another system beside the first
 
 
 class DialogTexts(_Strict):

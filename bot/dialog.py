@@ -25,9 +25,10 @@ from pydantic import ValidationError
 from bot.content import REPORT_FIELDS, Content
 from bot.messages import Message, Option, Reply
 from bot.privacy import clean_text
-from bot.report_fields import FieldReader
+from bot.report_fields import PRIMARY_SYSTEMS, FieldReader
 from bot.reports import Report, ReportService
 from bot.situation import SituationReader
+from intents.normalise import fold
 
 REQUIRED = ("reporter_name", "unit", "system", "scope", "description")
 UNKNOWN = "unknown"
@@ -105,7 +106,8 @@ class ReportDialog:
 
         if field == "unit" and state.get("unit_check"):
             pending = state.pop("unit_check")
-            if self.read.is_affirm(text) or choice == "yes":
+            # "ja", or the same unit written again, confirms a unit that is not in the list.
+            if self.read.is_affirm(text) or choice == "yes" or fold(text) == fold(pending):
                 state["fields"]["unit"] = pending
                 return self._after_set(state)
             if self.read.is_deny(text):
@@ -118,10 +120,16 @@ class ReportDialog:
             if picked in choices:
                 state["fields"]["unit"] = picked
                 return self._after_set(state)
+            if fold(text) == state.pop("unit_typed", None):
+                state["fields"]["unit"] = text[:200]  # none of them: the unit as written, twice
+                return self._after_set(state)
 
         side = self._side_question(field, text, state)
         if side:
             return side
+        corrected = self._correction(field, text, state, now)
+        if corrected:
+            return corrected
 
         value = self._value(field, text, choice, now)
         if field == "unit" and value is None and text:
@@ -130,6 +138,7 @@ class ReportDialog:
                 value = match.units[0]
             elif len(match.units) > 1:
                 state["unit_choices"] = list(match.units)
+                state["unit_typed"] = fold(text)
                 options = tuple(Option(label=u, value=f"unit:{u}") for u in match.units)
                 return [Reply(text=texts.unit_choose, awaiting="unit", options=options, lang=state["lang"],
                               intent="report_fault")], state
@@ -155,6 +164,8 @@ class ReportDialog:
             # No question is asked a third time: take the answer as given (the summary lets them fix it).
             value = fallback
         state["fields"][field] = value
+        if field == "system":
+            self._note_extra_systems(text, state)
         # Pull anything else the same message says ("Hemtjänst Ryd, sedan kl 14").
         self._extract(text, state, now, describe=False)
         return self._after_set(state)
@@ -185,6 +196,38 @@ class ReportDialog:
                 return None
             return UNKNOWN if parsed.kind == "unknown" else parsed.value.isoformat()
         return None
+
+    def _correction(self, field: str, text: str, state: dict, now: datetime) -> Turn | None:
+        """'nej förlåt, enheten är hemtjänst ryd', 'vänta, det är treserva inte tes', 'förresten, treserva
+        funkar inte heller', written while another question is asked: the field they name is changed."""
+        rest = self.read.strip_correction(text)
+        if rest is None:
+            return None
+        fields = state["fields"]
+        change = self.read.change_request(rest)
+        if change and change[0] != field and change[1]:
+            value = self._value(change[0], change[1], "", now) or (change[1][:200] if change[0] == "unit" else None)
+            if value is not None:
+                fields[change[0]] = value
+                return self._ask(state, field)
+        systems = [s for s in self.situations.read(rest).systems if s in self.content.routine.systems]
+        if systems and field != "system":
+            named = systems[0]
+            if self.read.adds_system(rest) and fields.get("system") and fields["system"] != named:
+                fields["extra_systems"] = _merge_list(fields.get("extra_systems"), [named])  # "... inte heller"
+            else:
+                fields["system"] = named
+            return self._ask(state, field)
+        before = dict(fields)
+        self._extract(rest, state, now, describe=False, overwrite=True)
+        return self._ask(state, field) if fields != before else None
+
+    def _note_extra_systems(self, text: str, state: dict) -> None:
+        """'TES och genomförandewebben', 'både tes och treserva': the second main system, beside the first."""
+        named = [s for s in self.situations.read(text).systems if s in PRIMARY_SYSTEMS]
+        extra = [s for s in named if s != state["fields"].get("system")]
+        if len(named) >= 2 and extra:
+            state["fields"]["extra_systems"] = _merge_list(state["fields"].get("extra_systems"), extra)
 
     def _fallback(self, field: str, text: str):
         """What a second answer that does not fit is taken as, so that the form moves on."""
@@ -249,18 +292,24 @@ class ReportDialog:
     def _file(self, message: Message, state: dict) -> Turn:
         f = state["fields"]
         started = None if f.get("started_at") in (None, UNKNOWN) else datetime.fromisoformat(f["started_at"])
+        # A fault in two systems is filed as one report per system, so that each system's outage has it
+        # (one receipt each); the reporter answers the questions once.
+        systems = _merge_list([f.get("system")], f.get("extra_systems"))
         try:
-            report = Report(reporter_name=f["reporter_name"], unit=f["unit"], system=f["system"], scope=f["scope"],
-                            description=f["description"], started_at=started)
+            reports = [Report(reporter_name=f["reporter_name"], unit=f["unit"], system=system, scope=f["scope"],
+                              description=f["description"], started_at=started) for system in systems]
         except (KeyError, ValidationError):
             return self._next(state)
-        filed = self.reports.file(report, source=message.source, user_id=message.user_id, lang=state["lang"])
-        reply = Reply(text=self.reports.receipt(filed, state["lang"]), intent="report_fault", lang=state["lang"],
-                      contact=filed.contact)
-        if filed.joined_existing:
+        replies, joined = [], None
+        for report in reports:
+            filed = self.reports.file(report, source=message.source, user_id=message.user_id, lang=state["lang"])
+            replies.append(Reply(text=self.reports.receipt(filed, state["lang"]), intent="report_fault",
+                                 lang=state["lang"], contact=filed.contact))
+            joined = joined or (filed.id if filed.joined_existing else None)
+        if joined:
             # The reporter may say it is a different fault: remember which report to split off.
-            return [reply], {"kind": "joined", "lang": state["lang"], "report_id": filed.id}
-        return [reply], None
+            return replies, {"kind": "joined", "lang": state["lang"], "report_id": joined}
+        return replies, None
 
     # -- asking -------------------------------------------------------------------------
 
@@ -301,7 +350,7 @@ class ReportDialog:
         texts = self.content.dialog_for(state["lang"])
         value = state["fields"].get(field)
         if field == "system" and value:
-            return texts.systems[value]
+            return ", ".join(texts.systems[s] for s in _merge_list([value], state["fields"].get("extra_systems")))
         if field == "scope" and value:
             return texts.scopes[value]
         if field == "started_at":
@@ -347,3 +396,10 @@ class ReportDialog:
         for field, value in found.items():
             if value and (overwrite or not fields.get(field)):
                 fields[field] = value
+        if fields.get("system"):
+            self._note_extra_systems(text, state)
+
+
+def _merge_list(first, more) -> list:
+    out = [x for x in (first or []) if x]
+    return out + [x for x in (more or []) if x and x not in out]

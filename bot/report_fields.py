@@ -33,6 +33,7 @@ _APOSTROPHE = re.compile(r"(\w)['’](\w)")
 # A name signed at the end of a message.
 _SIGNATURE = re.compile(r"(?:^|\s)(?:/|//|-|mvh|hälsningar|/mvh)\s*([A-ZÅÄÖ][^\W\d_]+(?: [A-ZÅÄÖ][^\W\d_]+){0,3})[\s.!]*$",
                         re.IGNORECASE)
+_INTRO = re.compile(r"\b(?:[Dd]et är|[Dd]et e|[Hh]är är|[Tt]his is|[Ii]t's|[Ii]t is)\s+([A-ZÅÄÖ][^\W\d_]+ [A-ZÅÄÖ][^\W\d_]+)")
 _HERE = re.compile(r"^(?:\W*(?:hej|hejsan|hallå|hi|hello|hey)\W+)?([A-ZÅÄÖ][^\W\d_]+(?: [A-ZÅÄÖ][^\W\d_]+){1,2}) (?:här|here)\b")
 # Emoji, punctuation and a signature's slash around a name.
 _EDGES = re.compile(r"^[\W_]+|[\W_]+$")
@@ -70,6 +71,8 @@ class FieldReader:
         self.cancel = {fold(w) for d in dialogs for w in d.words.cancel}
         self.cancel_anywhere = {fold(w) for d in dialogs for w in d.words.cancel_anywhere}
         self.polite = {w for d in dialogs for p in d.words.polite for w in fold(p).split()}
+        self.correction_words = {fold(w) for d in dialogs for w in d.words.correction}
+        self.also_words = {fold(w) for d in dialogs for w in d.words.also}
         self.offer_accepted = {fold(w) for d in dialogs for w in d.offer_accepted_words}
         self.different_fault = {fold(w) for d in dialogs for w in d.different_fault_words}
         self.change_words = sorted(((fold(w), field) for d in dialogs for field, ws in d.words.change.items() for w in ws),
@@ -98,6 +101,21 @@ class FieldReader:
         words = fold(text).split()
         return text.rstrip().endswith("?") or bool(words and words[0] in self.question_words)
 
+    def strip_correction(self, text: str) -> str | None:
+        """The rest of a message that starts as a correction ("nej förlåt, ...", "vänta, ...", "förresten ..."),
+        or None when it does not start as one."""
+        words = fold(text).split()
+        n = 0
+        while n < len(words) and (words[n] in self.deny or words[n] in self.correction_words):
+            n += 1
+        if n == 0:
+            return None
+        return " ".join(text.split()[n:]).lstrip(" ,.:-") or None
+
+    def adds_system(self, text: str) -> bool:
+        """'treserva funkar inte heller', 'TES too': another system, beside the one already named."""
+        return bool(set(fold(text).split()) & self.also_words)
+
     def strip_deny(self, text: str) -> str:
         """'nej, enheten är X' -> 'enheten är X'."""
         words = text.strip().split(maxsplit=1)
@@ -123,6 +141,9 @@ class FieldReader:
             candidate = _NAME_STOP.split(rest, maxsplit=1)[0].strip(" ,.")
             if candidate and _NAME_OK.match(candidate):
                 return _tidy_name(candidate)
+        intro = _INTRO.search(text)  # "Hej det är Beatrice Holm på ...": capitalised, so not "det är treserva"
+        if intro:
+            return _tidy_name(intro.group(1))
         here = _HERE.search(text)  # "Hej, Selma Öst här, Hemtjänst Ekholmen"
         if here and _NAME_OK.match(here.group(1)):
             return _tidy_name(here.group(1))
@@ -136,7 +157,7 @@ class FieldReader:
         if found:
             return found
         # "Moa Lindgren 😊", "karin ek." : the name without what stands around it.
-        candidate = _EDGES.sub("", text.strip())
+        candidate = _NAME_STOP.split(_EDGES.sub("", text.strip()), maxsplit=1)[0].strip()  # "Karin Ek på Ryd"
         folded = fold(candidate)
         if folded in self.affirm or folded in self.deny or folded in self.cancel:
             return None  # "ja" is not a name
@@ -173,7 +194,7 @@ class FieldReader:
         if len(folded) < 3 or not self.units:
             return UnitMatch(())
         scores = [max(fuzz.token_set_ratio(folded, u), fuzz.partial_ratio(folded, u) if len(folded) >= 4 else 0,
-                      fuzz.ratio(folded, u))
+                      fuzz.ratio(folded, u)) if self._place_matches(folded, u) else 0
                   for u in self._folded_units]
         best = max(scores)
         if best < UNIT_ANSWER_CUTOFF:
@@ -183,6 +204,15 @@ class FieldReader:
             return UnitMatch((self.units[exact[0]],))
         winners = [self.units[i] for i, s in enumerate(scores) if s >= best - 2]
         return UnitMatch(tuple(winners[:MAX_UNIT_CHOICES])) if len(winners) <= MAX_UNIT_CHOICES else UnitMatch(())
+
+    def _place_matches(self, answer: str, unit: str) -> bool:
+        """'Äldreboende Eklunda' is not 'Äldreboende Ryd': a unit's own name (not its kind) must be there."""
+        kinds = {"hemtjanst", "aldreboende", "korttidsboende", "rehab", "hemsjukvard"}
+        place = [w for w in unit.split() if w not in kinds]
+        words = [w for w in answer.split() if w not in kinds]
+        if not place or not words:
+            return True
+        return any(fuzz.ratio(p, w) >= 75 for p in place for w in words)
 
     # -- system ------------------------------------------------------------------
 
@@ -208,7 +238,7 @@ class FieldReader:
         clauses = [c.strip() for c in _CLAUSES.split(text.strip()) if c.strip()]
         for i, clause in enumerate(clauses):
             if self.system_in_text(clause) and not self.name_in_text(clause):
-                return ", ".join(clauses[i:])[:3000]
+                return " ".join(clauses[i:])[:3000]  # each clause keeps its own comma
         return text.strip()[:3000]
 
     def system_answer(self, text: str) -> str | None:
