@@ -59,7 +59,7 @@ def serve(settings: Settings, *, port: int = DEFAULT_PORT, host: str = DEFAULT_H
     # Cheap checks first, so a mistake is reported in a moment, not after loading everything:
     # the variables, then the token (auth.test), then the port.
     socket_mode = check_settings(settings)
-    from bot.adapters.slack.app import build_app, verify_token
+    from bot.adapters.slack.app import POOL_SIZE, build_app, verify_token
     from bot.adapters.slack.client import make_client
     from bot.adapters.slack.http_server import EVENTS_PATH, SlackHTTPServer
     from bot.runtime import build
@@ -77,7 +77,7 @@ def serve(settings: Settings, *, port: int = DEFAULT_PORT, host: str = DEFAULT_H
     try:
         try:
             # A database that cannot be reached stops here; bot.cli names the variable.
-            runtime = build(settings, at=at, with_store=True)
+            runtime = build(settings, at=at, with_store=True, pool_size=POOL_SIZE)
         except ValueError as exc:  # --at
             from bot.cli import UsageError
 
