@@ -123,3 +123,17 @@ def test_status_answers_while_the_database_is_down(app, proxy):
     response, path = app.command(user, "status")
     (call,) = app.fake.wait_for(path, timeout=10)
     assert "Jag kunde inte" not in call.params["text"]  # the same process, the database back: answered
+
+
+def test_readyz_says_when_the_database_is_unreachable_and_when_it_is_back(app, proxy):
+    from slackapp import http
+
+    url = f"http://127.0.0.1:{app.port}/readyz"
+    assert http("GET", url).json() == {"ok": True, "database": "ok"}
+    proxy.down()
+    down = http("GET", url)
+    assert down.status == 503 and down.json()["ok"] is False
+    assert down.json()["database"].startswith("unreachable")
+    assert app.health().status == 200  # the process itself is alive: no restart wanted
+    proxy.up()
+    assert http("GET", url).json() == {"ok": True, "database": "ok"}

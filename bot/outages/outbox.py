@@ -51,6 +51,7 @@ from typing import IO, Callable, Protocol, Sequence
 from sqlalchemy import and_, exists, or_, select, update
 from sqlalchemy.orm import Session, aliased
 
+from bot import metrics
 from bot.clock import Clock
 from bot.storage.tables import NoticeRow, OutageRow
 
@@ -157,7 +158,10 @@ def insert_notice(session: Session, notice: NewNotice) -> int | None:
         expires_at=notice.expires_at, conversation=notice.conversation, payload=payload,
     ).on_conflict_do_nothing(index_elements=["dedupe_key"]).returning(NoticeRow.id)
     # RETURNING rather than rowcount: the driver's rowcount is not reliable for ORM-level inserts.
-    return session.execute(statement).scalar()
+    notice_id = session.execute(statement).scalar()
+    if notice_id is not None:
+        metrics.notice_queued(session, notice.kind, notice.target)
+    return notice_id
 
 
 def personal_message(kind: str, conversation: str, target: str, text: str, at: datetime,
@@ -389,9 +393,12 @@ class OutboxWorker:
                     NoticeRow.state == "pending", NoticeRow.expires_at <= at, _unclaimed(at),
                     NoticeRow.kind.in_(PERSONAL_KINDS))).all():
                 row.state, row.payload = "expired", _without_text(row.payload)
+                metrics.notice_expired(row.kind, row.target)
                 log.error("%s %s to %s undeliverable: not delivered within %s (%d attempts, last error: %s)",
                           row.kind, row.id, _target_kind(row.target), REPLY_TTL, row.attempts,
-                          (row.last_error or "none").split(":", 1)[0])
+                          (row.last_error or "none").split(":", 1)[0],
+                          extra={"notice_id": row.id, "kind": row.kind, "target": _target_kind(row.target),
+                                 "attempt": row.attempts})
 
     def _claim(self, at: datetime) -> tuple[OutgoingNotice, str] | None:
         token = f"{self.name}-{uuid.uuid4().hex}"
@@ -448,12 +455,14 @@ class OutboxWorker:
                 # Our lease ran out and another worker took the notice over: it may be sent twice.
                 log.warning("notice %s was delivered after its claim expired (worker %s)", notice.id, self.name)
                 return
+            metrics.notice_sent(notice.kind, notice.target, (self.clock.now() - notice.due_at).total_seconds())
             if notice.kind in PERSONAL_KINDS:
                 row.payload = _without_text(row.payload)
             if ref and notice.outage_id is not None and (row.payload or {}).get("sets_outage_ref"):
                 s.execute(update(OutageRow).where(OutageRow.id == notice.outage_id).values(notice_ref=ref)
                           .execution_options(synchronize_session=False))
-        log.info("delivered notice %s (%s, %s to %s)", notice.id, notice.kind, notice.action, _target_kind(notice.target))
+        log.info("delivered notice %s (%s, %s to %s)", notice.id, notice.kind, notice.action, _target_kind(notice.target),
+                 extra={"notice_id": notice.id, "kind": notice.kind, "target": _target_kind(notice.target)})
 
     def _failed(self, notice: OutgoingNotice, token: str, at: datetime, exc: Exception,
                 retry_after: float | None) -> None:
@@ -471,8 +480,11 @@ class OutboxWorker:
                       .values(state="failed" if give_up else "pending", last_error=f"{type(exc).__name__}: {exc}"[:2000],
                               next_attempt_at=at + delay, claimed_until=None, claim_token=None)
                       .execution_options(synchronize_session=False))
+        metrics.notice_failed(notice.kind, notice.target, retried_reply=notice.kind in PERSONAL_KINDS and not give_up)
         log.warning("notice %s (%s) failed, attempt %d%s: %s", notice.id, notice.kind, attempts,
-                    " – giving up" if give_up else f", next in {delay}", type(exc).__name__)
+                    " – giving up" if give_up else f", next in {delay}", type(exc).__name__,
+                    extra={"notice_id": notice.id, "kind": notice.kind, "target": _target_kind(notice.target),
+                           "attempt": attempts, "error": type(exc).__name__})
 
 
 def _target_kind(target: str) -> str:

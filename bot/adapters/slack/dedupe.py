@@ -163,7 +163,7 @@ class EventGate:
             self.recent.forget(event_id)
             self.store.health.failed()
             log.error("event %s not claimed, the database is unavailable (%s): not counted as seen",
-                      event_id, type(exc).__name__)
+                      event_id, type(exc).__name__, extra={"event_id": event_id, "error": type(exc).__name__})
             if self.on_storage_failure is not None:
                 self.on_storage_failure(body)
             return None

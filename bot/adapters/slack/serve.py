@@ -61,7 +61,7 @@ def serve(settings: Settings, *, port: int = DEFAULT_PORT, host: str = DEFAULT_H
     socket_mode = check_settings(settings)
     from bot.adapters.slack.app import POOL_SIZE, build_app, verify_token
     from bot.adapters.slack.client import make_client
-    from bot.adapters.slack.http_server import EVENTS_PATH, SlackHTTPServer
+    from bot.adapters.slack.http_server import EVENTS_PATH, Readiness, SlackHTTPServer
     from bot.runtime import build
 
     client = make_client(settings.slack_bot_token, settings.slack_api_url, timeout=settings.slack_timeout)
@@ -83,6 +83,9 @@ def serve(settings: Settings, *, port: int = DEFAULT_PORT, host: str = DEFAULT_H
 
             raise UsageError(f"--at: {exc}") from None
         app, ctx = build_app(runtime, settings, socket_mode=socket_mode, client=client, bot_user_id=bot_user_id)
+        from bot import metrics
+
+        metrics.enable(runtime.store)
 
         stop = threading.Event()
         for signum in (signal.SIGTERM, signal.SIGINT):
@@ -95,10 +98,11 @@ def serve(settings: Settings, *, port: int = DEFAULT_PORT, host: str = DEFAULT_H
                 run_socket_mode(app, settings.slack_app_token, stop, announce=_announce)
             else:
                 server.app = app
+                server.readiness = Readiness(runtime.store)
                 server.start_in_thread()
                 # Printed, not logged: scripts (and the tests) read the port from it when --port 0 picked one.
                 _announce(f"driftbot: serving Slack over HTTP on {host}:{server.port} "
-                          f"(events at {EVENTS_PATH}, health at /healthz)")
+                          f"(events at {EVENTS_PATH}, health at /healthz and /readyz, metrics at /metrics)")
                 stop.wait()
         finally:
             stop.set()
