@@ -9,6 +9,7 @@ from __future__ import annotations
 import signal
 import sys
 import threading
+from datetime import timedelta
 
 from bot.config import ConfigError, Settings, require
 
@@ -45,8 +46,11 @@ def _outbox_worker(runtime, ctx, settings: Settings, stop: threading.Event, inte
     # Under --at the answers stand still in time, but retries and leases must see time pass.
     clock = RunningClock(runtime.clock.now(), runtime.clock.tz) if frozen else runtime.clock
     # The scheduler queues what falls due by the clock alone (login reminders).
+    # A reply left claimed by a process that died is sent again after this: longer than the
+    # client's longest try (a connection retry and a 5xx retry, each up to the timeout).
+    reply_lease = timedelta(seconds=max(60.0, 4 * settings.slack_timeout))
     worker = OutboxWorker(runtime.store, deliverer, clock, scheduler=ctx.outages.service.schedule,
-                          targets=OUTBOX_TARGETS)
+                          targets=OUTBOX_TARGETS, reply_lease=reply_lease)
     # Replies to people are sent by the same worker, at once, and retried by it.
     ctx.replies.worker = worker
     thread = threading.Thread(target=worker.run_forever, args=(stop, interval), name="outbox", daemon=True)
