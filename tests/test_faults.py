@@ -10,13 +10,20 @@ Two things are asserted after every fault, the promises of the README's *Outages
   done the work, or a process killed after Slack took the post and before the "sent" mark),
   and then at most once more for each such call.
 
-The database outage is a proxy that drops every connection and refuses new ones
-(tests/faultproxy.py), which is what the app sees of a stopped PostgreSQL, without stopping
-the server the other tests share.
+The database goes away twice over: a proxy that drops every connection and refuses new ones
+(tests/faultproxy.py, a network gone), and a PostgreSQL server of the test's own stopped with
+`pg_ctl stop -m fast` and started again.
 """
 from __future__ import annotations
 
+import glob
+import os
 import re
+import shlex
+import shutil
+import socket
+import subprocess
+import tempfile
 import time
 from datetime import datetime, timedelta
 
@@ -236,36 +243,99 @@ def test_kill_9_mid_delivery_delivers_after_the_lease_once_more_at_most(crashing
 
 # -- the database stopped and started ---------------------------------------------------------------
 
-@pytest.fixture
-def through_proxy():
-    from conftest import fresh_postgres_database
-    from faultproxy import FaultProxy
+def _postgres_bin() -> str | None:
+    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"),
+                   key=lambda p: [int(x) for x in re.findall(r"\d+", p)])
+    if found:
+        return os.path.dirname(found[-1])
+    initdb = shutil.which("initdb")
+    return os.path.dirname(initdb) if initdb else None
 
-    url = make_url(fresh_postgres_database())
-    proxy = FaultProxy(url.host, url.port)
+
+class OwnPostgres:
+    """A PostgreSQL server of this test's own (initdb in a temporary folder, loopback only), so it
+    can really be stopped and started; as root (CI) it runs as the postgres user, as .ci/run does."""
+
+    def __init__(self):
+        self.bin = _postgres_bin()
+        if self.bin is None:
+            if os.environ.get("CI") == "true":
+                pytest.fail("CI=true but no PostgreSQL binaries (initdb) are installed")
+            pytest.skip("PostgreSQL binaries (initdb) are not installed")
+        # Its own folder under /tmp: pytest's are private to root, where the postgres user cannot go.
+        self.folder = tempfile.mkdtemp(prefix="driftbot-faults-pg-")
+        self.data = os.path.join(self.folder, "data")
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        if os.geteuid() == 0:
+            shutil.chown(self.folder, "postgres")
+        self._run("initdb", "-D", self.data, "-A", "trust", "-U", "postgres", "--no-sync")
+        self.start()
+
+    def _run(self, tool: str, *args: str) -> None:
+        command = [os.path.join(self.bin, tool), *args]
+        if os.geteuid() == 0:
+            command = ["su", "postgres", "-c", " ".join(shlex.quote(a) for a in command)]
+        subprocess.run(command, check=True, capture_output=True, timeout=60)
+
+    def start(self) -> None:
+        self._run("pg_ctl", "-D", self.data, "-l", os.path.join(self.folder, "server.log"), "-w", "-o",
+                  f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1 -c fsync=off", "start")
+
+    def stop(self) -> None:
+        self._run("pg_ctl", "-D", self.data, "-m", "fast", "-w", "stop")
+
+    def remove(self) -> None:
+        try:
+            self.stop()
+        except subprocess.CalledProcessError:  # already stopped
+            pass
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+    @property
+    def url(self) -> str:
+        return f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/postgres"
+
+
+@pytest.fixture(params=["connection cut", "server stopped"])
+def database_outage(request):
+    """`serve` on PostgreSQL, and (down, up): every connection cut and refused by a proxy
+    (tests/faultproxy.py), or the server itself stopped (pg_ctl stop -m fast) and started again."""
     fake = FakeSlack().start()
-    app = SlackApp(fake, db_url=url.set(host="127.0.0.1", port=proxy.port).render_as_string(hide_password=False))
-    app.start()
+    if request.param == "connection cut":
+        from conftest import fresh_postgres_database
+        from faultproxy import FaultProxy
+
+        url = make_url(fresh_postgres_database())
+        proxy = FaultProxy(url.host, url.port)
+        app_url = url.set(host="127.0.0.1", port=proxy.port).render_as_string(hide_password=False)
+        direct, down, up, close = url.render_as_string(hide_password=False), proxy.down, proxy.up, proxy.close
+    else:
+        server = OwnPostgres()
+        app_url = direct = server.url
+        down, up, close = server.stop, server.start, server.remove
+    app = SlackApp(fake, db_url=app_url).start()
     try:
-        yield app, proxy, url.render_as_string(hide_password=False)
+        yield app, down, up, direct
     finally:
         app.stop()
         fake.stop()
-        proxy.close()
+        close()
 
 
-def test_postgres_gone_mid_run_loses_nothing_confirmed_and_files_once(through_proxy):
+def test_postgres_gone_mid_run_loses_nothing_confirmed_and_files_once(database_outage):
     """A report waiting for its "ja" and a question, while PostgreSQL is away: the people are told
     it could not be saved; afterwards Slack's retries (of what was refused) and the person's
     own retry (of what was acknowledged before anyone knew) are answered and filed once."""
-    app, proxy, direct_url = through_proxy
+    app, down, up, direct_url = database_outage
     fake = app.fake
     reporter, asker = unique("U"), unique("U")
     for user in (reporter, asker):
         fake.add_user(user, "Anna Berg")
     report_through_the_dm(app, reporter, system="Treserva")
 
-    proxy.down()
+    down()
     yes = dm(reporter, "ja")
     confirmed, yes_id = app.event(yes)
     wait_for_text(fake, "D" + reporter, re.compile(re.escape(COULD_NOT_SAVE)))
@@ -274,7 +344,7 @@ def test_postgres_gone_mid_run_loses_nothing_confirmed_and_files_once(through_pr
     assert asked.status == 503  # the database is known to be down by now: refused for Slack's retry
     wait_for_text(fake, "D" + asker, re.compile(re.escape(COULD_NOT_SAVE)))
     assert not any(RECEIPT.search(t) for t in delivered(fake, "D" + reporter))
-    proxy.up()
+    up()
 
     app.event(question, event_id=question_id, retry=1)
     if confirmed.status == 503:
