@@ -178,7 +178,7 @@ def main(argv: list[str] | None = None) -> int:
         from bot.logs import install
         from bot.runtime import check_content
 
-        install(settings.log_level)
+        install(settings.log_level, settings.log_format)
         check_content(settings.content_dir)
         return args.func(args, settings)
     except StorageError as exc:

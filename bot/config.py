@@ -36,6 +36,7 @@ class Settings(BaseModel):
     timezone: str | None = Field(None, validation_alias="DRIFTBOT_TIMEZONE")
     content_dir: Path | None = Field(None, validation_alias="DRIFTBOT_CONTENT_DIR")
     log_level: str = Field("WARNING", validation_alias="DRIFTBOT_LOG_LEVEL")
+    log_format: str = Field("text", validation_alias="DRIFTBOT_LOG_FORMAT")
 
     @field_validator("slack_bot_token")
     @classmethod
@@ -88,6 +89,13 @@ class Settings(BaseModel):
         if value.upper() not in ("DEBUG", "INFO", "WARNING", "ERROR"):
             raise ValueError("must be DEBUG, INFO, WARNING or ERROR")
         return value.upper()
+
+    @field_validator("log_format")
+    @classmethod
+    def _log_format(cls, value: str) -> str:
+        if value.lower() not in ("text", "json"):
+            raise ValueError("must be text or json")
+        return value.lower()
 
     @property
     def admins(self) -> frozenset[str]:

@@ -39,10 +39,41 @@ class NoMessageBodies(logging.Filter):
         return True
 
 
-def install(level: str) -> None:
-    """Log to standard error at `level` (DRIFTBOT_LOG_LEVEL), bodies filtered out."""
+# A LogRecord's own attributes; anything else on a record came as `extra=` and is a field.
+_STANDARD = frozenset(vars(logging.LogRecord("", 0, "", 0, "", (), None))) | {"message", "asctime", "taskName"}
+
+
+class JSONFormatter(logging.Formatter):
+    """One JSON object per line (DRIFTBOT_LOG_FORMAT=json), for a log collector:
+
+        {"at": "2026-11-26T10:00:00.123+01:00", "level": "INFO", "logger": "bot.outages.outbox",
+         "message": "delivered notice 7 (reply, post to reply)", "thread": "outbox", ...}
+
+    with each `extra=` field of the call as a key of its own, and an exception as "exc" (its
+    type and traceback). The same filter as for text runs first: no message bodies.
+    """
+
+    def format(self, record: logging.LogRecord) -> str:
+        import json
+        from datetime import datetime
+
+        out = {"at": datetime.fromtimestamp(record.created).astimezone().isoformat(timespec="milliseconds"),
+               "level": record.levelname, "logger": record.name, "message": record.getMessage(),
+               "thread": record.threadName}
+        for key, value in vars(record).items():
+            if key not in _STANDARD and not key.startswith("_"):
+                out[key] = value if isinstance(value, (str, int, float, bool, type(None))) else str(value)
+        if record.exc_info:
+            out["exc"] = self.formatException(record.exc_info)
+        return json.dumps(out, ensure_ascii=False)
+
+
+def install(level: str, format: str = "text") -> None:
+    """Log to standard error at `level` (DRIFTBOT_LOG_LEVEL) as text or JSON lines
+    (DRIFTBOT_LOG_FORMAT), bodies filtered out."""
     handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.setFormatter(JSONFormatter() if format == "json"
+                         else logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     handler.addFilter(NoMessageBodies())
     root = logging.getLogger()
     root.handlers[:] = [handler]

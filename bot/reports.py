@@ -102,7 +102,13 @@ class ReportService:
             return FiledReport(id=row.id, created_at=now, contact=contact, report=clean, source=source,
                                user_id=user_id, incident_id=incident_id, outage_note=note, joined_existing=joined)
 
-        return write(self.store, work)
+        filed = write(self.store, work)
+        if filed is not None:
+            from bot import metrics
+
+            metrics.report(source, "none" if filed.incident_id is None else "joined" if filed.joined_existing
+                           else "opened")
+        return filed
 
     def _queue_support_summary(self, s, report_id: int, report: Report, contact: str, now: datetime) -> None:
         """The support desk's copy, in the content's default language, through the outbox."""

@@ -71,8 +71,10 @@ def build_classifier(content: Content, cache: bool = True, **options) -> Classif
     return load_or_train(classifier_data(content), default_cache_dir() if cache else None)
 
 
-def build(settings: Settings, at: str | datetime | None = None, with_store: bool = False) -> Runtime:
-    """`at` (an ISO 8601 string or a datetime) freezes the clock, as --at does."""
+def build(settings: Settings, at: str | datetime | None = None, with_store: bool = False,
+          pool_size: int | None = None) -> Runtime:
+    """`at` (an ISO 8601 string or a datetime) freezes the clock, as --at does; `pool_size`: the
+    threads that use the database at once (bot.storage.make_engine)."""
     content = load_content(settings.content_dir)
     tz = zone(settings, content)
     if isinstance(at, str):
@@ -85,7 +87,7 @@ def build(settings: Settings, at: str | datetime | None = None, with_store: bool
         from bot.outages.service import OutageService
         from bot.storage import Store
 
-        store = Store.connect(settings.database_url)
+        store = Store.connect(settings.database_url, pool_size=pool_size)
         outages = OutageService(store, content, clock)
     engine = Engine(content, build_classifier(content), clock, store=store, outages=outages,
                     support_summaries=bool(settings.support_channel))

@@ -430,6 +430,11 @@ class FakeSlack:
         with self._lock:
             self._hangs.setdefault(method, []).append(_Hang(seconds, times, accept))
 
+    def hangs_left(self, method: str) -> int:
+        """How many calls to ``method`` are still to hang (0 once every hang_next() call has begun)."""
+        with self._lock:
+            return sum(h.remaining for h in self._hangs.get(method, []))
+
     def on(self, method: str, response: Union[dict, Callable[[Call], dict], None]) -> None:
         """Replace the answer for ``method`` (HTTP 200) with a dict or ``fn(call) -> dict``; ``None`` restores the default.
 

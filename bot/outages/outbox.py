@@ -28,9 +28,12 @@ conversation a message waits until every earlier one is sent, so they arrive
 in order. Their text is removed from the row once it is sent or expired.
 
 Delivery is at-least-once. In the window between the deliverer returning
-(the message is posted) and the "sent" mark being committed, a crash, a lost
-database connection or an expired lease leaves the notice pending, and it is
-delivered again after the lease: the channel may see that one message twice.
+(the message is posted) and the "sent" mark being committed, a crash or an
+expired lease leaves the notice pending, and it is delivered again after the
+lease: the channel may see that one message twice. (A lost database connection
+at that moment does not: the outcome is kept in memory and recorded at the next
+pass, while the claim still holds.) A call the platform carried out but never
+answered (a timeout) is retried like any failure, and shows twice too.
 For `update` notices this is harmless: an edit repeated with the same text
 changes nothing. For a `post` it is a duplicate message; for the outage's
 first channel message the second post's reference is the one recorded, so
@@ -51,6 +54,7 @@ from typing import IO, Callable, Protocol, Sequence
 from sqlalchemy import and_, exists, or_, select, update
 from sqlalchemy.orm import Session, aliased
 
+from bot import metrics
 from bot.clock import Clock
 from bot.storage.tables import NoticeRow, OutageRow
 
@@ -157,7 +161,10 @@ def insert_notice(session: Session, notice: NewNotice) -> int | None:
         expires_at=notice.expires_at, conversation=notice.conversation, payload=payload,
     ).on_conflict_do_nothing(index_elements=["dedupe_key"]).returning(NoticeRow.id)
     # RETURNING rather than rowcount: the driver's rowcount is not reliable for ORM-level inserts.
-    return session.execute(statement).scalar()
+    notice_id = session.execute(statement).scalar()
+    if notice_id is not None:
+        metrics.notice_queued(session, notice.kind, notice.target)
+    return notice_id
 
 
 def personal_message(kind: str, conversation: str, target: str, text: str, at: datetime,
@@ -266,6 +273,9 @@ class OutboxWorker:
         ("broadcast", "user:terminal:") for the terminal chat.
     lease: how long a claim holds. Must exceed the longest delivery, or a slow
         delivery may be taken over and sent twice.
+    reply_lease: the same for a message to a person, who is waiting: a reply left
+        claimed by a process that died is sent again this soon (the Slack adapter
+        sets it from its client's timeout).
     """
     store: object
     deliverer: Deliverer
@@ -273,6 +283,7 @@ class OutboxWorker:
     scheduler: Callable[[datetime], object] | None = None
     targets: Sequence[str] | None = None
     lease: timedelta = timedelta(minutes=5)
+    reply_lease: timedelta = timedelta(minutes=5)
     backoff_base: timedelta = timedelta(seconds=30)
     backoff_max: timedelta = timedelta(minutes=30)
     # A person is waiting for a reply: retried sooner, for at most REPLY_TTL.
@@ -282,6 +293,10 @@ class OutboxWorker:
     max_attempts: int | None = None
     batch: int = 100
     name: str = field(default_factory=lambda: uuid.uuid4().hex[:8])
+    # Outcomes not yet recorded because the database failed right after a delivery: recorded
+    # at the next pass, so a blip neither repeats the message nor holds up its conversation.
+    _unrecorded: list = field(default_factory=list, repr=False)
+    _unrecorded_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     # -- one pass -------------------------------------------------------------------
 
@@ -289,6 +304,7 @@ class OutboxWorker:
         """Deliver what is due at `at` (default: now). Returns how many were delivered."""
         started = self.clock.now()
         at = at or started
+        self._record_unrecorded()
         if self.scheduler is not None:
             self.scheduler(at)
         self._expire(at)
@@ -315,6 +331,7 @@ class OutboxWorker:
         """
         if not notices:
             return True
+        self._record_unrecorded()
         now = self.clock.now()
         token = f"{self.name}-{uuid.uuid4().hex}"
         with self.store.session.begin() as s:
@@ -329,13 +346,15 @@ class OutboxWorker:
                 log.info("messages %s wait for earlier ones in their conversation", ids)
                 return False
             s.execute(update(NoticeRow).where(NoticeRow.id.in_(ids))
-                      .values(claimed_until=now + self.lease, claim_token=token, attempts=NoticeRow.attempts + 1)
+                      .values(claimed_until=self._lease_end(now), claim_token=token,
+                              attempts=NoticeRow.attempts + 1)
                       .execution_options(synchronize_session=False))
             rows = s.scalars(select(NoticeRow).where(NoticeRow.id.in_(ids)).order_by(NoticeRow.id)).all()
             outgoing = [_outgoing(row, None) for row in rows]
         for index, notice in enumerate(outgoing):
             if not self._deliver(notice, token, self.clock.now()):
-                self._release([n.id for n in outgoing[index + 1:]], token)
+                rest = [n.id for n in outgoing[index + 1:]]
+                self._recording(lambda: self._release(rest, token), "release")
                 return False
         return True
 
@@ -389,13 +408,25 @@ class OutboxWorker:
                     NoticeRow.state == "pending", NoticeRow.expires_at <= at, _unclaimed(at),
                     NoticeRow.kind.in_(PERSONAL_KINDS))).all():
                 row.state, row.payload = "expired", _without_text(row.payload)
+                metrics.notice_expired(row.kind, row.target)
                 log.error("%s %s to %s undeliverable: not delivered within %s (%d attempts, last error: %s)",
                           row.kind, row.id, _target_kind(row.target), REPLY_TTL, row.attempts,
-                          (row.last_error or "none").split(":", 1)[0])
+                          (row.last_error or "none").split(":", 1)[0],
+                          extra={"notice_id": row.id, "kind": row.kind, "target": _target_kind(row.target),
+                                 "attempt": row.attempts})
+
+    def _lease_end(self, at: datetime):
+        """The end of a claim made at `at`: a person's message has the shorter reply_lease.
+        A column expression, so that SQLite's single-UPDATE claim can use it."""
+        from sqlalchemy import case, literal
+
+        stamp = NoticeRow.claimed_until.type  # UTC on both databases, as the column stores it
+        return case((NoticeRow.kind.in_(PERSONAL_KINDS), literal(at + self.reply_lease, stamp)),
+                    else_=literal(at + self.lease, stamp))
 
     def _claim(self, at: datetime) -> tuple[OutgoingNotice, str] | None:
         token = f"{self.name}-{uuid.uuid4().hex}"
-        lease_end = at + self.lease
+        lease_end = self._lease_end(at)
         order = (NoticeRow.due_at, NoticeRow.id)
         with self.store.session.begin() as s:
             if self.store.is_postgres:
@@ -404,7 +435,8 @@ class OutboxWorker:
                                 .with_for_update(skip_locked=True, of=NoticeRow)).first()
                 if row is None:
                     return None
-                row.claimed_until, row.claim_token, row.attempts = lease_end, token, row.attempts + 1
+                row.claimed_until = at + (self.reply_lease if row.kind in PERSONAL_KINDS else self.lease)
+                row.claim_token, row.attempts = token, row.attempts + 1
                 row_id = row.id
             else:
                 # SQLite has one writer at a time: a single UPDATE claims atomically.
@@ -430,11 +462,34 @@ class OutboxWorker:
             ref = self.deliverer.deliver(notice)
         except Exception as exc:  # DeliveryError, or a bug in the adapter: retried either way
             retry_after = exc.retry_after if isinstance(exc, DeliveryError) else None
-            self._failed(notice, token, at, exc, retry_after)
+            self._recording(lambda exc=exc: self._failed(notice, token, at, exc, retry_after), "failure", notice.id)
             return False
         # The at-least-once window (see the module docstring) is from here to the commit below.
-        self._sent(notice, token, at, ref)
+        # The message is out: whatever the database does now, the caller must not send it again.
+        self._recording(lambda: self._sent(notice, token, at, ref), "delivery", notice.id)
         return True
+
+    def _recording(self, record: Callable[[], object], what: str, notice_id: int | None = None) -> None:
+        """Record an outcome now, or, when the database fails, at the next pass (while the claim
+        holds; after that the notice is delivered again: the at-least-once window)."""
+        try:
+            record()
+        except Exception as exc:
+            log.error("the %s of notice %s could not be recorded (%s): recorded at the next pass",
+                      what, notice_id, type(exc).__name__, extra={"notice_id": notice_id, "error": type(exc).__name__})
+            with self._unrecorded_lock:
+                self._unrecorded.append(record)
+
+    def _record_unrecorded(self) -> None:
+        with self._unrecorded_lock:
+            waiting, self._unrecorded = self._unrecorded, []
+        for index, record in enumerate(waiting):
+            try:
+                record()
+            except Exception:  # still down: keep them, in order, for the next pass
+                with self._unrecorded_lock:
+                    self._unrecorded[:0] = waiting[index:]
+                return
 
     def _sent(self, notice: OutgoingNotice, token: str, at: datetime, ref: str | None) -> None:
         with self.store.session.begin() as s:
@@ -448,12 +503,14 @@ class OutboxWorker:
                 # Our lease ran out and another worker took the notice over: it may be sent twice.
                 log.warning("notice %s was delivered after its claim expired (worker %s)", notice.id, self.name)
                 return
+            metrics.notice_sent(notice.kind, notice.target, (self.clock.now() - notice.due_at).total_seconds())
             if notice.kind in PERSONAL_KINDS:
                 row.payload = _without_text(row.payload)
             if ref and notice.outage_id is not None and (row.payload or {}).get("sets_outage_ref"):
                 s.execute(update(OutageRow).where(OutageRow.id == notice.outage_id).values(notice_ref=ref)
                           .execution_options(synchronize_session=False))
-        log.info("delivered notice %s (%s, %s to %s)", notice.id, notice.kind, notice.action, _target_kind(notice.target))
+        log.info("delivered notice %s (%s, %s to %s)", notice.id, notice.kind, notice.action, _target_kind(notice.target),
+                 extra={"notice_id": notice.id, "kind": notice.kind, "target": _target_kind(notice.target)})
 
     def _failed(self, notice: OutgoingNotice, token: str, at: datetime, exc: Exception,
                 retry_after: float | None) -> None:
@@ -471,8 +528,11 @@ class OutboxWorker:
                       .values(state="failed" if give_up else "pending", last_error=f"{type(exc).__name__}: {exc}"[:2000],
                               next_attempt_at=at + delay, claimed_until=None, claim_token=None)
                       .execution_options(synchronize_session=False))
+        metrics.notice_failed(notice.kind, notice.target, retried_reply=notice.kind in PERSONAL_KINDS and not give_up)
         log.warning("notice %s (%s) failed, attempt %d%s: %s", notice.id, notice.kind, attempts,
-                    " – giving up" if give_up else f", next in {delay}", type(exc).__name__)
+                    " – giving up" if give_up else f", next in {delay}", type(exc).__name__,
+                    extra={"notice_id": notice.id, "kind": notice.kind, "target": _target_kind(notice.target),
+                           "attempt": attempts, "error": type(exc).__name__})
 
 
 def _target_kind(target: str) -> str:

@@ -6,12 +6,16 @@ upgraded by Alembic at connect time.
 """
 from __future__ import annotations
 
+import threading
+import time
+from contextlib import contextmanager, nullcontext
 from datetime import datetime, timedelta
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, create_engine, delete, event, select
+from sqlalchemy.engine import make_url
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -31,14 +35,25 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.close()
 
 
-def make_engine(url: str) -> Engine:
+# Connections a process may hold by default: a command's one thread, or `serve`'s listener
+# threads, its outbox worker and a few more (serve passes its own number of workers).
+POOL_SIZE = 10
+POOL_OVERFLOW = 10
+
+
+def make_engine(url: str, pool_size: int | None = None) -> Engine:
+    """`pool_size`: the threads that use the database at once (serve: its listener workers and
+    a few more), so that none waits for a pooled connection while the database is idle."""
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url[len("postgresql://"):]
+    pool = {"pool_size": pool_size or POOL_SIZE, "max_overflow": POOL_OVERFLOW, "pool_timeout": 10}
     options: dict = {}
     if url.startswith("postgresql"):
-        # A server that does not answer is a failure in seconds, not a hung request; the pool
-        # covers the Slack listener threads, the HTTP threads and the outbox worker.
-        options = {"connect_args": {"connect_timeout": 5}, "pool_size": 10, "max_overflow": 20, "pool_timeout": 10}
+        # A server that does not answer is a failure in seconds, not a hung request.
+        options = {"connect_args": {"connect_timeout": 5}, **pool}
+    elif url.startswith("sqlite") and _sqlite_file(url):
+        # SQLAlchemy's default for a SQLite file is 5 connections (+10): fewer than serve's threads.
+        options = pool
     try:
         # pool_pre_ping: a connection the server dropped (a restart, a failover) is replaced, not used.
         engine = create_engine(url, future=True, pool_pre_ping=True, **options)
@@ -48,6 +63,15 @@ def make_engine(url: str) -> Engine:
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
     return engine
+
+
+def _sqlite_file(url: str) -> bool:
+    """A SQLite URL naming a file (an in-memory database has a pool of its own kind)."""
+    try:
+        database = make_url(url).database
+    except Exception:  # create_engine reports the bad URL
+        return False
+    return bool(database) and database != ":memory:" and not database.startswith("file::memory:")
 
 
 def migrate(engine: Engine) -> None:
@@ -79,15 +103,71 @@ def claim_message(session: Session, source: str, message_id: str, at: datetime) 
     return session.execute(statement).scalar() is not None
 
 
+class Sessions:
+    """`store.session()` a session for reading; `store.session.begin()` a write transaction.
+
+    On SQLite the write transactions of this process take turns on one lock. SQLite has one
+    writer at a time, and a connection that finds the file locked sleeps in its busy handler
+    (1, 2, 5 … up to 100 ms a nap) before it looks again, so under a burst the writers
+    convoy: each waits for naps, not for the write before it. Worse, a transaction that read
+    first cannot take the write lock at all once another has committed since (SQLITE_BUSY at
+    once, the whole transaction retried). A lock in the process hands the turn to the next
+    writer as soon as the last one commits. Other processes (a CLI command beside `serve`) still
+    meet the busy handler. PostgreSQL has row locks and needs none of this.
+    """
+
+    def __init__(self, engine: Engine):
+        self._maker: sessionmaker[Session] = sessionmaker(engine, expire_on_commit=False)
+        self._write_lock = threading.RLock() if engine.dialect.name == "sqlite" else None
+
+    def __call__(self, **kwargs) -> Session:
+        return self._maker(**kwargs)
+
+    @contextmanager
+    def begin(self):
+        with self._write_lock if self._write_lock is not None else nullcontext():
+            with self._maker.begin() as session:
+                yield session
+
+
+class Health:
+    """What this process last saw of the database, without asking it: down after a connection
+    failed, up again after any statement succeeded. Read before Slack's acknowledgement
+    (bot.adapters.slack.dedupe), where a round trip would cost the time the ack must not take."""
+
+    def __init__(self, engine: Engine):
+        self.down_since: float | None = None
+        event.listen(engine, "handle_error", self._on_error)
+        event.listen(engine, "after_cursor_execute", self._on_success)
+
+    @property
+    def down(self) -> bool:
+        return self.down_since is not None
+
+    def failed(self) -> None:
+        if self.down_since is None:
+            self.down_since = time.monotonic()
+
+    def _on_error(self, context) -> None:
+        from sqlalchemy.exc import InterfaceError, OperationalError
+
+        if context.is_disconnect or isinstance(context.sqlalchemy_exception, (OperationalError, InterfaceError)):
+            self.failed()
+
+    def _on_success(self, *_args) -> None:
+        self.down_since = None
+
+
 class Store:
     def __init__(self, engine: Engine):
         self.engine = engine
         self._deliveries = 0
-        self.session: sessionmaker[Session] = sessionmaker(engine, expire_on_commit=False)
+        self.session = Sessions(engine)
+        self.health = Health(engine)
 
     @classmethod
-    def connect(cls, url: str) -> "Store":
-        engine = make_engine(url)
+    def connect(cls, url: str, pool_size: int | None = None) -> "Store":
+        engine = make_engine(url, pool_size)
         migrate(engine)
         return cls(engine)
 

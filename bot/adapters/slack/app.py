@@ -30,6 +30,9 @@ class _NoTokenWarning(logging.Filter):
 # Listener threads: each may wait on Slack (users.info, a 429's Retry-After)
 # while others keep answering.
 WORKERS = 16
+# Database connections: one per listener thread, and some for the outbox worker, the health
+# checks and the HTTP threads' claims while the database is being probed (bot.adapters.slack.dedupe).
+POOL_SIZE = WORKERS + 4
 
 
 def build_app(runtime: Runtime, settings: Settings, *, socket_mode: bool, client: WebClient | None = None,

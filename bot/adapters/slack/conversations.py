@@ -19,6 +19,7 @@ import threading
 from dataclasses import replace
 
 
+from bot import metrics
 from bot.adapters.slack.client import SLACK_FAILURES, api_error
 from bot.adapters.slack.context import SlackContext
 from bot.adapters.slack.dedupe import RecentIds
@@ -106,6 +107,8 @@ def _converse(ctx: SlackContext, *, user_id: str, text: str, conversation: str, 
     try:
         with ctx.locks(message.conversation_key):
             replies = ctx.engine.handle(message)
+            for reply in replies:
+                metrics.answer(reply.intent)
             moves = not in_dm and _is_report(ctx, message.conversation_key, replies)
             if not moves:
                 # Queued before the lock is let go, so the next turn's replies come after these.

@@ -2,6 +2,8 @@
 
     POST /slack/events   events, interactivity, slash commands (signed, checked here and by Bolt)
     GET  /healthz        200 {"ok": true} while the process serves
+    GET  /readyz         200 {"ok": true, "database": "ok"} while the database answers, else 503
+    GET  /metrics        Prometheus metrics (bot.metrics)
 
 Standard library only: Bolt's work is done in its own worker threads after
 the acknowledgement, so this server only has to hand requests to
@@ -22,10 +24,16 @@ from urllib.parse import parse_qs, urlsplit
 from slack_bolt import App
 from slack_bolt.request import BoltRequest
 
+from bot import metrics
+
 log = logging.getLogger(__name__)
 
 EVENTS_PATH = "/slack/events"
 HEALTH_PATH = "/healthz"
+READY_PATH = "/readyz"
+METRICS_PATH = "/metrics"
+# A readiness probe answers within this long, whatever the database does.
+READY_TIMEOUT_SECONDS = 2.0
 # Slack's payloads are small; anything far bigger is not from Slack.
 MAX_BODY_BYTES = 1_000_000
 # How long a client may take to send a request (DRIFTBOT_HTTP_TIMEOUT).
@@ -51,6 +59,8 @@ class SlackHTTPServer(ThreadingHTTPServer):
         self.signing_secret = signing_secret
         self.read_timeout = read_timeout
         self.replays = ReplayGuard()
+        # Set by `serve` once the database is open: /readyz asks it, /metrics is served.
+        self.readiness: Readiness | None = None
         self._thread: threading.Thread | None = None
         super().__init__(address, _Handler)
 
@@ -70,6 +80,44 @@ class SlackHTTPServer(ThreadingHTTPServer):
         # shutdown() waits for serve_forever to notice; it would wait for ever if it never ran.
         if self._thread is not None:
             self.shutdown()
+
+
+class Readiness:
+    """Whether the database answers a `SELECT 1`, within READY_TIMEOUT_SECONDS.
+
+    The query runs on a thread of its own, one at a time: a database that hangs (a network
+    gone quiet) makes the probe say so in two seconds, and probes arriving meanwhile wait for
+    the same answer instead of piling up connections.
+    """
+
+    def __init__(self, store, timeout: float = READY_TIMEOUT_SECONDS):
+        self.store = store
+        self.timeout = timeout
+        self._lock = threading.Lock()
+        self._running: tuple[threading.Event, dict] | None = None
+
+    def check(self) -> tuple[bool, str]:
+        with self._lock:
+            if self._running is None:
+                done, result = threading.Event(), {}
+                self._running = (done, result)
+                threading.Thread(target=self._probe, args=(done, result), name="readyz", daemon=True).start()
+            done, result = self._running
+        if not done.wait(self.timeout):
+            return False, "timeout"
+        return result.get("ok", False), result.get("detail", "ok")
+
+    def _probe(self, done: threading.Event, result: dict) -> None:
+        try:
+            with self.store.engine.connect() as connection:
+                connection.exec_driver_sql("SELECT 1")
+            result["ok"] = True
+        except Exception as exc:  # what kind of failure, not its text (it may name hosts and users)
+            result["ok"], result["detail"] = False, f"unreachable ({type(exc).__name__})"
+        finally:
+            with self._lock:
+                self._running = None
+            done.set()
 
 
 class ReplayGuard:
@@ -109,8 +157,17 @@ class _Handler(BaseHTTPRequestHandler):
         super().setup()
 
     def do_GET(self) -> None:  # noqa: N802
-        if urlsplit(self.path).path == HEALTH_PATH:
+        path = urlsplit(self.path).path
+        if path == HEALTH_PATH:
             self._send(200, {"content-type": ["application/json"]}, json.dumps({"ok": True}))
+        elif path == READY_PATH:
+            readiness = self.server.readiness
+            ok, detail = readiness.check() if readiness is not None else (False, "starting")
+            self._send(200 if ok else 503, {"content-type": ["application/json"]},
+                       json.dumps({"ok": ok, "database": detail}))
+        elif path == METRICS_PATH and metrics.enabled():
+            body, content_type = metrics.exposition()
+            self._send(200, {"content-type": [content_type]}, body)
         else:
             self._send(404, {"content-type": ["text/plain"]}, "not found")
 
@@ -122,6 +179,7 @@ class _Handler(BaseHTTPRequestHandler):
         read against a deadline (408), then the signature (401), and only
         then is the body decoded and parsed (400 when it is not what Slack sends).
         """
+        self._started = time.monotonic()
         parts = urlsplit(self.path)
         if parts.path != EVENTS_PATH:
             return self._refuse(404, "not found")
@@ -146,7 +204,7 @@ class _Handler(BaseHTTPRequestHandler):
         if content_type == FORM and not self.server.replays.first(self.headers["X-Slack-Signature"], time.time()):
             log.warning("a signed request was replayed within the signature window: dropped")
             return self._send(200, {"content-type": ["text/plain"]}, "")
-        body = _parse(raw, content_type)
+        body, kind = _parse(raw, content_type)
         if body is None:
             return self._refuse(400, "malformed body", close=False)
         headers: dict[str, list[str]] = {}
@@ -158,8 +216,10 @@ class _Handler(BaseHTTPRequestHandler):
         except Exception:
             log.exception("dispatching a Slack request failed")
             self._send(500, {"content-type": ["text/plain"]}, "error")
+            metrics.slack_ack(kind, 500, time.monotonic() - self._started)
             return
         self._send(response.status, response.headers, response.body or "")
+        metrics.slack_ack(kind, response.status, time.monotonic() - self._started)
 
     def _read_body(self, length: int) -> bytes | None:
         """The body, or None when the client is too slow (a byte now and then must not hold a thread)."""
@@ -199,8 +259,9 @@ class _Handler(BaseHTTPRequestHandler):
         log.info("refused a request to %s: %s %s", urlsplit(self.path).path[:100], status, reason)
         self._send(status, {"content-type": ["text/plain"]}, reason, close=close)
 
-    def _send(self, status: int, headers: dict, body: str, close: bool = False) -> None:
-        data = body.encode("utf-8")
+    def _send(self, status: int, headers: dict, body: str | bytes, close: bool = False) -> None:
+        data = body.encode("utf-8") if isinstance(body, str) else body
+        metrics.http_request(urlsplit(self.path).path, status)
         try:
             self.send_response(status)
             for key, values in headers.items():
@@ -222,16 +283,29 @@ class _Handler(BaseHTTPRequestHandler):
         log.debug("%s %s", self.address_string(), format % args)
 
 
-def _parse(raw: bytes, content_type: str) -> str | None:
-    """The body as text when it is well-formed JSON or a well-formed form (with a JSON payload); else None."""
+# Payload types named in the metrics; anything else is "other" (a label never holds what was sent).
+_KINDS = frozenset({"event_callback", "url_verification", "app_rate_limited", "block_actions", "view_submission",
+                    "view_closed", "shortcut", "message_action", "block_suggestion", "interactive_message",
+                    "dialog_submission", "dialog_cancellation", "dialog_suggestion"})
+
+
+def _parse(raw: bytes, content_type: str) -> tuple[str | None, str]:
+    """The body as text when it is well-formed JSON or a well-formed form (with a JSON payload),
+    else None; and the kind of request for the metrics ("event_callback", "command", ...)."""
     try:
         text = raw.decode("utf-8")
         if content_type == JSON:
-            return text if isinstance(json.loads(text), dict) else None
+            data = json.loads(text)
+            return (text, _kind(data.get("type"))) if isinstance(data, dict) else (None, "malformed")
         form = parse_qs(text, keep_blank_values=True, strict_parsing=bool(text), errors="strict")
         payload = form.get("payload")
-        if payload is not None and not isinstance(json.loads(payload[0]), dict):
-            return None
-        return text
+        if payload is not None:
+            data = json.loads(payload[0])
+            return (text, _kind(data.get("type"))) if isinstance(data, dict) else (None, "malformed")
+        return text, "command" if "command" in form else "other"
     except (UnicodeDecodeError, ValueError):
-        return None
+        return None, "malformed"
+
+
+def _kind(value) -> str:
+    return value if value in _KINDS else "other"

@@ -30,7 +30,7 @@ from bot.adapters.slack.conversations import (
     on_option_button,
     tell_storage_unavailable,
 )
-from bot.adapters.slack.dedupe import drop_redelivered_events
+from bot.adapters.slack.dedupe import EventGate
 from bot.adapters.slack.escape import escape
 from bot.errors import is_storage_failure
 from bot.adapters.slack.home import publish_home
@@ -80,17 +80,20 @@ def guarded(ctx: SlackContext, lang: str, respond, work) -> None:
 
 
 def register(app: App, ctx: SlackContext) -> None:
-    app.middleware(drop_redelivered_events(ctx.store, ctx.runtime.clock,
-                                           on_storage_failure=lambda body: tell_storage_unavailable(ctx, body)))
+    # Redelivered events: dropped in memory before the ack, claimed in the database after it.
+    gate = EventGate(ctx.store, ctx.runtime.clock, on_storage_failure=lambda body: tell_storage_unavailable(ctx, body))
+    app.middleware(gate.middleware)
 
     # -- conversations ---------------------------------------------------------
 
     @app.event("message")
-    def direct_message(event: dict, body: dict) -> None:
+    @gate.claimed
+    def direct_message(event: dict, body: dict, context) -> None:
         on_direct_message(ctx, event, body.get("event_id"))
 
     @app.event("app_mention")
-    def mention(event: dict, body: dict) -> None:
+    @gate.claimed
+    def mention(event: dict, body: dict, context) -> None:
         on_mention(ctx, event, body.get("event_id"))
 
     @app.action(OPTION_ACTION)
@@ -101,7 +104,8 @@ def register(app: App, ctx: SlackContext) -> None:
     # -- App Home --------------------------------------------------------------
 
     @app.event("app_home_opened")
-    def home_opened(event: dict) -> None:
+    @gate.claimed
+    def home_opened(event: dict, body: dict, context) -> None:
         if event.get("tab", "home") == "home":
             publish_home(ctx, event["user"])
 

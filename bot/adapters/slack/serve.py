@@ -9,6 +9,7 @@ from __future__ import annotations
 import signal
 import sys
 import threading
+from datetime import timedelta
 
 from bot.config import ConfigError, Settings, require
 
@@ -45,8 +46,11 @@ def _outbox_worker(runtime, ctx, settings: Settings, stop: threading.Event, inte
     # Under --at the answers stand still in time, but retries and leases must see time pass.
     clock = RunningClock(runtime.clock.now(), runtime.clock.tz) if frozen else runtime.clock
     # The scheduler queues what falls due by the clock alone (login reminders).
+    # A reply left claimed by a process that died is sent again after this: longer than the
+    # client's longest try (a connection retry and a 5xx retry, each up to the timeout).
+    reply_lease = timedelta(seconds=max(60.0, 4 * settings.slack_timeout))
     worker = OutboxWorker(runtime.store, deliverer, clock, scheduler=ctx.outages.service.schedule,
-                          targets=OUTBOX_TARGETS)
+                          targets=OUTBOX_TARGETS, reply_lease=reply_lease)
     # Replies to people are sent by the same worker, at once, and retried by it.
     ctx.replies.worker = worker
     thread = threading.Thread(target=worker.run_forever, args=(stop, interval), name="outbox", daemon=True)
@@ -59,9 +63,9 @@ def serve(settings: Settings, *, port: int = DEFAULT_PORT, host: str = DEFAULT_H
     # Cheap checks first, so a mistake is reported in a moment, not after loading everything:
     # the variables, then the token (auth.test), then the port.
     socket_mode = check_settings(settings)
-    from bot.adapters.slack.app import build_app, verify_token
+    from bot.adapters.slack.app import POOL_SIZE, build_app, verify_token
     from bot.adapters.slack.client import make_client
-    from bot.adapters.slack.http_server import EVENTS_PATH, SlackHTTPServer
+    from bot.adapters.slack.http_server import EVENTS_PATH, Readiness, SlackHTTPServer
     from bot.runtime import build
 
     client = make_client(settings.slack_bot_token, settings.slack_api_url, timeout=settings.slack_timeout)
@@ -77,12 +81,15 @@ def serve(settings: Settings, *, port: int = DEFAULT_PORT, host: str = DEFAULT_H
     try:
         try:
             # A database that cannot be reached stops here; bot.cli names the variable.
-            runtime = build(settings, at=at, with_store=True)
+            runtime = build(settings, at=at, with_store=True, pool_size=POOL_SIZE)
         except ValueError as exc:  # --at
             from bot.cli import UsageError
 
             raise UsageError(f"--at: {exc}") from None
         app, ctx = build_app(runtime, settings, socket_mode=socket_mode, client=client, bot_user_id=bot_user_id)
+        from bot import metrics
+
+        metrics.enable(runtime.store)
 
         stop = threading.Event()
         for signum in (signal.SIGTERM, signal.SIGINT):
@@ -95,10 +102,11 @@ def serve(settings: Settings, *, port: int = DEFAULT_PORT, host: str = DEFAULT_H
                 run_socket_mode(app, settings.slack_app_token, stop, announce=_announce)
             else:
                 server.app = app
+                server.readiness = Readiness(runtime.store)
                 server.start_in_thread()
                 # Printed, not logged: scripts (and the tests) read the port from it when --port 0 picked one.
                 _announce(f"driftbot: serving Slack over HTTP on {host}:{server.port} "
-                          f"(events at {EVENTS_PATH}, health at /healthz)")
+                          f"(events at {EVENTS_PATH}, health at /healthz and /readyz, metrics at /metrics)")
                 stop.wait()
         finally:
             stop.set()
