@@ -134,10 +134,7 @@ class Composer:
                             at: datetime) -> Composed:
         if intent == "status":
             return self._status(situation, known, lang, at)
-        # A stated length ("nere 4 tim") speaks of an outage to register afterwards, not one to act on now.
-        if intent == "post_registration" and (situation.day_off or (situation.long_outage and not situation.ongoing) or not (
-                situation.broken_now and situation.systems and (situation.hours is None or situation.ongoing)
-                and not any(known.of(s) for s in situation.systems))):
+        if intent == "post_registration" and self._about_afterwards(situation, known):
             return self._post_registration(situation, known, lang, at)
         if intent in PROBLEM_INTENTS or intent == "post_registration" or (
                 intent in DOCS_INTENTS and situation.broken_now and situation.systems) or (
@@ -153,6 +150,17 @@ class Composer:
         if situation.asks_where:  # "... och vem ska man ringa då?": the second question too
             prepare.append(self.answers.contact_lines(at, lang)[1])
         return self._plain(intent, lang, lead, at, after_now=prepare)
+
+    @staticmethod
+    def _about_afterwards(situation: Situation, known: Known) -> bool:
+        """A registration question about an outage to register afterwards, rather than a fault to act on now
+        ("tes e nere, vad gör vi med tiderna sen?" is both: whom to call first)."""
+        if situation.day_off or (situation.long_outage and not situation.ongoing):
+            return True
+        # A stated length ("nere 4 tim") speaks of an outage that is over, unless it is "still" going on.
+        broken_now = situation.broken_now and (situation.hours is None or situation.ongoing)
+        unknown = situation.systems and not any(known.of(s) for s in situation.systems)
+        return not (broken_now and unknown)
 
     def _status(self, situation: Situation, known: Known, lang: str, at: datetime) -> Composed:
         t = self._texts(lang).status
