@@ -572,8 +572,51 @@ def load_content(directory: Path | str | None = None) -> Content:
     key = (str(root.resolve()), *sorted((p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in root.iterdir()))
     if key not in _LOADED:
         _LOADED.clear()  # one folder at a time is all a process uses
-        _LOADED[key] = _load_content(root)
+        _LOADED[key] = _cached(key) or _store(key, _load_content(root))
     return _LOADED[key]
+
+
+# Validated content is also kept on disk beside the classifier's cache: reading and validating
+# fifteen YAML files is most of what `driftbot ask` does before it can answer. The key is the
+# folder, its files' times and sizes, and this module's own source, so an edit of either reloads.
+_CACHE_FILES_KEPT = 8
+
+
+def _cache_file(key: tuple) -> Path:
+    import hashlib
+    import os
+
+    digest = hashlib.sha256(repr(key).encode() + Path(__file__).read_bytes()).hexdigest()[:32]
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "driftbot" / f"content-{digest}.pickle"
+
+
+def _cached(key: tuple) -> Content | None:
+    import pickle
+
+    try:
+        content = pickle.loads(_cache_file(key).read_bytes())  # noqa: S301 - our own cache, like the classifier's
+    except Exception:  # missing, unreadable or from another version: load the files instead
+        return None
+    return content if isinstance(content, Content) else None
+
+
+def _store(key: tuple, content: Content) -> Content:
+    import pickle
+    import tempfile
+
+    path = _cache_file(key)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=path.parent, prefix=".content-", delete=False) as tmp:
+            tmp.write(pickle.dumps(content, protocol=pickle.HIGHEST_PROTOCOL))
+        Path(tmp.name).replace(path)
+        old = sorted(path.parent.glob("content-*.pickle"), key=lambda p: p.stat().st_mtime, reverse=True)
+        for stale in old[_CACHE_FILES_KEPT:]:
+            stale.unlink(missing_ok=True)
+    except OSError:
+        pass  # a read-only home: no cache, nothing lost
+    return content
 
 
 def _load_content(root: Path) -> Content:
