@@ -25,7 +25,7 @@ def test_home_shows_help_contact_now_and_the_report_button(own_slack):
     assert view["blocks"][0]["type"] == "header"
     assert view["blocks"][0]["text"]["text"] == "driftbot – hjälp vid driftstopp"
     text = _text(view)
-    assert "Jag hjälper dig när TES eller Treserva inte fungerar" in text
+    assert "hjälper dig när TES eller Treserva inte fungerar" in text  # the help answer's lead
     # Thursday 10:00: Användarstöd now, LKDATA for later.
     assert text.index("*Kontakta Användarstöd") < text.index("ring LKDATA på 013-20 70 00")
     assert "Jag känner inte till något pågående driftstopp" in text
