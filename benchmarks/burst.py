@@ -5,7 +5,7 @@ HTTP server (bot.adapters.slack.http_server), both talking to the fake Slack Web
 (tests/fakeslack.py) in a process of its own, all on 127.0.0.1:
 
 1. 300 signed DMs from 50 concurrent senders (each sends its next message as soon as the
-   previous one is acknowledged): acknowledgement latency (p50, p95, p99, max) and the time
+   previous one is acknowledged; spread over 5 client processes): acknowledgement latency (p50, p95, p99, max) and the time
    until every message is answered (a chat.postMessage into the sender's DM).
 2. driftbot only: 50 people report the same TES outage at once through their DMs (a message
    with every field, then "ja"): reports stored, posts to the broadcast channel (one is right;
@@ -280,25 +280,42 @@ def wait_posts(fake: FakeClient, wanted: dict[str, int], timeout: float = ANSWER
         time.sleep(0.05)
 
 
-def dm_burst(port: int, fake: FakeClient, senders: int, messages: int, tag: str) -> dict:
-    users = [f"U{tag}{i:03d}" for i in range(senders)]
-    fake.add_users([(u, f"Person {i}") for i, u in enumerate(users)])
-    per_sender = [messages // senders + (1 if i < messages % senders else 0) for i in range(senders)]
+def _send_all(port: int, users: list[str], counts: list[int], start_at: float) -> list[list[tuple[float, float, int]]]:
+    """In a client process: one thread per sender, each sending its messages one ack after another."""
     results: list[list[tuple[float, float, int]]] = [[] for _ in users]
-    barrier = threading.Barrier(senders)
 
     def run(index: int) -> None:
         sender = Sender(port)
-        barrier.wait()
-        for k in range(per_sender[index]):
+        time.sleep(max(0.0, start_at - time.monotonic()))
+        for k in range(counts[index]):
             results[index].append(sender.post(_dm(users[index], QUESTIONS[k % len(QUESTIONS)])))
         sender.conn.close()
 
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(senders)]
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(users))]
     for t in threads:
         t.start()
     for t in threads:
         t.join(60)
+    return results
+
+
+def dm_burst(port: int, fake: FakeClient, senders: int, messages: int, tag: str, processes: int = 5) -> dict:
+    users = [f"U{tag}{i:03d}" for i in range(senders)]
+    fake.add_users([(u, f"Person {i}") for i, u in enumerate(users)])
+    per_sender = [messages // senders + (1 if i < messages % senders else 0) for i in range(senders)]
+    # The senders are spread over processes, as Slack's are not one Python interpreter: 50
+    # threads in one process would wait for its interpreter lock and time that as ack latency.
+    from concurrent.futures import ProcessPoolExecutor
+
+    chunks = [list(range(senders))[i::processes] for i in range(processes)]
+    start_at = time.monotonic() + 1.0  # every process starts sending at once
+    with ProcessPoolExecutor(max_workers=processes) as pool:
+        futures = [pool.submit(_send_all, port, [users[i] for i in chunk], [per_sender[i] for i in chunk], start_at)
+                   for chunk in chunks]
+        results: list[list[tuple[float, float, int]]] = [[] for _ in users]
+        for chunk, future in zip(chunks, futures):
+            for i, got in zip(chunk, future.result(timeout=120)):
+                results[i] = got
     first_sent = min(r[0] for rs in results for r in rs)
     wanted = {"D" + u: n for u, n in zip(users, per_sender)}
     posts = wait_posts(fake, wanted)
@@ -410,6 +427,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--messages", type=int, default=300)
     parser.add_argument("--reports", type=int, default=50)
     parser.add_argument("--rounds", type=int, default=1, help="DM bursts per app, alternating (default 1)")
+    parser.add_argument("--client-processes", type=int, default=5,
+                        help="processes the senders are spread over (default 5)")
     parser.add_argument("--json", action="store_true", help="print the results as one JSON object")
     args = parser.parse_args(argv)
     if args.role == "fake":
@@ -431,8 +450,10 @@ def main(argv: list[str] | None = None) -> int:
             warm_up(bare_port, fake, "BW")
             warm_up(serve_port, fake, "DW")
             for round_ in range(args.rounds):
-                out["bare"].append(dm_burst(bare_port, fake, args.senders, args.messages, f"B{round_}"))
-                out["driftbot"].append(dm_burst(serve_port, fake, args.senders, args.messages, f"D{round_}"))
+                out["bare"].append(dm_burst(bare_port, fake, args.senders, args.messages, f"B{round_}",
+                                            args.client_processes))
+                out["driftbot"].append(dm_burst(serve_port, fake, args.senders, args.messages, f"D{round_}",
+                                                args.client_processes))
             out["rss_after_burst_mib"] = rss_mib(serve.pid)[0]
             out["reports"] = reports_burst(serve_port, fake, db_url, args.reports, "R")
             out["rss_after_reports_mib"], out["rss_peak_mib"] = rss_mib(serve.pid)
@@ -454,7 +475,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def report(out: dict, args) -> str:
-    lines = [f"{args.messages} DMs from {args.senders} concurrent senders, {len(out['driftbot'])} round(s); "
+    lines = [f"{args.messages} DMs from {args.senders} concurrent senders in {args.client_processes} processes, "
+             f"{len(out['driftbot'])} round(s); "
              f"driftbot on {out['db']}; load average {out['load_before']:.2f} before, {out['load_after']:.2f} after",
              "", "| | ack p50 | ack p95 | ack p99 | ack max | acknowledged | answered | all answered in | answer p50 | answer p99 |",
              "|---|---|---|---|---|---|---|---|---|---|"]

@@ -45,10 +45,10 @@ def _outbox_worker(runtime, ctx, settings: Settings, stop: threading.Event, inte
     deliverer = SlackDeliverer(client, settings.broadcast_channel, settings.support_channel)
     # Under --at the answers stand still in time, but retries and leases must see time pass.
     clock = RunningClock(runtime.clock.now(), runtime.clock.tz) if frozen else runtime.clock
-    # The scheduler queues what falls due by the clock alone (login reminders).
     # A reply left claimed by a process that died is sent again after this: longer than the
     # client's longest try (a connection retry and a 5xx retry, each up to the timeout).
     reply_lease = timedelta(seconds=max(60.0, 4 * settings.slack_timeout))
+    # The scheduler queues what falls due by the clock alone (login reminders).
     worker = OutboxWorker(runtime.store, deliverer, clock, scheduler=ctx.outages.service.schedule,
                           targets=OUTBOX_TARGETS, reply_lease=reply_lease)
     # Replies to people are sent by the same worker, at once, and retried by it.
