@@ -205,11 +205,11 @@ class ReportDialog:
             return None
         fields = state["fields"]
         change = self.read.change_request(rest)
-        if change and change[0] != field and change[1]:
+        if change and change[1]:  # "enheten är Ryd", whichever question is asked
             value = self._value(change[0], change[1], "", now) or (change[1][:200] if change[0] == "unit" else None)
             if value is not None:
                 fields[change[0]] = value
-                return self._ask(state, field)
+                return self._next(state)
         systems = [s for s in self.situations.read(rest).systems if s in self.content.routine.systems]
         if systems and field != "system":
             named = systems[0]
@@ -217,10 +217,11 @@ class ReportDialog:
                 fields["extra_systems"] = _merge_list(fields.get("extra_systems"), [named])  # "... inte heller"
             else:
                 fields["system"] = named
-            return self._ask(state, field)
+            return self._next(state)
         before = dict(fields)
         self._extract(rest, state, now, describe=False, overwrite=True)
-        return self._ask(state, field) if fields != before else None
+        # What the correction changed may be the very field asked: then the form moves on.
+        return self._next(state) if fields != before else None
 
     def _note_extra_systems(self, text: str, state: dict) -> None:
         """'TES och genomförandewebben', 'både tes och treserva': the second main system, beside the first."""

@@ -130,7 +130,7 @@ class ReportService:
     def receipt(self, filed: FiledReport, lang: str) -> str:
         """What the reporter reads: number, whom to contact now, a script for the call."""
         texts = self.content.dialog_for(lang)
-        _, contact_now, contact_later = self.answers.contact_lines(self.clock.now(), lang)
+        _, contact_now, _ = self.answers.contact_lines(self.clock.now(), lang)  # only the contact that applies now
         r = filed.report
         started = (r.started_at.astimezone(self.clock.tz).strftime(texts.time_format)
                    if r.started_at else texts.started_unknown)
@@ -140,7 +140,7 @@ class ReportService:
         parts = [texts.receipt.format(id=filed.id), contact_now]
         if filed.outage_note:
             parts.append(filed.outage_note)
-        parts += ["", texts.script_title, f"> {script}", "", contact_later]
+        parts += ["", texts.script_title, f"> {script}"]
         return "\n".join(parts)
 
 
