@@ -97,3 +97,23 @@ def test_many_people_writing_at_once_are_all_acknowledged_and_answered(slack, fa
     assert statuses == [200] * len(users)
     for user in users:
         assert len(posts(fake, "D" + user, timeout=15)) == 1
+
+
+def test_a_screenshot_is_answered_with_what_the_bot_reads(slack, fake):
+    """A DM with a file (Slack's file_share) is a person's message, not an edit to ignore."""
+    user = unique("U")
+    fake.add_user(user, "Anna Berg", locale="sv-SE")
+    slack.event(dm(user, "", subtype="file_share", files=[{"id": "F1", "name": "skarm.png"}]))
+    (note,) = posts(fake, "D" + user)
+    assert note.params["text"].startswith("Jag kan inte läsa bilder eller filer")
+    slack.event(dm(user, "låset öppnar inte, se bilden", subtype="file_share", files=[{"id": "F2"}]))
+    texts = [p.params["text"] for p in posts(fake, "D" + user, count=3)]
+    assert texts[1].startswith("Jag kan inte läsa bilder") and "konventionella nycklar" in texts[2]
+
+
+def test_a_thread_reply_also_sent_to_the_channel_is_answered(slack, fake):
+    user = unique("U")
+    fake.add_user(user, "Anna Berg", locale="sv-SE")
+    slack.event(dm(user, "vem ringer jag?", subtype="thread_broadcast", thread_ts="1700000000.000100"))
+    (answer,) = posts(fake, "D" + user)
+    assert "Användarstöd" in answer.params["text"]

@@ -34,6 +34,9 @@ _MENTION = re.compile(r"<@[UW][A-Z0-9]+(?:\|[^>]*)?>")
 # Stored dialog states that belong to a report: while one is being written, and
 # just after filing (the receipt repeats the reporter's name and unit).
 REPORT_STATES = ("report", "joined")
+# Messages from people that carry a subtype: a screenshot with or without words, and a thread reply
+# also sent to the channel. Every other subtype (edits, deletions, joins, bots) is not a new message.
+PERSON_SUBTYPES = frozenset({"file_share", "thread_broadcast"})
 
 
 def is_from_a_person(event: dict, bot_user_id: str) -> bool:
@@ -41,7 +44,7 @@ def is_from_a_person(event: dict, bot_user_id: str) -> bool:
 
     Answering a bot (or ourselves) is how a bot ends up talking to itself.
     """
-    if event.get("subtype") or event.get("bot_id") or event.get("bot_profile"):
+    if event.get("subtype") not in (None, *PERSON_SUBTYPES) or event.get("bot_id") or event.get("bot_profile"):
         return False
     user = event.get("user")
     return bool(user) and user != bot_user_id
@@ -57,7 +60,7 @@ def on_direct_message(ctx: SlackContext, event: dict, event_id: str | None) -> N
     channel = event["channel"]
     _converse(ctx, user_id=event["user"], text=event.get("text") or "", conversation=channel,
               message_id=event.get("client_msg_id") or event_id, channel=channel,
-              thread_ts=event.get("thread_ts"))
+              thread_ts=event.get("thread_ts"), with_files=event.get("subtype") == "file_share")
 
 
 def on_mention(ctx: SlackContext, event: dict, event_id: str | None) -> None:
@@ -97,8 +100,14 @@ def on_option_button(ctx: SlackContext, body: dict) -> None:
 
 
 def _converse(ctx: SlackContext, *, user_id: str, text: str, conversation: str, message_id: str | None,
-              channel: str, thread_ts: str | None, choice: str | None = None) -> None:
+              channel: str, thread_ts: str | None, choice: str | None = None, with_files: bool = False) -> None:
     profile = ctx.users.profile(user_id)
+    if with_files:
+        # A screenshot: say that only words are read; words sent with it are answered as usual.
+        note = Reply(text=ctx.texts_for(ctx.texts.lang(profile.lang)).messages.files_unread)
+        send(ctx, channel, thread_ts, [render_reply(note, ctx.texts_for(ctx.texts.lang(profile.lang)))])
+        if not text.strip():
+            return
     message = Message(text=text, user_id=user_id, source=SOURCE, conversation=conversation,
                       user_name=profile.name, unit=ctx.last_unit(user_id), message_id=message_id,
                       choice=choice)

@@ -177,6 +177,7 @@ class MessageTexts(_Strict):
     chosen: str = Field(min_length=1)
     error: str = Field(min_length=1)
     storage_unavailable: str = Field(min_length=1)
+    files_unread: str = Field(min_length=1)
 
     _chosen = field_validator("chosen")(_placeholders("label"))
     _error = field_validator("error", "storage_unavailable")(_placeholders("contact_now"))
