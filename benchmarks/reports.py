@@ -33,6 +33,7 @@ from bot.messages import Message  # noqa: E402
 from bot.outages.service import OutageService  # noqa: E402
 from bot.runtime import build_classifier  # noqa: E402
 from bot.storage import Store  # noqa: E402
+from tables import share_table  # noqa: E402 (benchmarks/tables.py, beside this script)
 
 MAX_TURNS = 25
 
@@ -148,10 +149,7 @@ def main() -> int:
         if questions:
             print(f"Questions per completed report: median {statistics.median(questions):g}, max {max(questions)}.")
         print(f"Looped (same question more than twice in a row): {len(loops)} {' '.join(loops)}\n")
-        print("| category | right | share |\n|---|---|---|")
-        for category, oks in sorted(by_category.items()):
-            print(f"| {category} | {sum(oks)}/{len(oks)} | {100 * sum(oks) / len(oks):.1f}% |")
-        print()
+        print(share_table("category", by_category) + "\n")
         if args.errors:
             for convo, problems, result in wrong:
                 print(f"### {convo['id']} ({convo.get('category')})")

@@ -32,6 +32,7 @@ from bot.outages.service import OutageService  # noqa: E402
 from bot.runtime import build_classifier  # noqa: E402
 from bot.storage import Store  # noqa: E402
 from bot.storage.tables import ReportRow  # noqa: E402
+from tables import share_table  # noqa: E402 (benchmarks/tables.py, beside this script)
 
 _MARKUP = re.compile(r"[*_`]")
 
@@ -111,13 +112,8 @@ def main() -> int:
         total = sum(len(v) for v in by_lang.values())
         right = sum(sum(v) for v in by_lang.values())
         print(f"## {path.name}: {right}/{total} right ({100 * right / max(1, total):.1f}%)\n")
-        print("| language | right | share |\n|---|---|---|")
-        for lang, oks in sorted(by_lang.items()):
-            print(f"| {lang} | {sum(oks)}/{len(oks)} | {100 * sum(oks) / len(oks):.1f}% |")
-        print("\n| category | right | share |\n|---|---|---|")
-        for category, oks in sorted(by_category.items()):
-            print(f"| {category} | {sum(oks)}/{len(oks)} | {100 * sum(oks) / len(oks):.1f}% |")
-        print()
+        print(share_table("language", by_lang) + "\n")
+        print(share_table("category", by_category) + "\n")
         if args.errors:
             for situation, problems, text, intents in wrong:
                 state = "; ".join(f"{s['system']} {s.get('kind', 'unplanned')} {s['start']}–{s.get('end')}"

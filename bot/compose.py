@@ -166,8 +166,7 @@ class Composer:
         t = self._texts(lang).status
         asked = situation.systems
         # Still down first: "funkar allt igen?" is answered "no" while anything is.
-        order = {"open": 0, "planned": 1, "upcoming": 2, "resolved": 3}
-        order["ended"] = 4
+        order = {"open": 0, "planned": 1, "upcoming": 2, "resolved": 3, "ended": 4}
         # Outages of the systems asked about, or of one that explains them (the network, for "varken tes eller
         # treserva funkar"); an outage over days ago only answers "has it been fixed?".
         phases = ("open", "planned", "upcoming", "resolved", "ended") if situation.asks_back else \
@@ -189,10 +188,7 @@ class Composer:
                 # "några nyheter om tes?" asks no yes/no: say what is known, without a leading "ja".
                 lead += self._known_lines([outage.facts.system], Known([outage], known.render), lang, at)
             else:
-                key = ("back_" if situation.asks_back else "down_") + outage.phase.replace("ended", "resolved")
-                if outage.phase == "open" and not outage.facts.reports:
-                    key += "_no_reports"
-                lead.append(getattr(t, key).format(**values))
+                lead.append(getattr(t, _status_key(outage, back=situation.asks_back)).format(**values))
             if outage.phase == "resolved":
                 follow += self._after(outage, situation, lang)
             elif outage.phase != "ended":
@@ -213,8 +209,7 @@ class Composer:
                                        else self._role_reserves(DEFAULT_RESERVES, situation), lang)
         if others:
             lead.append(t.other_systems)
-            lead += [getattr(t, "down_" + o.phase + ("_no_reports" if o.phase == "open" and not o.facts.reports
-                                                     else "")).format(**known.values(o, lang, at)) for o in others]
+            lead += [getattr(t, _status_key(o, back=False)).format(**known.values(o, lang, at)) for o in others]
         return Composed(self._answer("status", lang, lead + follow, [self._intent_detail("status", lang, at)], contact))
 
     def _post_registration(self, situation: Situation, known: Known, lang: str, at: datetime) -> Composed:
@@ -233,7 +228,7 @@ class Composer:
             lead += [s.after[r].format(**self.answers.facts()) for r in reserves]
             if "keys" in reserves:
                 lead.append(s.long_rule.format(**self.answers.facts()))
-        if any(known.of(x) and known.of(x).phase in ("open", "planned") for x in subjects):
+        if any(known.of(x, phases=("open", "planned")) for x in subjects):
             lead += self._do_lines(reserves, lang)  # still down: the reserve routine meanwhile
         detail = [self._intent_detail("post_registration", lang, at)]
         return Composed(self._answer("post_registration", lang, lead, detail, None))
@@ -288,7 +283,7 @@ class Composer:
             detail.append(self._intent_detail("report_details" if asks_details else intent, lang, at))
         if intent in DOCS_INTENTS:
             detail.append(self._intent_detail(intent, lang, at))
-        elif intent not in DOCS_INTENTS and (intent != "contact" or situation.systems):
+        elif intent != "contact" or situation.systems:
             detail.append(s.general.format(**self.answers.facts()))
             detail += [s.detail[r].format(**self.answers.facts()) for r in reserves]
         if "care_docs" in reserves and situation.role is None:
@@ -391,6 +386,12 @@ class Composer:
         body = "\n\n".join(part.strip() for part in detail if part and part.strip())
         return RenderedAnswer(intent=intent, text=(head + ("\n\n" + body if body else "")).strip(),
                               lang=lang, contact=contact)
+
+
+def _status_key(outage, back: bool) -> str:
+    """The status sentence for an outage: status.down_open, back_resolved, down_open_no_reports, ..."""
+    key = ("back_" if back else "down_") + outage.phase.replace("ended", "resolved")
+    return key + "_no_reports" if outage.phase == "open" and not outage.facts.reports else key
 
 
 def _unique(items) -> list:

@@ -79,9 +79,7 @@ class Engine:
         return self.composer.compose(intent, situation, known, lang, self.clock.now())
 
     def _answer_intent(self, intent: str, lang: str, text: str = "") -> Reply:
-        rendered = self._compose(intent, lang, text).answer
-        return Reply(text=rendered.text, intent=rendered.intent, lang=rendered.lang, contact=rendered.contact,
-                     offer_report_form=rendered.intent in ("outage_now", "report_fault"))
+        return _reply(self._compose(intent, lang, text).answer)
 
     def _social(self, result: Classification, text: str, lang: str) -> Reply | None:
         """An empty message, a bare thank-you or goodbye, or a cancel with nothing to cancel
@@ -209,8 +207,7 @@ class Engine:
             # Someone at a locked door who asks to report still needs whom to call and what to do meanwhile.
             lead = [rendered.text.split("\n\n", 1)[0]] if situation.broken_now else None
             return self._start_report(message, lang, seed=None, lead=lead)
-        reply = Reply(text=rendered.text, intent=intent, lang=rendered.lang, contact=rendered.contact,
-                      offer_report_form=intent in ("outage_now", "report_fault"))
+        reply = _reply(rendered)
         if self.dialog is not None and not composed.planned and (
                 intent in ("outage_now", "report_fault") or composed.known_open):
             # A known outage: adding a report joins it; otherwise offer to file one.
@@ -244,3 +241,9 @@ class Engine:
             if typed and typed == self.answers.title(intent, lang).lower():
                 return intent
         return None
+
+
+def _reply(rendered) -> Reply:
+    """An answer as the adapters get it; the form is offered with answers about something broken."""
+    return Reply(text=rendered.text, intent=rendered.intent, lang=rendered.lang, contact=rendered.contact,
+                 offer_report_form=rendered.intent in ("outage_now", "report_fault"))

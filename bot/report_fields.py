@@ -51,6 +51,7 @@ class FieldReader:
         self.content = content
         self.units = list(content.units)
         self._folded_units = [fold(u) for u in self.units]
+        self._unit_kinds = {fold(k) for k in content.unit_kinds}
         self._system_aliases: dict[str, list[str]] = {}
         for system_id, system in content.routine.systems.items():
             self._system_aliases[system_id] = sorted({fold(a) for a in [system.name, *system.aliases] if fold(a)},
@@ -161,15 +162,13 @@ class FieldReader:
         folded = fold(candidate)
         if folded in self.affirm or folded in self.deny or folded in self.cancel:
             return None  # "ja" is not a name
-        if self.unit_in_text(candidate) or self._looks_like_unit(folded):
+        if self.unit_in_text(candidate) or any(folded.startswith(k + " ") for k in self._unit_kinds):
             return None  # a unit typed at the name question: the dialog reads it as the unit
         if 2 <= len(candidate) <= 100 and _NAME_OK.match(candidate) and len(candidate.split()) <= 5 \
                 and not any(_SMASH.search(part) for part in folded.split()):
             return _tidy_name(candidate)
         return None
 
-    def _looks_like_unit(self, folded: str) -> bool:
-        return any(folded.startswith(fold(m) + " ") for m in ("hemtjänst", "äldreboende", "korttidsboende"))
 
     # -- unit ------------------------------------------------------------------
 
@@ -207,9 +206,8 @@ class FieldReader:
 
     def _place_matches(self, answer: str, unit: str) -> bool:
         """'Äldreboende Eklunda' is not 'Äldreboende Ryd': a unit's own name (not its kind) must be there."""
-        kinds = {"hemtjanst", "aldreboende", "korttidsboende", "rehab", "hemsjukvard"}
-        place = [w for w in unit.split() if w not in kinds]
-        words = [w for w in answer.split() if w not in kinds]
+        place = [w for w in unit.split() if w not in self._unit_kinds]
+        words = [w for w in answer.split() if w not in self._unit_kinds]
         if not place or not words:
             return True
         return any(fuzz.ratio(p, w) >= 75 for p in place for w in words)
