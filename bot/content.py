@@ -334,7 +334,7 @@ class AnswersFile(_Strict):
 # --- dialog.<lang>.yaml: the report conversation ------------------------
 
 ReportField = Literal["reporter_name", "unit", "system", "scope", "description", "started_at"]
-REPORT_FIELDS: tuple[str, ...] = ("reporter_name", "unit", "system", "scope", "description", "started_at")
+from bot.form import NAMES as REPORT_FIELDS  # noqa: E402  (the form table is the one list of fields)
 ScopeId = Literal["single_user", "unit", "multiple_units", "unknown"]
 
 
@@ -360,6 +360,7 @@ class DialogTexts(_Strict):
     start: str
     ask: dict[ReportField, str]
     invalid: dict[ReportField, str]
+    too_long: str                     # {max}: an answer over the form table's limit
     unit_unknown: str
     unit_choose: str
     systems: dict[SystemId, str]
@@ -395,6 +396,7 @@ class DialogTexts(_Strict):
                 raise ValueError(f"{name}: missing {', '.join(missing)}")
         _check_placeholders(self.script, frozenset(REPORT_FIELDS))
         _check_placeholders(self.unit_unknown, frozenset({"unit"}))
+        _check_placeholders(self.too_long, frozenset({"max"}))
         _check_placeholders(self.expired, frozenset({"minutes"}))
         _check_placeholders(self.receipt, frozenset({"id"}))
         _check_placeholders(self.support_summary, frozenset({*REPORT_FIELDS, "id", "created_at", "contact"}))

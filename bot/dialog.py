@@ -22,7 +22,8 @@ from typing import Callable
 
 from pydantic import ValidationError
 
-from bot.content import REPORT_FIELDS, Content
+from bot import form
+from bot.content import Content
 from bot.messages import Message, Option, Reply
 from bot.privacy import clean_text
 from bot.report_fields import PRIMARY_SYSTEMS, FieldReader
@@ -30,14 +31,15 @@ from bot.reports import Report, ReportService
 from bot.situation import SituationReader
 from intents.normalise import fold
 
-REQUIRED = ("reporter_name", "unit", "system", "scope", "description")
+REPORT_FIELDS = form.NAMES
+REQUIRED = form.REQUIRED
 UNKNOWN = "unknown"
 # Intents that are side questions during a report (answered, then the form goes on).
 SIDE_INTENTS = frozenset({"contact", "report_details", "conventional_keys", "post_registration", "planned_outage",
                           "status", "backup_care_docs", "backup_hsl_docs", "deviation", "outage_causes",
                           "local_routine"})
 SIDE_MIN_CONFIDENCE = 0.7
-MIN_DESCRIPTION = 3
+MIN_DESCRIPTION = form.BY_NAME["description"].min_length
 # A one-word answer to "what is your name?" classified this surely is a command, not a name.
 COMMAND_WORD_CONFIDENCE = 0.9
 
@@ -121,7 +123,7 @@ class ReportDialog:
                 state["fields"]["unit"] = picked
                 return self._after_set(state)
             if fold(text) == state.pop("unit_typed", None):
-                state["fields"]["unit"] = text[:200]  # none of them: the unit as written, twice
+                state["fields"]["unit"] = _cut(text, "unit")  # none of them: the unit as written, twice
                 return self._after_set(state)
 
         side = self._side_question(field, text, state)
@@ -132,6 +134,12 @@ class ReportDialog:
             return corrected
 
         value = self._value(field, text, choice, now)
+        if value is not None and field != "started_at" and form.check_value(field, value) == "too_long":
+            turn = self._ask(state, field)
+            limit = form.BY_NAME[field].max_length
+            turn[0][0] = Reply(text=texts.too_long.format(max=limit) + "\n" + turn[0][0].text, awaiting=field,
+                               options=turn[0][0].options, lang=state["lang"], intent="report_fault")
+            return turn
         if field == "unit" and value is None and text:
             match = self.read.unit_answer(text)
             if len(match.units) == 1:
@@ -143,8 +151,8 @@ class ReportDialog:
                 return [Reply(text=texts.unit_choose, awaiting="unit", options=options, lang=state["lang"],
                               intent="report_fault")], state
             elif len(text) >= 2 and any(ch.isalpha() for ch in text):
-                state["unit_check"] = text[:200]
-                return [Reply(text=texts.unit_unknown.format(unit=text[:200]), awaiting="unit", lang=state["lang"],
+                state["unit_check"] = _cut(text, "unit")
+                return [Reply(text=texts.unit_unknown.format(unit=state["unit_check"]), awaiting="unit", lang=state["lang"],
                               intent="report_fault")], state
         if value is None:
             # An answer to another question ("Hemtjänst Ryd" asked for a name, "sen 7" for a description)
@@ -187,7 +195,7 @@ class ReportDialog:
                 return choice.removeprefix("scope:")
             return self.read.scope_answer(text)
         if field == "description":
-            return text[:3000] if len(text) >= MIN_DESCRIPTION else None
+            return text if form.check_value("description", text) != "too_short" else None
         if field == "started_at":
             if choice == "started:unknown":
                 return UNKNOWN
@@ -206,7 +214,7 @@ class ReportDialog:
         fields = state["fields"]
         change = self.read.change_request(rest)
         if change and change[1]:  # "enheten är Ryd", whichever question is asked
-            value = self._value(change[0], change[1], "", now) or (change[1][:200] if change[0] == "unit" else None)
+            value = self._value(change[0], change[1], "", now) or (_cut(change[1], "unit") if change[0] == "unit" else None)
             if value is not None:
                 fields[change[0]] = value
                 return self._next(state)
@@ -240,7 +248,7 @@ class ReportDialog:
             return "other"
         letters = any(ch.isalpha() for ch in text)
         if field in ("description", "unit", "reporter_name") and letters and not self.read.is_affirm(text):
-            return text[:3000 if field == "description" else 200]
+            return _cut(text, field)
         return None
 
     def _is_command_word(self, text: str) -> bool:
@@ -266,7 +274,7 @@ class ReportDialog:
             if value_text:
                 value = self._value(field, value_text, "", now)
                 if value is None and field == "unit":
-                    value = value_text[:200]  # a correction names the unit as the user wants it
+                    value = _cut(value_text, "unit")  # a correction names the unit as the user wants it
                 if value is not None:
                     state["fields"][field] = value
                     return self._confirm(state)
@@ -399,6 +407,11 @@ class ReportDialog:
                 fields[field] = value
         if fields.get("system"):
             self._note_extra_systems(text, state)
+
+
+def _cut(text: str, field: str) -> str:
+    """At most the form table's limit for the field (a value taken as given after two tries)."""
+    return text[:form.BY_NAME[field].max_length]
 
 
 def _merge_list(first, more) -> list:

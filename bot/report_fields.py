@@ -16,6 +16,7 @@ from datetime import datetime
 from rapidfuzz import fuzz
 
 from bot.content import Content
+from bot.form import BY_NAME
 from bot.timeparse import StartTime, find_start_time, parse_start_time
 from intents.normalise import fold
 
@@ -24,6 +25,7 @@ UNIT_IN_TEXT_CUTOFF = 92
 # ... and an answer to "which unit?" this well.
 UNIT_ANSWER_CUTOFF = 85
 MAX_UNIT_CHOICES = 4
+DESCRIPTION_LIMIT = BY_NAME["description"].max_length
 # Systems whose outage explains the others (a lock fails because TES is down).
 PRIMARY_SYSTEMS = ("tes", "treserva")
 _NAME_STOP = re.compile(r"\s*(?:,|\.|;|!|\?|\bpå\b|\bfrån\b|\boch\b|\bsom\b|\bi\b|\bfrom\b|\bat\b|\band\b|\bjobbar\b|\barbetar\b|\bwork)", re.IGNORECASE)
@@ -236,8 +238,8 @@ class FieldReader:
         clauses = [c.strip() for c in _CLAUSES.split(text.strip()) if c.strip()]
         for i, clause in enumerate(clauses):
             if self.system_in_text(clause) and not self.name_in_text(clause):
-                return " ".join(clauses[i:])[:3000]  # each clause keeps its own comma
-        return text.strip()[:3000]
+                return " ".join(clauses[i:])[:DESCRIPTION_LIMIT]  # each clause keeps its own comma
+        return text.strip()[:DESCRIPTION_LIMIT]
 
     def system_answer(self, text: str) -> str | None:
         folded = fold(text)

@@ -12,21 +12,28 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from bot.form import BY_NAME, SCOPES, SYSTEMS
+
 SystemId = Literal["tes", "treserva", "locks", "infrastructure", "other"]
 ScopeId = Literal["single_user", "unit", "multiple_units", "unknown"]
-SYSTEMS: tuple[str, ...] = ("tes", "treserva", "locks", "infrastructure", "other")
-SCOPES: tuple[str, ...] = ("single_user", "unit", "multiple_units", "unknown")
+if SystemId.__args__ != SYSTEMS or ScopeId.__args__ != SCOPES:
+    raise RuntimeError("bot/form.py and the Report's types disagree")
+
+
+def _text(name: str):
+    f = BY_NAME[name]  # the limits are the form table's
+    return Field(min_length=f.min_length, max_length=f.max_length)
 
 
 class Report(BaseModel):
     """A complete report, ready to file."""
     model_config = ConfigDict(frozen=True)
 
-    reporter_name: str = Field(min_length=1, max_length=200)
-    unit: str = Field(min_length=1, max_length=200)
+    reporter_name: str = _text("reporter_name")
+    unit: str = _text("unit")
     system: SystemId
     scope: ScopeId
-    description: str = Field(min_length=1, max_length=3000)
+    description: str = _text("description")
     started_at: datetime | None = None
 
 

@@ -27,17 +27,14 @@ from bot.adapters.slack.context import SlackContext
 from bot.adapters.slack.escape import escape
 from bot.adapters.slack.render import render_text
 from bot.adapters.slack.texts import SlackTexts
-from bot.privacy import redact_personal_ids
-from bot.reports import SCOPES, SYSTEMS, Report
-from bot.timeparse import parse_start_time
+from bot.form import BY_NAME, SCOPES, SYSTEMS, check_form
+from bot.reports import Report
 
 log = logging.getLogger(__name__)
 
 CALLBACK_ID = "driftbot_report"
 # Block ids are the Report's field names, so an error maps straight to its field.
 FIELD_ACTION = "value"
-TEXT_LIMITS = {"reporter_name": 200, "unit": 200, "description": 3000, "started_at": 200}
-REQUIRED = ("reporter_name", "unit", "system", "scope", "description")
 
 
 class FormMetadata(BaseModel):
@@ -59,11 +56,12 @@ def build_view(texts: SlackTexts, metadata: FormMetadata, name: str | None, unit
     m = texts.modal
 
     def text_input(block: str, label: str, *, initial: str | None = None, placeholder: str | None = None,
-                   hint: str | None = None, multiline: bool = False, optional: bool = False) -> InputBlock:
+                   hint: str | None = None) -> InputBlock:
+        f = BY_NAME[block]  # limits, required and the text area come from the form table
         element = PlainTextInputElement(action_id=FIELD_ACTION, placeholder=placeholder,
-                                        initial_value=(initial or None) and initial[:TEXT_LIMITS[block]],
-                                        multiline=multiline or None, max_length=TEXT_LIMITS[block])
-        return InputBlock(block_id=block, label=label, element=element, hint=hint, optional=optional)
+                                        initial_value=(initial or None) and initial[:f.max_length],
+                                        multiline=f.multiline or None, max_length=f.max_length)
+        return InputBlock(block_id=block, label=label, element=element, hint=hint, optional=not f.required)
 
     def select(block: str, label: str, placeholder: str, labels: dict[str, str], ids: tuple[str, ...]) -> InputBlock:
         options = [SelectOption(value=i, label=labels[i]) for i in ids]
@@ -77,9 +75,9 @@ def build_view(texts: SlackTexts, metadata: FormMetadata, name: str | None, unit
         select("system", m.system_label, m.system_placeholder, m.systems, SYSTEMS),
         select("scope", m.scope_label, m.scope_placeholder, m.scopes, SCOPES),
         text_input("description", m.description_label, placeholder=m.description_placeholder,
-                   hint=m.description_hint, multiline=True),
+                   hint=m.description_hint),
         text_input("started_at", m.started_at_label, placeholder=m.started_at_placeholder,
-                   hint=m.started_at_hint, optional=True),
+                   hint=m.started_at_hint),
     ]
     return View(type="modal", callback_id=CALLBACK_ID, title=m.title, submit=m.submit, close=m.close,
                 blocks=blocks, private_metadata=metadata.model_dump_json())
@@ -123,40 +121,17 @@ def _values(view: dict) -> dict[str, str]:
 def parse_submission(view: dict, texts: SlackTexts, now: datetime, redaction_marker: str) -> FormResult:
     """The form's values as a Report, or per-field errors for response_action "errors".
 
-    `redaction_marker` is the report dialog's, so a redacted report reads the
-    same whichever way it was filed.
+    The checks are the form table's (bot/form.py), the same the conversation
+    applies; `redaction_marker` is the report dialog's, so a redacted report
+    reads the same whichever way it was filed.
     """
+    checked = check_form(_values(view), now, redaction_marker)
     m = texts.modal
-    values = _values(view)
-    result = FormResult()
-    # Personal identity numbers never reach storage or the support channel.
-    for name in ("reporter_name", "unit", "description", "started_at"):
-        cleaned, count = redact_personal_ids(values.get(name, ""), redaction_marker)
-        if count:
-            result.redacted = True
-            values[name] = cleaned
-    for name in REQUIRED:
-        if not values.get(name):
-            result.errors[name] = m.error_required
-    for name, limit in TEXT_LIMITS.items():
-        if name not in result.errors and len(values.get(name, "")) > limit:
-            result.errors[name] = m.error_too_long.format(max=limit)
-    if values.get("system") and values["system"] not in SYSTEMS:
-        result.errors["system"] = m.error_required
-    if values.get("scope") and values["scope"] not in SCOPES:
-        result.errors["scope"] = m.error_required
-    started_at = None
-    if values.get("started_at") and "started_at" not in result.errors:
-        parsed = parse_start_time(values["started_at"], now)
-        if parsed is None:
-            result.errors["started_at"] = m.error_started_at
-        elif parsed.kind == "time":
-            started_at = parsed.value
-    if result.errors:
-        return result
-    result.report = Report(reporter_name=values["reporter_name"], unit=values["unit"], system=values["system"],
-                           scope=values["scope"], description=values["description"], started_at=started_at)
-    return result
+    words = {"required": m.error_required, "choice": m.error_required, "too_short": m.error_too_short,
+             "time": m.error_started_at}
+    errors = {name: m.error_too_long.format(max=BY_NAME[name].max_length) if code == "too_long" else words[code]
+              for name, code in checked.errors.items()}
+    return FormResult(report=checked.report, errors=errors, redacted=checked.redacted)
 
 
 class StorageUnavailable(Exception):

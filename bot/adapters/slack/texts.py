@@ -81,6 +81,7 @@ class ModalTexts(_Strict):
     scopes: dict[str, str]
     error_required: str = Field(min_length=1)
     error_too_long: str = Field(min_length=1)
+    error_too_short: str = Field(min_length=1)
     error_started_at: str = Field(min_length=1)
     redacted_notice: str = Field(min_length=1)
     filing_failed: str = Field(min_length=1)
