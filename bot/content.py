@@ -177,6 +177,7 @@ class SituationWords(_Strict):
     asks_known: list[str] = []        # "is it just me?"
     asks_cause: list[str] = []        # "why does it go down?"
     asks_where: list[str] = []        # first words of "where do I report?"
+    wants_report: list[str] = []      # "jag vill felanmäla": take my report
     asks_details: list[str] = []      # "what do they want to know?"
     registration: list[str] = []      # speaking of registering times and visits
     contacts: dict[ContactId, list[str]] = {}  # words that name a contact

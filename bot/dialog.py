@@ -17,6 +17,7 @@ and stores nothing; at the summary any field can be corrected in words
 """
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import Callable
 
@@ -26,7 +27,7 @@ from bot import form
 from bot.content import Content
 from bot.messages import Message, Option, Reply
 from bot.privacy import clean_text
-from bot.report_fields import PRIMARY_SYSTEMS, FieldReader
+from bot.report_fields import FieldReader
 from bot.reports import Report, ReportService
 from bot.situation import SituationReader
 from intents.normalise import fold
@@ -51,8 +52,8 @@ class ReportDialog:
                  answer_intent: Callable[..., Reply]):
         self.content = content
         self.reports = reports
-        self.read = FieldReader(content)
         self.situations = SituationReader(content)
+        self.read = FieldReader(content, self.situations)
         self.classify = classify
         self.answer_intent = answer_intent
 
@@ -232,9 +233,12 @@ class ReportDialog:
         return self._next(state) if fields != before else None
 
     def _note_extra_systems(self, text: str, state: dict) -> None:
-        """'TES och genomförandewebben', 'både tes och treserva': the second main system, beside the first."""
-        named = [s for s in self.situations.read(text).systems if s in PRIMARY_SYSTEMS]
-        extra = [s for s in named if s != state["fields"].get("system")]
+        """'TES och genomförandewebben', 'både tes och treserva': a second system, beside the first."""
+        first, systems = state["fields"].get("system"), self.content.routine.systems
+        # Not one that the first explains (routine.yaml explained_by): power out explains TES, TES a lock.
+        named = self.read.systems_in_text(text)
+        extra = [s for s in named if s != first and first not in systems[s].explained_by]
+        # Only a message naming two systems adds one: "appen loggar ut" describing a Treserva fault does not.
         if len(named) >= 2 and extra:
             state["fields"]["extra_systems"] = _merge_list(state["fields"].get("extra_systems"), extra)
 
@@ -390,10 +394,13 @@ class ReportDialog:
     def _extract(self, text: str, state: dict, now: datetime, describe: bool, overwrite: bool = False) -> None:
         """Set every field the text states confidently (missing ones only, unless overwrite)."""
         fields = state["fields"]
+        name = self.read.name_in_text(text)
+        # "Lena Ström" names a person, not a power cut: systems are read from the rest.
+        rest = _without(text, name or fields.get("reporter_name"))
         found = {
-            "reporter_name": self.read.name_in_text(text),
+            "reporter_name": name,
             "unit": self.read.unit_in_text(text),
-            "system": self.read.system_in_text(text),
+            "system": self.read.system_in_text(rest),
             "scope": self.read.scope_in_text(text),
         }
         started = self.read.started_in_text(text, now)
@@ -406,7 +413,14 @@ class ReportDialog:
             if value and (overwrite or not fields.get(field)):
                 fields[field] = value
         if fields.get("system"):
-            self._note_extra_systems(text, state)
+            self._note_extra_systems(rest, state)
+
+
+def _without(text: str, name: str | None) -> str:
+    """The text with a person's name left out."""
+    if not name:
+        return text
+    return re.sub(r"\b" + r"\s+".join(map(re.escape, name.split())) + r"\b", " ", text, flags=re.IGNORECASE)
 
 
 def _cut(text: str, field: str) -> str:

@@ -203,13 +203,14 @@ class Engine:
         composed = self._compose(intent, lang, text, situation, known)
         rendered = composed.answer
         intent = rendered.intent
-        if intent == "report_fault" and self.dialog is not None and not (composed.known_open or composed.planned):
+        if self.dialog is not None and self._takes_report(intent, text, situation, composed):
             # Someone at a locked door who asks to report still needs whom to call and what to do meanwhile.
             lead = [rendered.text.split("\n\n", 1)[0]] if situation.broken_now else None
             return self._start_report(message, lang, seed=None, lead=lead)
         reply = _reply(rendered)
         if self.dialog is not None and not composed.planned and (
-                intent in ("outage_now", "report_fault") or composed.known_open):
+                intent in ("outage_now", "report_fault") or composed.known_open
+                or (situation.broken_now and situation.systems and not situation.outside)):
             # A known outage: adding a report joins it; otherwise offer to file one.
             offer = (self.content.answers_for(lang).situation.known.add_report if composed.known_open
                      else self.answers.text("offer_report", lang))
@@ -217,6 +218,25 @@ class Engine:
             reply = replace(reply, text=reply.text + "\n\n" + offer, options=(Option(label=yes, value="report"),))
             return [reply], {"kind": "offer_report", "lang": lang, "seed": text[:3000]}
         return [reply], None
+
+    def _takes_report(self, intent: str, text: str, situation, composed: Composed) -> bool:
+        """Start the report form now, with what the message already says?
+
+        A request to report ("felanmälan") does, unless the outage is known or
+        announced (then the answer says so and offers to add the report). So does
+        a message that says something is broken now and asks to report (not asks
+        how or where; an outage not known yet), or gives the reporter's name and
+        unit (why else would it?),
+        whatever its intent: a report in one message must not be answered as a
+        question. Anything less is answered, with the offer to report.
+        """
+        if composed.planned:
+            return False
+        if intent == "report_fault" and not composed.known_open:
+            return True
+        read = self.dialog.read
+        asks = situation.wants_report and not read.looks_like_question(text) and not composed.known_open
+        return situation.broken_now and (asks or read.names_reporter(text))
 
     def _forks(self, first: str, second: str, lang: str, text: str, situation, known) -> bool:
         """Ask "did you mean" only when the two answers would lead with different things to do."""

@@ -26,8 +26,6 @@ UNIT_IN_TEXT_CUTOFF = 92
 UNIT_ANSWER_CUTOFF = 85
 MAX_UNIT_CHOICES = 4
 DESCRIPTION_LIMIT = BY_NAME["description"].max_length
-# Systems whose outage explains the others (a lock fails because TES is down).
-PRIMARY_SYSTEMS = ("tes", "treserva")
 _NAME_STOP = re.compile(r"\s*(?:,|\.|;|!|\?|\bpå\b|\bfrån\b|\boch\b|\bsom\b|\bi\b|\bfrom\b|\bat\b|\band\b|\bjobbar\b|\barbetar\b|\bwork)", re.IGNORECASE)
 _CLAUSES = re.compile(r"(?<=[,.;!?])\s+")
 _NAME_OK = re.compile(r"^[^\W\d_]+(?:[ '\-][^\W\d_]+){0,4}$")
@@ -49,8 +47,12 @@ class UnitMatch:
 
 
 class FieldReader:
-    def __init__(self, content: Content):
+    def __init__(self, content: Content, situations=None):
+        from bot.situation import SituationReader
+
         self.content = content
+        # The situation reader finds the systems (aliases, typos, "tes funkar dock"): one reader for both.
+        self.situations = situations or SituationReader(content)
         self.units = list(content.units)
         self._folded_units = [fold(u) for u in self.units]
         self._unit_kinds = {fold(k) for k in content.unit_kinds}
@@ -127,6 +129,10 @@ class FieldReader:
         return text.strip()
 
     # -- name ------------------------------------------------------------------
+
+    def names_reporter(self, text: str) -> bool:
+        """The message gives the reporter's name and unit: it is a report, not only a question."""
+        return bool(self.unit_in_text(text) and self.name_in_text(text))
 
     def name_in_text(self, text: str) -> str | None:
         """A name after 'jag heter' / 'my name is' and the like."""
@@ -216,21 +222,27 @@ class FieldReader:
 
     # -- system ------------------------------------------------------------------
 
+    def systems_in_text(self, text: str) -> tuple[str, ...]:
+        """The systems a fault report is about, in the order named, less those explained by
+        another one named before (routine.yaml explained_by): "TES är nere, låsen funkar inte" is
+        TES's fault; power or network out explains everything else."""
+        named = self.situations.read(text).systems
+        routine = self.content.routine.systems
+        # What is named first is what the person says is broken: "låsen funkar inte, appen säger
+        # 'lock not found'" is about the locks. Power or network explains everything, named when it may.
+        broad = {s for s in named if not routine[s].explained_by}
+        return tuple(s for i, s in enumerate(named)
+                     if not set(routine[s].explained_by) & (set(named[:i]) | broad))
+
     def system_in_text(self, text: str, include_other: bool = False) -> str | None:
-        folded = f" {fold(text)} "
-        found: dict[str, int] = {}
-        for system_id, aliases in self._system_aliases.items():
-            if system_id == "other" and not include_other:
-                continue
-            for alias in aliases:
-                pos = folded.find(f" {alias} ")
-                if pos >= 0:
-                    found[system_id] = min(pos, found.get(system_id, pos))
-        if not found:
-            return None
-        primary = {s: p for s, p in found.items() if s in PRIMARY_SYSTEMS}
-        pool = primary or found
-        return min(pool, key=pool.get)
+        systems = self.systems_in_text(text)
+        if systems:
+            return systems[0]
+        if include_other and "other" in self._system_aliases:
+            folded = f" {fold(text)} "
+            if any(f" {alias} " in folded for alias in self._system_aliases["other"]):
+                return "other"
+        return None
 
     def description_in_text(self, text: str) -> str:
         """The part of a message that describes the fault: from the first clause
