@@ -354,6 +354,9 @@ class DialogWords(_Strict):
     polite: list[str] = []
     correction: list[str] = []        # first words of a correction ("vänta", "förlåt", "förresten")
     also: list[str] = []              # "heller", "too": another system beside the first
+    change_verbs: list[str] = []      # "ändra", "change": before a field's name, asks to change it
+    instead: list[str] = []           # "inte", "not": "Ekholmen, inte Berga" names the old value after it
+    links: list[str] = []             # "är", "is", "till": between a field's name and its new value
 
 
 class DialogTexts(_Strict):

@@ -35,6 +35,9 @@ from intents.normalise import fold
 REPORT_FIELDS = form.NAMES
 REQUIRED = form.REQUIRED
 UNKNOWN = "unknown"
+# Fields an answer to another question may change by stating them (a name or a description is never
+# taken over that way: "Ström" or "appen" in passing are not corrections).
+RESTATED = frozenset({"unit", "system", "scope", "started_at"})
 # Intents that are side questions during a report (answered, then the form goes on).
 SIDE_INTENTS = frozenset({"contact", "report_details", "conventional_keys", "post_registration", "planned_outage",
                           "status", "backup_care_docs", "backup_hsl_docs", "deviation", "outage_causes",
@@ -127,6 +130,8 @@ class ReportDialog:
                 state["fields"]["unit"] = _cut(text, "unit")  # none of them: the unit as written, twice
                 return self._after_set(state)
 
+        # "hemtjänst berga.. nej förlåt, hemtjänst ekholmen": the answer is what comes after the correction.
+        text = self.read.after_correction(text)
         side = self._side_question(field, text, state)
         if side:
             return side
@@ -159,7 +164,8 @@ class ReportDialog:
             # An answer to another question ("Hemtjänst Ryd" asked for a name, "sen 7" for a description)
             # fills that field; the question is asked again without counting as a miss.
             before = dict(state["fields"])
-            self._extract(text, state, now, describe=False)
+            # "... så det gäller alla" asked for a time: what it states of another field counts, said again.
+            self._extract(text, state, now, describe=False, overwrite=RESTATED)
             if state["fields"] != before:
                 return self._next(state)
             misses = state.setdefault("misses", {})
@@ -210,15 +216,24 @@ class ReportDialog:
         """'nej förlåt, enheten är hemtjänst ryd', 'vänta, det är treserva inte tes', 'förresten, treserva
         funkar inte heller', written while another question is asked: the field they name is changed."""
         rest = self.read.strip_correction(text)
-        if rest is None:
+        leading = self.read.leading_change(text)   # "ändra namn till Lisa Holm", "tiden är 8.30 förresten"
+        if rest is None and leading is None:
             return None
         fields = state["fields"]
-        change = self.read.change_request(rest)
+        change = leading or self.read.change_request(rest)
         if change and change[1]:  # "enheten är Ryd", whichever question is asked
-            value = self._value(change[0], change[1], "", now) or (_cut(change[1], "unit") if change[0] == "unit" else None)
+            value_text, after = self.read.split_value(change[1])
+            value = self._value(change[0], value_text, "", now) or (
+                _cut(value_text, "unit") if change[0] == "unit" else None)
             if value is not None:
                 fields[change[0]] = value
+                if after:  # "..., inte Berga. det började 8.15": the rest may state more
+                    self._extract(after, state, now, describe=False, overwrite=RESTATED)
                 return self._next(state)
+        if change and change[0] != field:  # "ändra namn": that question, then back
+            return self._ask(state, change[0])
+        if rest is None:
+            return None
         systems = [s for s in self.situations.read(rest).systems if s in self.content.routine.systems]
         if systems and field != "system":
             named = systems[0]
@@ -237,7 +252,9 @@ class ReportDialog:
         first, systems = state["fields"].get("system"), self.content.routine.systems
         # Not one that the first explains (routine.yaml explained_by): power out explains TES, TES a lock.
         named = self.read.systems_in_text(text)
-        extra = [s for s in named if s != first and first not in systems[s].explained_by]
+        # Nor one related to the first either way: the app and the locks are one fault, reported as the first.
+        extra = [s for s in named if s != first and first not in systems[s].explained_by
+                 and s not in systems[first].explained_by]
         # Only a message naming two systems adds one: "appen loggar ut" describing a Treserva fault does not.
         if len(named) >= 2 and extra:
             state["fields"]["extra_systems"] = _merge_list(state["fields"].get("extra_systems"), extra)
@@ -391,8 +408,9 @@ class ReportDialog:
                        lang=resume.lang, intent="report_fault")
         return [answer, resume], state
 
-    def _extract(self, text: str, state: dict, now: datetime, describe: bool, overwrite: bool = False) -> None:
-        """Set every field the text states confidently (missing ones only, unless overwrite)."""
+    def _extract(self, text: str, state: dict, now: datetime, describe: bool,
+                 overwrite: bool | frozenset = False) -> None:
+        """Set every field the text states confidently (missing ones only, unless overwrite: all, or those named)."""
         fields = state["fields"]
         name = self.read.name_in_text(text)
         # "Lena Ström" names a person, not a power cut: systems are read from the rest.
@@ -410,7 +428,7 @@ class ReportDialog:
         if describe and found["system"] and len(text.strip()) >= MIN_DESCRIPTION and self.situations.read(text).problem:
             found["description"] = self.read.description_in_text(text)
         for field, value in found.items():
-            if value and (overwrite or not fields.get(field)):
+            if value and (overwrite is True or (overwrite and field in overwrite) or not fields.get(field)):
                 fields[field] = value
         if fields.get("system"):
             self._note_extra_systems(rest, state)

@@ -25,8 +25,10 @@ A candidate only counts as an identity number when
   19xx/20xx for ``-``, space or no separator, 18xx/19xx for ``+``),
 * the century of a 12-digit form is 18, 19 or 20 (no other century can
   belong to a person who has been given a number), and
-* the Luhn check digit over the 10-digit form ``YYMMDDNNN`` (weights
-  2, 1, 2, 1, ...) is correct.
+* written as a bare run of digits, the Luhn check digit over the 10-digit
+  form ``YYMMDDNNN`` (weights 2, 1, 2, 1, ...) is correct. Written with a
+  separator (``YYMMDD-NNNN``) the shape is enough: staff mistype check
+  digits, and a mistyped number still identifies a person.
 
 These are the official rules, not heuristics, so phone numbers written the
 usual Swedish ways (``013-20 70 00``, ``070-123 45 67``, ``+46 13 20 70 00``)
@@ -159,7 +161,11 @@ def _validate(match: re.Match[str]) -> PersonalIdKind | None:
         month, year_in_century = int(mm), int(yy)
         if not any(_date_exists(c + year_in_century, month, day) for c in centuries):
             return None
-    if not _luhn_valid(yy + mm + dd + serial + check):
+    # Written with a separator, the shape alone says "personnummer": a mistyped check digit makes it
+    # no less a person's number, so it is redacted too. A bare run of digits needs the Luhn digit,
+    # or phone and reference numbers would be hit.
+    separated = not match.group(0).isdigit()
+    if not separated and not _luhn_valid(yy + mm + dd + serial + check):
         return None
     return kind
 

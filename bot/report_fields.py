@@ -80,6 +80,17 @@ class FieldReader:
         self.also_words = {fold(w) for d in dialogs for w in d.words.also}
         self.offer_accepted = {fold(w) for d in dialogs for w in d.offer_accepted_words}
         self.different_fault = {fold(w) for d in dialogs for w in d.different_fault_words}
+        self.change_verbs = {fold(w) for d in dialogs for w in d.words.change_verbs}
+        self.change_links = {fold(w) for d in dialogs for w in d.words.links}
+        # "Ekholmen, inte Berga": the new value ends at a comma or the word that brings in the old one.
+        instead = sorted({w for d in dialogs for w in d.words.instead}, key=len, reverse=True)
+        self._instead = re.compile(r",|\s(?:" + "|".join(map(re.escape, instead)) + r")\s", re.IGNORECASE) \
+            if instead else re.compile(",")
+        # A correction in the middle of an answer, after punctuation: "berga.. nej förlåt, ekholmen".
+        midway = sorted({w for d in dialogs for w in [*d.words.correction, *d.words.deny] if " " not in w}, key=len,
+                        reverse=True)
+        self._midway = re.compile(r"[.,!;…]+\s*(?:" + "|".join(map(re.escape, midway)) + r")(?:\s+(?:"
+                                  + "|".join(map(re.escape, midway)) + r"))*\b[\s,.:!]*", re.IGNORECASE)
         self.change_words = sorted(((fold(w), field) for d in dialogs for field, ws in d.words.change.items() for w in ws),
                                    key=lambda p: len(p[0]), reverse=True)
 
@@ -298,6 +309,33 @@ class FieldReader:
 
     # -- corrections -----------------------------------------------------------------
 
+    def leading_change(self, text: str) -> tuple[str, str] | None:
+        """A message that starts by naming a field to change: 'ändra namn till X', 'tiden är 8.30',
+        'unit is Ryd'. Only at the start: "det började strula" in a description is no correction."""
+        words = fold(text).split()
+        if words and words[0] in self.change_verbs:
+            words = words[1:]
+        if len(words) < 2 or not any(words[0] == w for w, _ in self.change_words):
+            return None
+        if words[1] not in self.change_links and words[0] not in self.change_verbs:
+            return None
+        return self.change_request(text)
+
+    def split_value(self, text: str) -> tuple[str, str]:
+        """'Hemtjänst Ekholmen, inte Berga. det började 8.15' -> ('Hemtjänst Ekholmen', 'det började 8.15'):
+        a corrected value ends at the clause; what follows "inte ..." is the old value, the next sentence more."""
+        parts = re.split(r"(?<=[.!?;])\s+", text.strip(), maxsplit=1)
+        head, after = parts[0], (parts[1] if len(parts) > 1 else "")
+        head = self._instead.split(f"{head} ", maxsplit=1)[0]
+        words = [w for w in head.split() if fold(w).strip(".,!") not in self.correction_words]
+        return " ".join(words).strip(" .,!:;"), after.strip()
+
+    def after_correction(self, text: str) -> str:
+        """'hemtjänst berga.. nej förlåt, hemtjänst ekholmen' -> 'hemtjänst ekholmen'."""
+        parts = self._midway.split(text)
+        last = parts[-1].strip(" ,.") if len(parts) > 1 else ""
+        return last if len(last) >= 2 else text
+
     def change_request(self, text: str) -> tuple[str, str] | None:
         """'enheten är Hemtjänst Berga' -> ('unit', 'Hemtjänst Berga'); 'ändra namn' -> ('reporter_name', '')."""
         folded = fold(text)
@@ -307,9 +345,7 @@ class FieldReader:
                 continue
             words_before = len(folded[:m.end()].split())
             rest_words = text.split()[words_before:]
-            if rest_words and fold(rest_words[0]) in ("ar", "e", "is", "to", "till", "ska", "vara", "borde"):
-                rest_words = rest_words[1:]
-            while rest_words and fold(rest_words[0]) in ("vara", "be"):
+            while rest_words and fold(rest_words[0]) in self.change_links:  # "ska vara", "should be"
                 rest_words = rest_words[1:]
             return field, " ".join(rest_words).strip(" :=,.")
         return None

@@ -125,17 +125,22 @@ def test_generated_samordningsnummer_all_formats(century: str, sep: str, yymmdd:
 
 
 @pytest.mark.parametrize(("century", "sep"), _FORMATS)
-def test_wrong_check_digit_is_not_matched(century: str, sep: str) -> None:
+def test_wrong_check_digit_is_matched_only_when_written_with_a_separator(century: str, sep: str) -> None:
     valid = build("811218", "987", century=century, sep=sep)
     invalid = valid[:-1] + wrong_check_digit("811218987")
     assert find_personal_ids(f"nr {valid}")  # sanity: the valid twin matches
-    assert find_personal_ids(f"nr {invalid}") == []
-    assert not contains_personal_id(invalid)
-    assert redact_personal_ids(invalid, REDACTED) == (invalid, 0)
+    if sep:   # "811218-9875": a mistyped personnummer is still one
+        assert contains_personal_id(invalid)
+        assert redact_personal_ids(invalid, REDACTED) == (REDACTED, 1)
+    else:     # a bare run of digits needs the check digit (phone and reference numbers)
+        assert find_personal_ids(f"nr {invalid}") == []
+        assert redact_personal_ids(invalid, REDACTED) == (invalid, 0)
 
 
 def test_known_numbers_with_wrong_check_digit() -> None:
-    for number in ["811218-9875", "19811218-9877", "701063-2390", "121212-1213"]:
+    for number in ["811218-9875", "19811218-9877", "701063-2390", "121212-1213"]:   # mistyped, still ids
+        assert len(find_personal_ids(number)) == 1, number
+    for number in ["8112189875", "198112189877", "7010632390", "1212121213"]:        # bare digits: not ids
         assert find_personal_ids(number) == [], number
 
 
@@ -275,13 +280,13 @@ def test_several_ids_all_redacted_with_count() -> None:
         f"fel: 811218-9875; telefon 013-20 70 00; 198112189876."
     )
     redacted, count = redact_personal_ids(text, REDACTED)
-    assert count == 4
+    assert count == 5   # the mistyped 811218-9875 too
     assert redacted == (
         f"Brukare {REDACTED} och {REDACTED} samt {REDACTED}; "
-        f"fel: 811218-9875; telefon 013-20 70 00; {REDACTED}."
+        f"fel: {REDACTED}; telefon 013-20 70 00; {REDACTED}."
     )
     kinds = [m.kind for m in find_personal_ids(text)]
-    assert kinds == ["personnummer", "personnummer", "samordningsnummer", "personnummer"]
+    assert kinds == ["personnummer", "personnummer", "samordningsnummer", "personnummer", "personnummer"]
 
 
 def test_match_offsets_and_frozen_dataclass() -> None:
