@@ -357,6 +357,10 @@ class DialogWords(_Strict):
     change_verbs: list[str] = []      # "ändra", "change": before a field's name, asks to change it
     instead: list[str] = []           # "inte", "not": "Ekholmen, inte Berga" names the old value after it
     links: list[str] = []             # "är", "is", "till": between a field's name and its new value
+    # Words that say only "it does not work": a description of nothing but these (beside systems,
+    # scope, time and the reporter) is asked for again ("TES funkar inte för oss alla").
+    generic: list[str] = []
+    titles: list[str] = []            # written before a name: "Enhetschef Göran Persson"
 
 
 class DialogTexts(_Strict):

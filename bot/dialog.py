@@ -202,7 +202,12 @@ class ReportDialog:
                 return choice.removeprefix("scope:")
             return self.read.scope_answer(text)
         if field == "description":
-            return text if form.check_value("description", text) != "too_short" else None
+            if form.check_value("description", text) == "too_short":
+                return None
+            # "sen 06.45", "alla" asked for a description: another field's answer, read as that one.
+            if self.read.says_only_broken(text) and not self.situations.read(text).problem:
+                return None
+            return text
         if field == "started_at":
             if choice == "started:unknown":
                 return UNKNOWN
@@ -243,7 +248,10 @@ class ReportDialog:
                 fields["system"] = named
             return self._next(state)
         before = dict(fields)
-        self._extract(rest, state, now, describe=False, overwrite=True)
+        value_text, after = self.read.split_value(rest)   # "det var sen 9 inte 10": 9, not 10
+        self._extract(value_text, state, now, describe=False, overwrite=True)
+        if after:
+            self._extract(after, state, now, describe=False, overwrite=RESTATED)
         # What the correction changed may be the very field asked: then the form moves on.
         return self._next(state) if fields != before else None
 
@@ -426,7 +434,10 @@ class ReportDialog:
             found["started_at"] = UNKNOWN if started.kind == "unknown" else started.value.isoformat()
         # A message that says what does not work is the description itself ("vill felanmäla ett lås" is not).
         if describe and found["system"] and len(text.strip()) >= MIN_DESCRIPTION and self.situations.read(text).problem:
-            found["description"] = self.read.description_in_text(text)
+            description = self.read.description_in_text(text)
+            if not self.read.says_only_broken(description, fields.get("reporter_name") or name,
+                                              found["unit"] or fields.get("unit")):
+                found["description"] = description
         for field, value in found.items():
             if value and (overwrite is True or (overwrite and field in overwrite) or not fields.get(field)):
                 fields[field] = value

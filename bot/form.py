@@ -13,6 +13,7 @@ content (dialog.*.yaml `invalid`, slack.*.yaml `modal.error_*`).
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal
@@ -20,6 +21,7 @@ from typing import Literal
 SYSTEMS: tuple[str, ...] = ("tes", "treserva", "locks", "infrastructure", "other")
 SCOPES: tuple[str, ...] = ("single_user", "unit", "multiple_units", "unknown")
 
+_LETTERS = re.compile(r"[^\W\d_]")
 Kind = Literal["text", "choice", "time"]
 ErrorCode = Literal["required", "too_short", "too_long", "choice", "time"]
 
@@ -30,7 +32,7 @@ class FormField:
     kind: Kind
     required: bool = True
     max_length: int | None = None     # characters, for text and time
-    min_length: int = 1               # characters, for text
+    min_length: int = 1               # letters, for text
     choices: tuple[str, ...] = ()     # for choice
     multiline: bool = False           # shown as a text area where a form has one
 
@@ -67,8 +69,8 @@ def check_value(name: str, value: str | None) -> ErrorCode | None:
         return None if text in f.choices else "choice"
     if f.max_length is not None and len(text) > f.max_length:
         return "too_long"
-    if f.kind == "text" and len(text) < f.min_length:
-        return "too_short"
+    if f.kind == "text" and len(_LETTERS.findall(text)) < f.min_length:
+        return "too_short"   # letters, not characters: "???" or "..." says nothing
     return None
 
 

@@ -26,7 +26,7 @@ UNIT_IN_TEXT_CUTOFF = 92
 UNIT_ANSWER_CUTOFF = 85
 MAX_UNIT_CHOICES = 4
 DESCRIPTION_LIMIT = BY_NAME["description"].max_length
-_NAME_STOP = re.compile(r"\s*(?:,|\.|;|!|\?|\bpå\b|\bfrån\b|\boch\b|\bsom\b|\bi\b|\bfrom\b|\bat\b|\band\b|\bjobbar\b|\barbetar\b|\bwork)", re.IGNORECASE)
+_NAME_STOP = re.compile(r"\s*(?:,|\.|;|!|\?|\bpå\b|\bfrån\b|\boch\b|\bsom\b|\bi\b|\bfrom\b|\bat\b|\band\b|\bjobbar\b|\bjobba\b|\barbetar\b|\barbeta\b|\bwork)", re.IGNORECASE)
 _CLAUSES = re.compile(r"(?<=[,.;!?])\s+")
 _NAME_OK = re.compile(r"^[^\W\d_]+(?:[ '\-][^\W\d_]+){0,4}$")
 _APOSTROPHE = re.compile(r"(\w)['’](\w)")
@@ -35,6 +35,9 @@ _SIGNATURE = re.compile(r"(?:^|\s)(?:/|//|-|mvh|hälsningar|/mvh)\s*([A-ZÅÄÖ]
                         re.IGNORECASE)
 _INTRO = re.compile(r"\b(?:[Dd]et är|[Dd]et e|[Hh]är är|[Tt]his is|[Ii]t's|[Ii]t is)\s+([A-ZÅÄÖ][^\W\d_]+ [A-ZÅÄÖ][^\W\d_]+)")
 _HERE = re.compile(r"^(?:\W*(?:hej|hejsan|hallå|hi|hello|hey)\W+)?([A-ZÅÄÖ][^\W\d_]+(?: [A-ZÅÄÖ][^\W\d_]+){1,2}) (?:här|here)\b")
+# A name in a list of facts: two or three capitalised words ("Per Ek", "Ann-Britt Ek", "Peter O'Neil").
+_LISTED_NAME = re.compile(r"^[A-ZÅÄÖ][^\W\d_]+(?:['’-][A-ZÅÄÖ]?[^\W\d_]+)?(?: [A-ZÅÄÖ][^\W\d_]+(?:['’-][A-ZÅÄÖ]?[^\W\d_]+)?){1,2}$")
+_LIST_SPLIT = re.compile(r"[,;!?]+|\.+(?:\s|$)|(?:^|\s)/+\s*|\s-\s")
 # Emoji, punctuation and a signature's slash around a name.
 _EDGES = re.compile(r"^[\W_]+|[\W_]+$")
 # A keyboard smash: five consonants in a row, or a long word without a vowel.
@@ -82,6 +85,12 @@ class FieldReader:
         self.different_fault = {fold(w) for d in dialogs for w in d.different_fault_words}
         self.change_verbs = {fold(w) for d in dialogs for w in d.words.change_verbs}
         self.change_links = {fold(w) for d in dialogs for w in d.words.links}
+        self._generic = {fold(w) for d in dialogs for w in d.words.generic}
+        self._plain_words = set(self._generic)   # "Hej Anna" is no name; "Kim Ström" is one ...
+        self._system_words = {w for aliases in self._system_aliases.values() for a in aliases for w in a.split()}
+        self._titles = {fold(w) for d in dialogs for w in d.words.titles}
+        self._generic |= self._system_words   # ... but "Appen Kraschar" is not
+        self._generic |= {w for words, _ in self._scope_words for w in words.split()}
         # "Ekholmen, inte Berga": the new value ends at a comma or the word that brings in the old one.
         instead = sorted({w for d in dialogs for w in d.words.instead}, key=len, reverse=True)
         self._instead = re.compile(r",|\s(?:" + "|".join(map(re.escape, instead)) + r")\s", re.IGNORECASE) \
@@ -160,17 +169,47 @@ class FieldReader:
             rest = " ".join(original_words[words_before:])
             candidate = _NAME_STOP.split(rest, maxsplit=1)[0].strip(" ,.")
             if candidate and _NAME_OK.match(candidate):
-                return _tidy_name(candidate)
+                return self._trim_name(candidate)
         intro = _INTRO.search(text)  # "Hej det är Beatrice Holm på ...": capitalised, so not "det är treserva"
         if intro:
-            return _tidy_name(intro.group(1))
+            return self._trim_name(intro.group(1))
         here = _HERE.search(text)  # "Hej, Selma Öst här, Hemtjänst Ekholmen"
         if here and _NAME_OK.match(here.group(1)):
-            return _tidy_name(here.group(1))
+            return self._trim_name(here.group(1))
         signed = _SIGNATURE.search(text.strip())  # "... sen 6. /Moa Lindgren", "mvh Moa Lindgren"
         if signed and _NAME_OK.match(signed.group(1)):
-            return _tidy_name(signed.group(1))
+            return self._trim_name(signed.group(1))
+        return self._listed_name(text)
+
+    def _listed_name(self, text: str) -> str | None:
+        """'Per Ek, hemtjänst innerstaden', 'Hej, Kim Ström, nattpatrullen', 'Lisa Holn hemtjänst
+        malmslätt': a capitalised name beside the unit, in a list of the report's facts."""
+        clauses = [c.strip(" /") for c in _LIST_SPLIT.split(text) if c.strip(" /")]
+        for i, clause in enumerate(clauses):
+            words = clause.split()
+            kind_at = next((j for j, w in enumerate(words) if fold(w) in self._unit_kinds), None)
+            if kind_at and self.unit_in_text(" ".join(words[kind_at:])):
+                candidate = " ".join(words[:kind_at])          # the name, then the unit
+            elif any(self.unit_in_text(c) for c in clauses[max(i - 1, 0):i] + clauses[i + 1:i + 2]):
+                candidate = clause                              # the name, the unit beside it
+            else:
+                continue
+            if _LISTED_NAME.match(candidate) and not self.unit_in_text(candidate) \
+                    and not set(fold(candidate).split()) & self._plain_words \
+                    and fold(candidate.split()[0]) not in self._system_words:
+                return self._trim_name(candidate)
         return None
+
+    def _trim_name(self, name: str) -> str:
+        """A name without the unit or title written with it ('Nils Persson hemtjänst innerstaden',
+        'Enhetschef Göran Persson')."""
+        words = name.split()
+        while len(words) > 2 and fold(words[0]) in self._titles:
+            words = words[1:]
+        kind_at = next((j for j, w in enumerate(words) if j and fold(w) in self._unit_kinds), None)
+        if kind_at:
+            words = words[:kind_at]
+        return _tidy_name(" ".join(words))
 
     def name_answer(self, text: str) -> str | None:
         found = self.name_in_text(text)
@@ -185,7 +224,7 @@ class FieldReader:
             return None  # a unit typed at the name question: the dialog reads it as the unit
         if 2 <= len(candidate) <= 100 and _NAME_OK.match(candidate) and len(candidate.split()) <= 5 \
                 and not any(_SMASH.search(part) for part in folded.split()):
-            return _tidy_name(candidate)
+            return self._trim_name(candidate)
         return None
 
 
@@ -236,14 +275,12 @@ class FieldReader:
     def systems_in_text(self, text: str) -> tuple[str, ...]:
         """The systems a fault report is about, in the order named, less those explained by
         another one named before (routine.yaml explained_by): "TES är nere, låsen funkar inte" is
-        TES's fault; power or network out explains everything else."""
+        TES's fault; "strömavbrott, inget funkar" the power's."""
         named = self.situations.read(text).systems
         routine = self.content.routine.systems
         # What is named first is what the person says is broken: "låsen funkar inte, appen säger
-        # 'lock not found'" is about the locks. Power or network explains everything, named when it may.
-        broad = {s for s in named if not routine[s].explained_by}
-        return tuple(s for i, s in enumerate(named)
-                     if not set(routine[s].explained_by) & (set(named[:i]) | broad))
+        # 'lock not found'" is about the locks, "TES funkar inte, it says network error" about TES.
+        return tuple(s for i, s in enumerate(named) if not set(routine[s].explained_by) & set(named[:i]))
 
     def system_in_text(self, text: str, include_other: bool = False) -> str | None:
         systems = self.systems_in_text(text)
@@ -254,6 +291,13 @@ class FieldReader:
             if any(f" {alias} " in folded for alias in self._system_aliases["other"]):
                 return "other"
         return None
+
+    def says_only_broken(self, text: str, name: str | None = None, unit: str | None = None) -> bool:
+        """'TES funkar inte för oss alla', 'I want to report TES being down': nothing the support desk
+        could act on beyond which system, so the report asks what happens instead of storing that."""
+        skip = self._generic | set(fold(name or "").split()) | set(fold(unit or "").split())
+        words = re.findall(r"[^\W\d_]+", fold(text))
+        return not [w for w in words if w not in skip and len(w) > 1]
 
     def description_in_text(self, text: str) -> str:
         """The part of a message that describes the fault: from the first clause
