@@ -361,6 +361,7 @@ class DialogWords(_Strict):
     # scope, time and the reporter) is asked for again ("TES funkar inte för oss alla").
     generic: list[str] = []
     titles: list[str] = []            # written before a name: "Enhetschef Göran Persson"
+    clause_joins: list[str] = []      # "men", "but": a new clause, which may be a question
 
 
 class DialogTexts(_Strict):

@@ -224,8 +224,8 @@ class Engine:
 
         A request to report ("felanmälan") does, unless the outage is known or
         announced (then the answer says so and offers to add the report). So does
-        a message that says something is broken now and asks to report (not asks
-        how or where; an outage not known yet), or gives the reporter's name and
+        a message that asks to report (not asks how or where; an outage not known
+        yet), or says something is broken now and gives the reporter's name and
         unit (why else would it?),
         whatever its intent: a report in one message must not be answered as a
         question. Anything less is answered, with the offer to report.
@@ -235,8 +235,8 @@ class Engine:
         if intent == "report_fault" and not composed.known_open:
             return True
         read = self.dialog.read
-        asks = situation.wants_report and not read.looks_like_question(text) and not composed.known_open
-        return situation.broken_now and (asks or read.names_reporter(text))
+        asks = situation.wants_report and not read.asks_anything(text) and not composed.known_open
+        return asks or (situation.broken_now and read.names_reporter(text))
 
     def _forks(self, first: str, second: str, lang: str, text: str, situation, known) -> bool:
         """Ask "did you mean" only when the two answers would lead with different things to do."""

@@ -85,6 +85,8 @@ class FieldReader:
         self.different_fault = {fold(w) for d in dialogs for w in d.different_fault_words}
         self.change_verbs = {fold(w) for d in dialogs for w in d.words.change_verbs}
         self.change_links = {fold(w) for d in dialogs for w in d.words.links}
+        joins = sorted({fold(w) for d in dialogs for w in d.words.clause_joins}, key=len, reverse=True)
+        self._clause_split = re.compile(r"[,.;!]" + "".join(rf"|\b{re.escape(w)}\b" for w in joins))
         self._generic = {fold(w) for d in dialogs for w in d.words.generic}
         self._plain_words = set(self._generic)   # "Hej Anna" is no name; "Kim Ström" is one ...
         self._system_words = {w for aliases in self._system_aliases.values() for a in aliases for w in a.split()}
@@ -125,6 +127,14 @@ class FieldReader:
     def looks_like_question(self, text: str) -> bool:
         words = fold(text).split()
         return text.rstrip().endswith("?") or bool(words and words[0] in self.question_words)
+
+    def asks_anything(self, text: str) -> bool:
+        """A question anywhere in the message: a '?', or a clause that starts with a question word
+        ("I'm in the portal but what should I write, just tell me")."""
+        if "?" in text:
+            return True
+        return any(words and words[0] in self.question_words
+                   for words in (c.split() for c in self._clause_split.split(fold(text))))
 
     def strip_correction(self, text: str) -> str | None:
         """The rest of a message that starts as a correction ("nej förlåt, ...", "vänta, ...", "förresten ..."),
