@@ -341,6 +341,7 @@ ScopeId = Literal["single_user", "unit", "multiple_units", "unknown"]
 
 class DialogWords(_Strict):
     affirm: list[str]
+    affirm_emoji: list[str] = []      # "👍" alone (folding drops emoji, so they are matched as typed)
     deny: list[str]
     cancel: list[str]
     change: dict[ReportField, list[str]]

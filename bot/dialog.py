@@ -181,8 +181,13 @@ class ReportDialog:
         state["fields"][field] = value
         if field == "system":
             self._note_extra_systems(text, state)
-        # Pull anything else the same message says ("Hemtjänst Ryd, sedan kl 14").
-        self._extract(text, state, now, describe=False)
+        if field == "description" and state["fields"].get("system") == "other":
+            # "vet inte" asked for the system, then "appen registrerar inte besöken": that is TES.
+            state["fields"]["system"] = self.read.system_in_text(text) or "other"
+        # Pull anything else the same message says ("Hemtjänst Ryd, sedan kl 14"); a "vet inte"
+        # answers the question asked, not the scope and the time as well.
+        if not (field != "scope" and self.read.scope_answer(text) == UNKNOWN):
+            self._extract(text, state, now, describe=False)
         return self._after_set(state)
 
     def _value(self, field: str, text: str, choice: str, now: datetime):

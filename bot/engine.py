@@ -194,7 +194,7 @@ class Engine:
         if (runner_up and intent != "out_of_scope" and runner_up.intent != "out_of_scope"
                 and result.confidence < CLARIFY_MAX_CONFIDENCE
                 and runner_up.confidence >= CLARIFY_RATIO * result.confidence
-                and not self.composer.decides(situation)
+                and not self.composer.decides(situation) and not situation.wants_report
                 and self._forks(intent, runner_up.intent, lang, text, situation, known)):
             choices = [intent, runner_up.intent]
             options = tuple(Option(label=self.answers.title(i, lang), value=i) for i in choices)
@@ -255,6 +255,8 @@ class Engine:
         number = _NUMBER_CHOICE.match(message.text)
         if number and 1 <= int(number.group(1)) <= len(choices):
             return choices[int(number.group(1)) - 1]
+        if choices and self.dialog is not None and self.dialog.read.is_affirm(message.text):
+            return choices[0]   # "ja" to "did you mean ...?": the likelier one, not the help text
         lang = state.get("lang", self.content.default_lang)
         typed = message.text.strip().lower()
         for intent in choices:

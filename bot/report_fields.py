@@ -75,6 +75,7 @@ class FieldReader:
                                     key=len, reverse=True)
         self.question_words = {fold(w) for d in dialogs for w in d.words.question_words}
         self.affirm = {fold(w) for d in dialogs for w in d.words.affirm}
+        self.affirm_emoji = {e for d in dialogs for e in d.words.affirm_emoji}
         self.deny = {fold(w) for d in dialogs for w in d.words.deny}
         self.cancel = {fold(w) for d in dialogs for w in d.words.cancel}
         self.cancel_anywhere = {fold(w) for d in dialogs for w in d.words.cancel_anywhere}
@@ -110,8 +111,8 @@ class FieldReader:
     def is_affirm(self, text: str) -> bool:
         """'ja', 'yes please', 'ja tack gärna': a yes with nothing but politeness around it."""
         folded = fold(text)
-        if folded in self.affirm:
-            return True
+        if folded in self.affirm or (not folded and any(e in text for e in self.affirm_emoji)):
+            return True   # "👍" alone is a yes
         words = [w for w in folded.split() if w not in self.polite]
         return bool(words) and len(words) < len(folded.split()) and " ".join(words) in self.affirm
 
@@ -202,6 +203,8 @@ class FieldReader:
                 candidate = " ".join(words[:kind_at])          # the name, then the unit
             elif any(self.unit_in_text(c) for c in clauses[max(i - 1, 0):i] + clauses[i + 1:i + 2]):
                 candidate = clause                              # the name, the unit beside it
+            elif i == len(clauses) - 1 and i and any(self.unit_in_text(c) for c in clauses[:i]):
+                candidate = clause                              # signed at the end: "..., sen 9. Stina Holm"
             else:
                 continue
             if _LISTED_NAME.match(candidate) and not self.unit_in_text(candidate) \

@@ -171,7 +171,8 @@ class SituationReader:
         """'tes på telefonen funkar dock': a "works" word within three words after the name, not negated."""
         after = tokens[pos + 1:pos + 5]
         hit = next((i for i, t in enumerate(after) if t in self._works), None)
-        return hit is not None and not self._negations & set(after[hit + 1:hit + 3]) \
+        # The negation may fall after the window: "TES-appen och genomförandewebben funkar inte".
+        return hit is not None and not self._negations & set(tokens[pos + 2 + hit:pos + 4 + hit]) \
             and not self._negations & set(after[:hit])
 
 
