@@ -181,7 +181,9 @@ class ReportDialog:
         state["fields"][field] = value
         if field == "system":
             self._note_extra_systems(text, state)
-        if field == "description" and state["fields"].get("system") == "other":
+        if field == "system" and value == "other" and self.read.scope_answer(text) == UNKNOWN:
+            state["system_unsure"] = True   # "vet inte": the description may tell
+        if field == "description" and state.pop("system_unsure", False):
             # "vet inte" asked for the system, then "appen registrerar inte besöken": that is TES.
             state["fields"]["system"] = self.read.system_in_text(text) or "other"
         # Pull anything else the same message says ("Hemtjänst Ryd, sedan kl 14"); a "vet inte"
