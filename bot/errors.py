@@ -16,3 +16,7 @@ def is_storage_failure(exc: BaseException) -> bool:
     if isinstance(exc, StorageError | PoolTimeout):
         return True
     return isinstance(exc, DBAPIError) and not isinstance(exc, IntegrityError)
+
+
+class UsageError(Exception):
+    """A bad flag value: printed as one line, exit 2."""

@@ -1,32 +1,23 @@
-"""The `driftbot` command (shared/cli-contract.md). `python -m bot` is the same."""
+"""The `driftbot` command (shared/cli-contract.md). `python -m bot` is the same.
+
+A package that imports no adapter and is imported by none: the questions and
+reports commands are here, `outage`/`notices` in outage.py, `serve` in
+serve.py; what they share in common.py. Each command imports what it needs
+when it runs, so `driftbot ask` loads neither a database nor a messenger SDK.
+"""
 from __future__ import annotations
 
 import argparse
 import json
 import sys
 
+from bot.cli.common import UsageError, print_json, runtime_for
 from bot.config import ConfigError, Settings, load_settings
 from bot.content import ContentError
 from bot.errors import StorageError
 
 
-class UsageError(Exception):
-    """A bad flag value: printed as one line, exit 2."""
-
-
-def _print_json(obj) -> None:
-    sys.stdout.write(json.dumps(obj, ensure_ascii=False) + "\n")
-    sys.stdout.flush()
-
-
-def runtime_for(args, settings: Settings, with_store: bool = False):
-    """The assembled parts for a command; a bad --at is a usage error."""
-    from bot.runtime import build
-
-    try:
-        return build(settings, at=getattr(args, "at", None), with_store=with_store)
-    except ValueError as exc:
-        raise UsageError(f"--at: {exc}") from None
+_print_json = print_json
 
 
 # -- commands ----------------------------------------------------------------
@@ -158,11 +149,10 @@ def _parser() -> argparse.ArgumentParser:
     rp = with_db(rsub.add_parser("list", help="one line per report"))
     rp.set_defaults(func=cmd_reports_list)
 
-    from bot.adapters.slack.cli import add_commands as add_slack_commands
-    from bot.outages.cli import add_commands as add_outage_commands
+    from bot.cli import outage, serve
 
-    add_outage_commands(sub, with_at, with_db)
-    add_slack_commands(sub)
+    outage.add_commands(sub, with_at, with_db)
+    serve.add_commands(sub)
     return parser
 
 
@@ -176,7 +166,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         settings = load_settings(database_url=getattr(args, "db", None))
         from bot.logs import install
-        from bot.runtime import check_content
+        from bot.cli.common import check_content
 
         install(settings.log_level, settings.log_format)
         check_content(settings.content_dir)
