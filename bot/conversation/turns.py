@@ -39,6 +39,9 @@ class Turn:
     moved_to: str | None = None
     # What to send instead of replies when the turn failed, or None.
     apology: str | None = None
+    # The failure was that a report had to move to a private chat that could not be opened
+    # (a channel may word that better than with the apology).
+    private_unavailable: bool = False
 
     @property
     def failed(self) -> bool:
@@ -106,7 +109,7 @@ class Conversations:
             # The report cannot go on privately, so it does not go on: the thread stays a place for questions.
             with self.locks(thread_key):
                 self.store.clear_state(thread_key)
-            return Turn([], apology=self.apology(replies[-1].lang if replies else lang))
+            return Turn([], apology=self.apology(replies[-1].lang if replies else lang), private_unavailable=True)
         private_key = replace(message, conversation=private).conversation_key
         # The private chat's own state, if any, gives way: the report just asked for is what the user wants now.
         with self.locks.holding(thread_key, private_key):
