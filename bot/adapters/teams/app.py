@@ -227,10 +227,11 @@ def _redacted(values: dict[str, str], runtime, lang: str) -> dict[str, str]:
     return {k: redact_personal_ids(v, marker)[0] for k, v in values.items()}
 
 
-def build_application(bot: TeamsBot, adapter, connection_manager) -> AgentApplication:
+def build_application(bot: TeamsBot, connection_manager) -> AgentApplication:
     """The Agents SDK application with driftbot's one handler. Conversation state is driftbot's own
-    (in the database), so the SDK's storage is only what it needs for itself."""
-    app = AgentApplication[TurnState](storage=MemoryStorage(), adapter=adapter, connection_manager=connection_manager)
+    (in the database), so the SDK's storage is only what it needs for itself. The adapter is given
+    with each request (start_agent_process), not here."""
+    app = AgentApplication[TurnState](storage=MemoryStorage(), connection_manager=connection_manager)
 
     @app.activity("message")
     async def on_message(context: TurnContext, state: TurnState) -> None:

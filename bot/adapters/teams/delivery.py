@@ -41,9 +41,11 @@ DELIVERY_TIMEOUT = 30.0
 def continuation(reference: ConversationReference) -> Activity:
     """The event a proactive turn starts from. No id, so that what is sent is a new message in the
     conversation (an id would make it a reply to that id)."""
-    return Activity(type=ActivityTypes.event, name="continueConversation", channel_id=reference.channel_id,
-                    service_url=reference.service_url, conversation=reference.conversation,
-                    recipient=reference.agent, from_property=reference.user)
+    fields = dict(type=ActivityTypes.event, name="continueConversation", channel_id=reference.channel_id,
+                  service_url=reference.service_url, conversation=reference.conversation, recipient=reference.agent)
+    if reference.user is not None:  # a channel has no one user
+        fields["from_property"] = reference.user
+    return Activity(**fields)
 
 
 def identity(adapter, app_id: str | None) -> ClaimsIdentity:

@@ -56,7 +56,7 @@ def build_web_app(bot, settings: Settings, readiness_store=None):
     connections = MsalConnectionManager(**sdk_configuration(settings))
     adapter = CloudAdapter(connection_manager=connections)
     bot.adapter = adapter
-    agent_app = build_application(bot, adapter, connections)
+    agent_app = build_application(bot, connections)
 
     @jwt_authorization_decorator
     async def messages(request: web.Request) -> web.Response:
