@@ -66,8 +66,9 @@ REPORT_COLUMNS = ("id", "created_at", "reporter_name", "unit", "system", "scope"
                   "contact", "incident_id", "source")
 
 
-def _report_rows(args, settings: Settings) -> list[dict]:
-    # Only the database and the time zone: no engine, so no classifier to load.
+def report_rows(settings: Settings) -> list[dict]:
+    """Every stored report as `reports export` prints it (the contract's fields).
+    Only the database and the time zone: no engine, so no classifier to load."""
     from bot.content import load_content
     from bot.runtime import zone
     from bot.storage import Store
@@ -85,7 +86,7 @@ def _report_rows(args, settings: Settings) -> list[dict]:
 
 
 def cmd_reports_export(args, settings: Settings) -> int:
-    rows = _report_rows(args, settings)
+    rows = report_rows(settings)
     if args.format == "csv":
         import csv
 
@@ -99,7 +100,7 @@ def cmd_reports_export(args, settings: Settings) -> int:
 
 
 def cmd_reports_list(args, settings: Settings) -> int:
-    for r in _report_rows(args, settings):
+    for r in report_rows(settings):
         started = r["started_at"][:16] if r["started_at"] else "?"
         print(f"#{r['id']:<5} {r['created_at'][:16]}  {r['system']:<14} {r['scope']:<14} {r['unit']:<24} "
               f"{r['reporter_name']:<20} start {started}  -> {r['contact']}")
