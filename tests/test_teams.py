@@ -147,3 +147,12 @@ def test_each_channel_notice_is_queued_once_for_slack_and_once_for_teams(teams):
     with teams.runtime.store.session() as s:
         targets = sorted(s.scalars(select(NoticeRow.target).where(NoticeRow.kind == "outage_declared")).all())
     assert targets == ["broadcast", "broadcast:teams"]
+
+
+def test_no_message_text_is_logged_at_info(teams, caplog):
+    import logging
+
+    caplog.set_level(logging.INFO)
+    run(teams.send("Jag heter Zebulon Quist, tes är nere på Hemtjänst Ryd"))
+    assert caplog.records                                              # something was logged
+    assert "Zebulon" not in caplog.text and "Quist" not in caplog.text

@@ -54,6 +54,7 @@ class TeamsBot:
         self.actions = AdminActions.of(runtime)
         self.conversations = Conversations(runtime.engine, lambda lang: self.texts_for(lang).messages)
         self.chats = PersonalChats(runtime.store)
+        self._service_urls: set[str] = set()
 
     def texts_for(self, lang: str | None) -> TeamsTexts:
         return self.texts.for_lang(lang)
@@ -64,6 +65,10 @@ class TeamsBot:
         activity = context.activity
         writer = self._writer(activity)
         personal = _is_personal(activity)
+        if activity.service_url and activity.service_url not in self._service_urls:
+            # Not personal: the region's service address, which DRIFTBOT_TEAMS_SERVICE_URL must name.
+            self._service_urls.add(activity.service_url)
+            log.info("Teams service URL: %s", activity.service_url)
         try:
             if personal:
                 # Remembered at every message, so the notices find the chat after a restart or a reinstall.
