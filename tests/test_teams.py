@@ -68,7 +68,9 @@ def test_the_report_card_is_checked_by_the_form_table_and_filed_once(teams):
     assert any("Skriv lite mer" in e for e in errors)                  # too short, as in the Slack modal
     assert teams.runtime.store.reports() == []
     values["description"] = "Appen loggar ut alla, brukare 811218-9876 väntar"
-    [receipt] = run(teams.send(value={**submit, **values}))
+    receipts = run(teams.send(value={**submit, **values}))
+    assert len(receipts) == 1, [(a.text, a.attachments) for a in receipts]
+    [receipt] = receipts
     assert "nr 1" in receipt.text and "personnummer" in receipt.text
     [twice] = run(teams.send(value={**submit, **values}))              # the same card pressed again
     assert "redan skickad" in twice.text
@@ -156,3 +158,21 @@ def test_no_message_text_is_logged_at_info(teams, caplog):
     run(teams.send("Jag heter Zebulon Quist, tes är nere på Hemtjänst Ryd"))
     assert caplog.records                                              # something was logged
     assert "Zebulon" not in caplog.text and "Quist" not in caplog.text
+
+
+def test_the_slack_and_the_teams_process_each_deliver_their_own_copy_once(teams):
+    from bot.conversation.serving import OUTBOX_TARGETS
+    from bot.outages.outbox import OutboxWorker
+
+    class SlackRecorder:
+        delivered = []
+
+        def deliver(self, notice):
+            self.delivered.append((notice.target, notice.kind))
+            return f"C1:{len(self.delivered)}"
+
+    run(teams.send("start tes Appen är nere", user=ADMIN))
+    slack = OutboxWorker(teams.runtime.store, SlackRecorder(), teams.runtime.clock, targets=OUTBOX_TARGETS["slack"])
+    assert slack.run_once() == 1 and SlackRecorder.delivered == [("broadcast", "outage_declared")]
+    assert run(teams.deliver()) == 1 and len(teams.channel_posts()) == 1
+    assert slack.run_once() == 0 and run(teams.deliver()) == 0          # nothing twice, nothing taken from the other
