@@ -15,6 +15,12 @@ def teams(tmp_path):
     return TeamsHarness(f"sqlite:///{tmp_path}/teams.db")
 
 
+@pytest.fixture
+def teams_on_each_database(database_url):
+    """The harness on SQLite and on PostgreSQL (when DRIFTBOT_TEST_POSTGRES_URL names a server)."""
+    return TeamsHarness(database_url)
+
+
 def run(coroutine):
     return asyncio.run(coroutine)
 
@@ -102,7 +108,8 @@ def test_a_non_admin_is_refused_politely_and_nothing_changes(teams):
     assert teams.runtime.outages.list() == []
 
 
-def test_an_admins_outage_is_posted_to_the_channel_and_edited_in_place(teams):
+def test_an_admins_outage_is_posted_to_the_channel_and_edited_in_place(teams_on_each_database):
+    teams = teams_on_each_database
     [done] = run(teams.send("start tes Appen är nere", user=ADMIN))
     assert "registrerat" in done.text
     assert run(teams.deliver()) == 1
@@ -160,7 +167,8 @@ def test_no_message_text_is_logged_at_info(teams, caplog):
     assert "Zebulon" not in caplog.text and "Quist" not in caplog.text
 
 
-def test_the_slack_and_the_teams_process_each_deliver_their_own_copy_once(teams):
+def test_the_slack_and_the_teams_process_each_deliver_their_own_copy_once(teams_on_each_database):
+    teams = teams_on_each_database
     from bot.conversation.serving import OUTBOX_TARGETS
     from bot.outages.outbox import OutboxWorker
 
