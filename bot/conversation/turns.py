@@ -51,7 +51,10 @@ class Turn:
 class Conversations:
     """Turns for one process, over one engine (and its store, when it has one)."""
 
-    def __init__(self, engine, apologies: Callable[[str | None], ApologyTexts], locks: ConversationLocks | None = None):
+    def __init__(self, engine, apologies: Callable[[str | None], ApologyTexts] | None,
+                 locks: ConversationLocks | None = None):
+        """`apologies`: a channel's apology texts by language; None where a failure should end the
+        program instead (the terminal chat, whose command reports it as one line)."""
         self.engine = engine
         self.apologies = apologies
         self.locks = locks or ConversationLocks()
@@ -90,6 +93,8 @@ class Conversations:
                 if not moves and deliver is not None:
                     deliver(replies)
         except Exception as exc:
+            if self.apologies is None:
+                raise
             storage = is_storage_failure(exc)
             if storage:
                 log.error("a message from %s could not be handled: the database is unavailable (%s)",
