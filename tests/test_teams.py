@@ -184,3 +184,16 @@ def test_the_slack_and_the_teams_process_each_deliver_their_own_copy_once(teams_
     assert slack.run_once() == 1 and SlackRecorder.delivered == [("broadcast", "outage_declared")]
     assert run(teams.deliver()) == 1 and len(teams.channel_posts()) == 1
     assert slack.run_once() == 0 and run(teams.deliver()) == 0          # nothing twice, nothing taken from the other
+
+
+def test_installing_the_app_in_the_personal_scope_stores_the_chat_for_notices(teams):
+    from microsoft_agents.activity import Activity, ChannelAccount
+    from microsoft_agents.hosting.core import ClaimsIdentity
+
+    adapter = teams._adapter(personal("u-installed"))
+    installed = Activity(type="conversationUpdate", members_added=[ChannelAccount(id="28:driftbot")],
+                         from_property=ChannelAccount(id="29:u-installed", aad_object_id="u-installed"))
+    run(adapter.process_activity(ClaimsIdentity({}), installed, teams.app.on_turn))
+    reference = teams.bot.chats.get("u-installed")
+    assert reference is not None and reference.conversation.id == personal("u-installed").conversation.id
+    assert adapter.activity_queue == []                                # nothing said for an install

@@ -97,6 +97,19 @@ class TeamsBot:
                 log.exception("a Teams message could not be handled")
             await self._send(context, [cards.text_message(self.conversations.apology(writer.lang, storage=storage))])
 
+    async def on_installed(self, context: TurnContext) -> None:
+        """The app added to someone's personal scope: remember the chat, so that notices (the
+        all-clear of a report they file elsewhere) reach them before they have written."""
+        activity = context.activity
+        if not _is_personal(activity) or activity.from_property is None:
+            return
+        writer = self._writer(activity)
+        try:
+            await asyncio.to_thread(self.chats.remember, writer.user_id, activity.get_conversation_reference(),
+                                    self.runtime.clock.now())
+        except Exception as exc:  # the database: the next message they write stores it
+            log.error("could not store a Teams personal chat (%s)", type(exc).__name__)
+
     async def _converse(self, context: TurnContext, writer: Writer, text: str, personal: bool,
                         choice: str | None = None) -> None:
         activity = context.activity
@@ -241,6 +254,10 @@ def build_application(bot: TeamsBot, connection_manager) -> AgentApplication:
     @app.activity("message")
     async def on_message(context: TurnContext, state: TurnState) -> None:
         await bot.on_message(context)
+
+    @app.activity("conversationUpdate")
+    async def on_conversation_update(context: TurnContext, state: TurnState) -> None:
+        await bot.on_installed(context)
 
     @app.error
     async def on_error(context: TurnContext, error: Exception) -> None:
