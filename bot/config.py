@@ -15,9 +15,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-
-class ConfigError(Exception):
-    """str() is one line naming the variable."""
+from bot.errors import ConfigError  # noqa: F401  (re-exported: bot.config.ConfigError)
 
 
 class Settings(BaseModel):
