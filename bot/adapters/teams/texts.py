@@ -25,7 +25,6 @@ class TeamsMessageTexts(_Strict):
     error: str = Field(min_length=1)
     storage_unavailable: str = Field(min_length=1)
     files_unread: str = Field(min_length=1)
-    stale_button: str = Field(min_length=1)
 
     _error = field_validator("error", "storage_unavailable")(placeholders("contact_now"))
 
