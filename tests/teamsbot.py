@@ -72,10 +72,10 @@ class TeamsHarness:
             self.adapters[key] = TestAdapter(conversation=reference)
         return self.adapters[key]
 
-    @property
-    def sent(self) -> list[Activity]:
-        """Everything the bot sent anywhere (replies, proactive messages, notices), oldest first."""
-        return [a for adapter in self.adapters.values() for a in adapter.activity_queue]
+    def messages_in(self, reference: ConversationReference) -> list[Activity]:
+        """The messages the bot sent to one conversation, oldest first. Not the typing indicators
+        the SDK sends by itself while a slow turn runs (a loaded machine makes some turns slow)."""
+        return [a for a in self._adapter(reference).activity_queue if a.type == ActivityTypes.message]
 
     async def send(self, text: str | None = None, *, value: dict | None = None, user: str = USER,
                    name: str | None = "Anna Lind", where: ConversationReference | None = None) -> list[Activity]:
@@ -85,7 +85,7 @@ class TeamsHarness:
         activity = Activity(type=ActivityTypes.message, text=text, value=value, locale="sv-SE",
                             from_property=ChannelAccount(id=f"29:{user}", name=name, aad_object_id=user))
         await adapter.process_activity(ClaimsIdentity({}), activity, self.app.on_turn)
-        return list(adapter.activity_queue[before:])
+        return [a for a in adapter.activity_queue[before:] if a.type == ActivityTypes.message]
 
     async def deliver(self) -> int:
         """One pass of the Teams outbox worker (in a thread, as in serve --teams)."""
@@ -109,7 +109,7 @@ class TeamsHarness:
         return await asyncio.to_thread(worker.run_once)
 
     def channel_posts(self) -> list[Activity]:
-        return list(self._adapter(channel_root()).activity_queue)
+        return self.messages_in(channel_root())
 
 
 def channel_root() -> ConversationReference:

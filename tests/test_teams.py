@@ -88,7 +88,7 @@ def test_a_report_started_in_a_channel_continues_in_the_personal_chat(teams):
     run(teams.send("hej"))                                             # the personal chat is known
     in_channel = run(teams.send("<at>driftbot</at> jag vill göra en felanmälan", where=channel_thread()))
     assert texts_of(in_channel) == "Jag tar felanmälan med dig i vår personliga chatt."
-    privately = teams._adapter(personal()).activity_queue[-1]
+    privately = teams.messages_in(personal())[-1]
     assert privately.conversation.id == personal().conversation.id
     # The first question asked there; the name is the activity's, so it is the unit.
     assert "enhet" in privately.text.lower()
@@ -137,9 +137,9 @@ def test_the_all_clear_reaches_each_teams_reporter_in_their_personal_chat(teams)
                    "för någon på enheten sedan kl 9"))
     assert "nr 1" in texts_of(run(teams.send("ja")))
     run(teams.send("klart tes", user=ADMIN))
-    before = len(teams._adapter(personal()).activity_queue)
+    before = len(teams.messages_in(personal()))
     run(teams.deliver())
-    to_reporter = teams._adapter(personal()).activity_queue[before:]
+    to_reporter = teams.messages_in(personal())[before:]
     assert len(to_reporter) == 1 and "efterregistrera" in to_reporter[0].text.lower()
     assert to_reporter[0].conversation.id == personal().conversation.id
 
@@ -196,4 +196,4 @@ def test_installing_the_app_in_the_personal_scope_stores_the_chat_for_notices(te
     run(adapter.process_activity(ClaimsIdentity({}), installed, teams.app.on_turn))
     reference = teams.bot.chats.get("u-installed")
     assert reference is not None and reference.conversation.id == personal("u-installed").conversation.id
-    assert adapter.activity_queue == []                                # nothing said for an install
+    assert teams.messages_in(personal("u-installed")) == []            # nothing said for an install
