@@ -2,8 +2,6 @@
 Slack (`driftbot serve` over signed HTTP) and Teams (the Agents SDK's TestAdapter) file the same report."""
 import asyncio
 
-import pytest
-
 from conversing import Talk
 from slackapp import AT, dm, fake, last_post, slack, slack_session, stored_reports, unique  # noqa: F401
 from teamsbot import TeamsHarness

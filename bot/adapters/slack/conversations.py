@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 import re
 import threading
+
 from bot.adapters.slack.client import SLACK_FAILURES, api_error
 from bot.adapters.slack.context import SlackContext
 from bot.adapters.slack.dedupe import RecentIds
