@@ -2,7 +2,7 @@
 
 from chatdriver import Chat
 from conversing import exported
-from helpers import run_cli
+from helpers import run_cli, run_cli_in_process
 
 REPORT = ["felanmälan", "{unit}", "TES", "hela enheten", "appen loggar ut", "kl 8", "ja"]
 
@@ -10,7 +10,7 @@ REPORT = ["felanmälan", "{unit}", "TES", "hela enheten", "appen loggar ut", "kl
 def file_report(db, at, name, unit, extra=()):
     """One colleague files a report (--user makes each a different user)."""
     script = "\n".join(line.format(unit=unit) for line in [*REPORT, *extra]) + "\n"
-    result = run_cli("chat", "--db", db, "--at", at, "--user", name, input=script)
+    result = run_cli_in_process("chat", "--db", db, "--at", at, "--user", name, input=script)
     assert result.returncode == 0, result.stderr
     return result.stdout
 

@@ -162,14 +162,17 @@ def _one_line(exc: Exception) -> str:
     return " ".join(str(exc).split())
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, *, install_logging: bool = True) -> int:
+    """`install_logging=False`: for a caller that runs commands in its own process (the tests),
+    whose logging stays as it set it up."""
     args = _parser().parse_args(argv)
     try:
         settings = load_settings(database_url=getattr(args, "db", None))
         from bot.logs import install
         from bot.cli.common import check_content
 
-        install(settings.log_level, settings.log_format)
+        if install_logging:
+            install(settings.log_level, settings.log_format)
         check_content(settings.content_dir)
         return args.func(args, settings)
     except StorageError as exc:
