@@ -15,9 +15,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-
-class ConfigError(Exception):
-    """str() is one line naming the variable."""
+from bot.errors import ConfigError  # noqa: F401  (re-exported: bot.config.ConfigError)
 
 
 class Settings(BaseModel):
@@ -37,6 +35,15 @@ class Settings(BaseModel):
     content_dir: Path | None = Field(None, validation_alias="DRIFTBOT_CONTENT_DIR")
     log_level: str = Field("WARNING", validation_alias="DRIFTBOT_LOG_LEVEL")
     log_format: str = Field("text", validation_alias="DRIFTBOT_LOG_FORMAT")
+    # Teams (`driftbot serve --teams`). The CONNECTIONS__ variables are the Agents SDK's own names
+    # (it reads them itself); they are here so that a missing one is named at start.
+    teams_client_id: str | None = Field(None, validation_alias="CONNECTIONS__SERVICE_CONNECTION__SETTINGS__CLIENTID")
+    teams_client_secret: str | None = Field(None, validation_alias="CONNECTIONS__SERVICE_CONNECTION__SETTINGS__CLIENTSECRET")
+    teams_tenant_id: str | None = Field(None, validation_alias="CONNECTIONS__SERVICE_CONNECTION__SETTINGS__TENANTID")
+    teams_anonymous: bool = Field(False, validation_alias="CONNECTIONS__SERVICE_CONNECTION__SETTINGS__ANONYMOUS_ALLOWED")
+    teams_channel: str | None = Field(None, validation_alias="DRIFTBOT_TEAMS_CHANNEL")
+    teams_service_url: str | None = Field(None, validation_alias="DRIFTBOT_TEAMS_SERVICE_URL")
+    teams_admins_raw: str = Field("", validation_alias="DRIFTBOT_TEAMS_ADMINS")
 
     @field_validator("slack_bot_token")
     @classmethod
@@ -97,9 +104,20 @@ class Settings(BaseModel):
             raise ValueError("must be text or json")
         return value.lower()
 
+    @field_validator("teams_service_url")
+    @classmethod
+    def _service_url(cls, value: str | None) -> str | None:
+        if value and not value.startswith(("http://", "https://")):
+            raise ValueError("must be an http(s) URL such as https://smba.trafficmanager.net/emea/")
+        return value or None
+
     @property
     def admins(self) -> frozenset[str]:
         return frozenset(a.strip() for a in self.admins_raw.split(",") if a.strip())
+
+    @property
+    def teams_admins(self) -> frozenset[str]:
+        return frozenset(a.strip() for a in self.teams_admins_raw.split(",") if a.strip())
 
 
 _ENV_NAMES = {name: (f.validation_alias if isinstance(f.validation_alias, str) else f.validation_alias.choices[0])

@@ -16,6 +16,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import yaml
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from bot.errors import ContentError  # noqa: F401  (re-exported: bot.content.ContentError)
+
 from intents.ids import INTENT_IDS, IntentId
 from intents.normalise import fold
 
@@ -29,10 +31,6 @@ RoleId = Literal["licensed", "care"]
 Lang = str
 
 BUILTIN_CONTENT_DIR = Path(__file__).resolve().parent.parent / "content"
-
-
-class ContentError(Exception):
-    """A content file is missing, unreadable or invalid. str() is one line."""
 
 
 class _Strict(BaseModel):

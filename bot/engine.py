@@ -112,7 +112,7 @@ class Engine:
         state = store.load_state(message.conversation_key) if store else None
         message, notes = self._redact(message, state)
         replies, new_state = self._turn(message, self._unexpired(state, notes) or {})
-        replies = notes + replies
+        replies = notes + _private_if_report(replies, new_state)
         if store is not None:
             if new_state:
                 store.save_state(message.conversation_key, new_state, self.clock.now())
@@ -263,6 +263,19 @@ class Engine:
             if typed and typed == self.answers.title(intent, lang).lower():
                 return intent
         return None
+
+
+# Dialog states that belong to a report: while one is being written, and just after
+# filing (the receipt repeats the reporter's name and unit).
+REPORT_STATES = ("report", "joined")
+
+
+def _private_if_report(replies: list[Reply], state: dict | None) -> list[Reply]:
+    """Mark a turn that asks for a report field or leaves a report open (or just filed) private."""
+    in_report = (state or {}).get("kind") in REPORT_STATES and any(r.intent == "report_fault" for r in replies)
+    if in_report or any(r.awaiting for r in replies):
+        return [replace(r, private=True) for r in replies]
+    return replies
 
 
 def _reply(rendered) -> Reply:

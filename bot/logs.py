@@ -2,7 +2,7 @@
 
 slack_sdk logs whole request and response bodies at DEBUG (what a person
 wrote, the answer, a report's description), and Bolt's warnings may quote a
-payload. A filter on the handler (so it sees every logger's records, however
+payload; so may the Agents SDK's (Teams). A filter on the handler (so it sees every logger's records, however
 they propagate) drops the Slack libraries' DEBUG records and cuts a body out
 of anything else they log.
 """
@@ -11,9 +11,10 @@ from __future__ import annotations
 import logging
 import sys
 
-# The Slack libraries, and the loggers driftbot hands them.
+# The Slack libraries, and the loggers driftbot hands them; the Microsoft 365 Agents SDK and MSAL
+# (which log activities and token requests the same way) get the same treatment.
 SLACK_LOGGERS = ("slack_sdk", "slack_bolt", "bot.adapters.slack.web", "bot.adapters.slack.bolt",
-                 "bot.adapters.slack.socket", "bot.adapters.slack.startup")
+                 "bot.adapters.slack.socket", "bot.adapters.slack.startup", "microsoft_agents", "msal")
 _BODY_MARKS = ("{", "body", "payload", "text=")
 OMITTED = "(details omitted: they may hold what a person wrote)"
 

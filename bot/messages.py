@@ -37,6 +37,10 @@ class Reply:
     contact: str | None = None
     # Where relevant the adapter shows a "report a fault" button under the answer.
     offer_report_form: bool = False
+    # Part of a report conversation (a question for a field, the summary, the receipt): it repeats
+    # the reporter's name, unit and description, so it is never shown in a channel
+    # (bot.conversation moves the conversation to a private chat).
+    private: bool = False
 
 
 

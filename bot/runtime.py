@@ -37,18 +37,6 @@ def zone(settings: Settings, content: Content) -> ZoneInfo:
     return ZoneInfo(settings.timezone or content.routine.timezone)
 
 
-def check_content(directory) -> Content:
-    """Every content file, validated, as every command does at start: the routine's own and the
-    notices' and the Slack app's texts, so that a mistake in any is one line now, not a failure later."""
-    from bot.adapters.slack.texts import load_slack_texts
-    from bot.outages.texts import load_notice_texts
-
-    content = load_content(directory)
-    load_notice_texts(content)
-    load_slack_texts(content.directory, content.default_lang)
-    return content
-
-
 def classifier_data(content: Content) -> dict:
     """What the classifier is built from, as plain data (which is also its cache key)."""
     return {

@@ -19,6 +19,28 @@ def run_cli(*args: str, input: str | None = None, env: dict | None = None, timeo
                           env=full_env, timeout=timeout, cwd=cwd or ROOT)
 
 
+def run_cli_in_process(*args: str, input: str | None = None) -> subprocess.CompletedProcess:
+    """`driftbot ARGS` through the same main() in this process: for tests of what a command does
+    and prints, where a process per call would be most of the test's time. Exit codes, one-line
+    errors and start-up are tested with run_cli, as a real process."""
+    import contextlib
+    import io
+
+    from bot.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    stdin, sys.stdin = sys.stdin, io.StringIO(input or "")
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            try:
+                code = main(list(args), install_logging=False)
+            except SystemExit as exc:  # argparse
+                code = exc.code if isinstance(exc.code, int) else 2
+    finally:
+        sys.stdin = stdin
+    return subprocess.CompletedProcess(["driftbot", *args], code, out.getvalue(), err.getvalue())
+
+
 def json_lines(output: str) -> list[dict]:
     return [json.loads(line) for line in output.splitlines() if line.strip()]
 

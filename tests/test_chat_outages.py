@@ -1,8 +1,8 @@
 """Reports meet the outage lifecycle in the terminal chat: joining, splitting, notices."""
-import json
 
 from chatdriver import Chat
-from helpers import run_cli
+from conversing import exported
+from helpers import run_cli, run_cli_in_process
 
 REPORT = ["felanmälan", "{unit}", "TES", "hela enheten", "appen loggar ut", "kl 8", "ja"]
 
@@ -10,7 +10,7 @@ REPORT = ["felanmälan", "{unit}", "TES", "hela enheten", "appen loggar ut", "kl
 def file_report(db, at, name, unit, extra=()):
     """One colleague files a report (--user makes each a different user)."""
     script = "\n".join(line.format(unit=unit) for line in [*REPORT, *extra]) + "\n"
-    result = run_cli("chat", "--db", db, "--at", at, "--user", name, input=script)
+    result = run_cli_in_process("chat", "--db", db, "--at", at, "--user", name, input=script)
     assert result.returncode == 0, result.stderr
     return result.stdout
 
@@ -23,7 +23,7 @@ def test_second_report_joins_the_open_outage_and_the_channel_notice_is_updated(t
     assert "rapporterades 08:30" in second                         # the reporter is told it joined
     assert "✏️" in second and "2 rapporter från 2 enheter" in second
     assert "📣" not in second                                       # an update, not a second notice
-    reports = json.loads(run_cli("reports", "export", "--db", db).stdout)
+    reports = exported(db)
     assert reports[0]["incident_id"] == reports[1]["incident_id"] is not None
 
 
@@ -32,7 +32,7 @@ def test_different_fault_splits_the_report_off(tmp_path):
     file_report(db, "2026-11-26T08:30", "Anna Lind", "Hemtjänst Ryd")
     out = file_report(db, "2026-11-26T08:45", "Bo Ek", "Hemtjänst Berga", extra=["annat fel"])
     assert "eget ärende" in out
-    reports = json.loads(run_cli("reports", "export", "--db", db).stdout)
+    reports = exported(db)
     assert reports[0]["incident_id"] != reports[1]["incident_id"]
 
 
@@ -115,4 +115,4 @@ def test_a_report_about_something_else_opens_no_outage(tmp_path):
     out = run_cli("chat", "--db", db, "--at", "2026-11-26T09:00", "--user", "Anna Lind", input=script).stdout
     assert "nr 1" in out and "📣" not in out
     assert run_cli("outage", "list", "--db", db, "--at", "2026-11-26T09:05").stdout.strip() == ""
-    assert json.loads(run_cli("reports", "export", "--db", db).stdout)[0]["incident_id"] is None
+    assert exported(db)[0]["incident_id"] is None

@@ -1,5 +1,5 @@
 """Every command checks all of the configuration at start: every content file (the routine's,
-the notices', the Slack app's), and the database for the commands that use one; each mistake is
+the notices', the Slack app's, the Teams bot's), and the database for the commands that use one; each mistake is
 one line naming the file and field, or the variable."""
 import socket
 
@@ -25,6 +25,7 @@ def _break(path, text: str) -> None:
     (("classify",), lambda d: (d / "units.yaml").unlink(), "units.yaml"),
     (("ask", "hej"), lambda d: (d / "answers.en.yaml").unlink(), "answers.en.yaml"),
     (("intents", "examples"), lambda d: (d / "dialog.en.yaml").unlink(), "dialog.en.yaml"),
+    (("ask", "hej"), lambda d: _break(d / "teams.en.yaml", "lang: en\nmessages: {}\n"), "teams.en.yaml"),
 ])
 def test_a_broken_or_missing_content_file_stops_every_command(content_copy, tmp_path, command, breakage, named):
     breakage(content_copy)

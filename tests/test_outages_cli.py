@@ -1,8 +1,10 @@
-"""The outage timeline through the real CLI (`driftbot outage ...`, `driftbot notices`),
-each scenario on its own SQLite file, with --at standing in for the clock."""
+"""The outage timeline through the CLI (`driftbot outage ...`, `driftbot notices`), each scenario
+on its own SQLite file, with --at standing in for the clock. The commands run through the CLI's
+main() in this process (the same parsing, commands and output); the failures' exit codes and
+one-line errors, and the admin actions end to end, run as a real process."""
 import pytest
 
-from helpers import json_lines, run_cli
+from helpers import json_lines, run_cli, run_cli_in_process
 
 
 @pytest.fixture
@@ -11,7 +13,7 @@ def db(tmp_path):
 
 
 def ok(*args: str) -> str:
-    result = run_cli(*args)
+    result = run_cli_in_process(*args)
     assert result.returncode == 0, result.stderr
     return result.stdout
 

@@ -1,10 +1,9 @@
-"""The report conversation, driven through `driftbot chat --json` like a user would."""
-import json
-
+"""The report conversation, as a user would have it, in-process through the conversation layer
+(tests/conversing.py: the same flags and turn objects as `driftbot chat --json`, whose contract
+tests/test_cli.py checks as a process)."""
 import pytest
 
-from chatdriver import Chat
-from helpers import run_cli
+from conversing import Chat, exported
 
 AT = "2026-11-26T15:10"          # a Thursday, office hours
 NIGHT = "2026-11-28T02:10"       # a Saturday night
@@ -18,12 +17,6 @@ ANSWERS = {
     "started_at": "för en halvtimme sen",
     "confirm": "ja",
 }
-
-
-def exported(db: str) -> list[dict]:
-    result = run_cli("reports", "export", "--db", db)
-    assert result.returncode == 0, result.stderr
-    return json.loads(result.stdout)
 
 
 def fill(chat: Chat, first: dict, answers: dict, limit: int = 12) -> dict:

@@ -393,7 +393,7 @@ def test_the_admin_menu_lists_every_subcommand(own_slack):
 
 
 def test_the_slack_app_needs_a_runtime_with_the_outage_service():
-    from bot.adapters.slack.outage_port import attach_outages
+    from bot.conversation.admin import AdminActions
 
     with pytest.raises(ValueError, match="with a store"):
-        attach_outages(SimpleNamespace(outages=None))
+        AdminActions.of(SimpleNamespace(outages=None))

@@ -3,7 +3,7 @@
 A report is the exception: it continues in the user's DM, out of the channel's sight."""
 import json
 
-from bot.adapters.slack.context import ConversationLocks
+from bot.conversation.locks import ConversationLocks
 from slackapp import (  # noqa: F401 (fixtures)
     buttons,
     fake,

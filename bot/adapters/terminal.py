@@ -9,6 +9,7 @@ import getpass
 import json
 import sys
 
+from bot.conversation.turns import Conversations
 from bot.messages import Message, Reply, turn_json
 
 
@@ -36,6 +37,8 @@ def run_chat(rt, user: str | None, unit: str | None, as_json: bool, lang: str | 
         stdout.flush()
 
     deliver_notices = _notice_printer(rt, stdout) if not as_json else (lambda: None)
+    # The same turns as every channel's; a failure ends the command (bot.cli says it in one line).
+    conversations = Conversations(rt.engine, apologies=None)
     if interactive:
         stdout.write(rt.engine.answers.text("chat_banner", lang or rt.content.default_lang) + "\n\n")
     deliver_notices()
@@ -48,7 +51,7 @@ def run_chat(rt, user: str | None, unit: str | None, as_json: bool, lang: str | 
             break
         text = line.rstrip("\r\n")
         message = Message(text=text, user_id=user_id, source="terminal", user_name=user, unit=unit, lang=lang)
-        emit(rt.engine.handle(message))
+        conversations.turn(message, deliver=emit)
         deliver_notices()
     return 0
 

@@ -56,7 +56,7 @@ from sqlalchemy.orm import Session, aliased
 
 from bot import metrics
 from bot.clock import Clock
-from bot.storage.tables import NoticeRow, OutageRow
+from bot.storage.tables import NoticeRow, OutagePostRow, OutageRow
 
 log = logging.getLogger(__name__)
 _Earlier = aliased(NoticeRow)
@@ -65,6 +65,8 @@ NOTICE_KINDS = ("planned_advance", "planned_start", "planned_end", "outage_decla
                 "login_reminder", "ten_hours", "resolved", "cancelled")
 # Messages to one person in a conversation (not channel notices).
 PERSONAL_KINDS = ("reply", "receipt")
+# Another channel's copy of a channel notice (bot.outages.channels).
+_COPY_PREFIX = "broadcast:"
 # An answer not delivered within this long no longer helps the person at the door.
 REPLY_TTL = timedelta(minutes=15)
 
@@ -384,9 +386,14 @@ class OutboxWorker:
             _due_condition(at),
             or_(NoticeRow.next_attempt_at.is_(None), NoticeRow.next_attempt_at <= at),
             _unclaimed(at),
-            # An edit needs the message it edits: wait until the post is sent.
+            # An edit needs the message it edits: wait until the post is sent (Slack's reference is on
+            # the outage; another channel's is in outage_posts, bot.outages.channels).
             or_(NoticeRow.action != "update",
-                exists().where(OutageRow.id == NoticeRow.outage_id, OutageRow.notice_ref.is_not(None))),
+                and_(~NoticeRow.target.startswith(_COPY_PREFIX),
+                     exists().where(OutageRow.id == NoticeRow.outage_id, OutageRow.notice_ref.is_not(None))),
+                and_(NoticeRow.target.startswith(_COPY_PREFIX),
+                     exists().where(OutagePostRow.outage_id == NoticeRow.outage_id,
+                                    OutagePostRow.target == NoticeRow.target))),
             # Within a conversation, in order: nothing overtakes an earlier message still waiting.
             or_(NoticeRow.conversation.is_(None),
                 ~exists().where(_Earlier.conversation == NoticeRow.conversation, _Earlier.state == "pending",
@@ -453,7 +460,7 @@ class OutboxWorker:
                 row_id = row.id
             ref = None
             if row.action == "update" and row.outage_id is not None:
-                ref = s.scalar(select(OutageRow.notice_ref).where(OutageRow.id == row.outage_id))
+                ref = _post_ref(s, row.outage_id, row.target)
             log.debug("claimed notice %s (%s) for worker %s", row_id, row.kind, self.name)
             return _outgoing(row, ref), token
 
@@ -507,8 +514,15 @@ class OutboxWorker:
             if notice.kind in PERSONAL_KINDS:
                 row.payload = _without_text(row.payload)
             if ref and notice.outage_id is not None and (row.payload or {}).get("sets_outage_ref"):
-                s.execute(update(OutageRow).where(OutageRow.id == notice.outage_id).values(notice_ref=ref)
-                          .execution_options(synchronize_session=False))
+                if notice.target.startswith(_COPY_PREFIX):
+                    post = s.get(OutagePostRow, (notice.outage_id, notice.target))
+                    if post is None:
+                        s.add(OutagePostRow(outage_id=notice.outage_id, target=notice.target, ref=ref))
+                    else:  # a post sent again (the at-least-once window): edits go to the newer copy
+                        post.ref = ref
+                else:
+                    s.execute(update(OutageRow).where(OutageRow.id == notice.outage_id).values(notice_ref=ref)
+                              .execution_options(synchronize_session=False))
         log.info("delivered notice %s (%s, %s to %s)", notice.id, notice.kind, notice.action, _target_kind(notice.target),
                  extra={"notice_id": notice.id, "kind": notice.kind, "target": _target_kind(notice.target)})
 
@@ -533,6 +547,14 @@ class OutboxWorker:
                     " – giving up" if give_up else f", next in {delay}", type(exc).__name__,
                     extra={"notice_id": notice.id, "kind": notice.kind, "target": _target_kind(notice.target),
                            "attempt": attempts, "error": type(exc).__name__})
+
+
+def _post_ref(s: Session, outage_id: int, target: str) -> str | None:
+    """The reference of the outage's message in the target's channel (for an edit)."""
+    if target.startswith(_COPY_PREFIX):
+        return s.scalar(select(OutagePostRow.ref).where(OutagePostRow.outage_id == outage_id,
+                                                         OutagePostRow.target == target))
+    return s.scalar(select(OutageRow.notice_ref).where(OutageRow.id == outage_id))
 
 
 def _target_kind(target: str) -> str:

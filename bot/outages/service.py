@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 
 from bot.clock import Clock
 from bot.content import Content
-from bot.outages import outbox
+from bot.outages import channels, outbox
 from bot.outages.outbox import NewNotice, OutgoingNotice
 from bot.outages.render import NoticeRenderer, OutageFacts
 from bot.outages.texts import load_notice_texts
@@ -345,7 +345,7 @@ class OutageService:
             if outage.state in ("resolved", "cancelled"):
                 raise OutageError("not_open", f"outage {outage_id} is {outage.state}")
             announced = s.scalar(select(exists().where(
-                NoticeRow.outage_id == outage.id, NoticeRow.target == BROADCAST,
+                NoticeRow.outage_id == outage.id, NoticeRow.target.startswith(BROADCAST),
                 or_(NoticeRow.state == "sent", NoticeRow.claim_token.is_not(None)))))
             outage.state = "cancelled"
             outbox.cancel_pending(s, outage.id)
@@ -528,10 +528,14 @@ class OutageService:
         text = self.render.notice(kind, facts, lang, at)
         if text is None:  # content has no such notice for this system (e.g. ten_hours for Treserva)
             return False
-        return outbox.enqueue(s, NewNotice(
-            kind=kind, dedupe_key=key or _key(outage.id, kind), due_at=due, target=target, text=text,
+        key = key or _key(outage.id, kind)
+        # A channel notice is queued once for each broadcasting channel (bot.outages.channels).
+        copies = channels.targets(s) if target == BROADCAST else [(target, "")]
+        queued = [outbox.enqueue(s, NewNotice(
+            kind=kind, dedupe_key=key + suffix, due_at=due, target=copy_target, text=text,
             system=outage.system, outage_id=outage.id, action=action, expires_at=expires, lang=lang,
-            sets_outage_ref=sets_outage_ref))
+            sets_outage_ref=sets_outage_ref)) for copy_target, suffix in copies]
+        return queued[0]
 
     def _announce(self, s: Session, outage: OutageRow, facts: OutageFacts, at: datetime) -> None:
         """The outage's one channel message, and the 10-hour notice it may come to."""
@@ -554,20 +558,22 @@ class OutageService:
         pending edit carries the newest text; ten reports in a minute make one
         edit, not ten.
         """
-        post = s.scalars(select(NoticeRow).where(NoticeRow.dedupe_key == _key(outage.id, "declared"))).first()
-        if post is None or post.state not in ("pending", "sent"):
-            return
         text = self.render.notice("outage_declared", facts, self.lang, at)
-        if post.state == "pending" and outbox.rewrite_pending(s, post.id, text, at):
-            return
-        edit = s.scalars(select(NoticeRow).where(
-            NoticeRow.outage_id == outage.id, NoticeRow.kind == "outage_declared", NoticeRow.action == "update",
-            NoticeRow.state == "pending").order_by(NoticeRow.id.desc())).first()
-        if edit is not None and outbox.rewrite_pending(s, edit.id, text, at):
-            return
-        outbox.enqueue(s, NewNotice(kind="outage_declared", dedupe_key=_key(outage.id, "declared", event),
-                                    due_at=at, target=BROADCAST, text=text, system=outage.system,
-                                    outage_id=outage.id, action="update", lang=self.lang))
+        for target, suffix in channels.targets(s):  # each broadcasting channel's own message
+            post = s.scalars(select(NoticeRow).where(
+                NoticeRow.dedupe_key == _key(outage.id, "declared") + suffix)).first()
+            if post is None or post.state not in ("pending", "sent"):
+                continue
+            if post.state == "pending" and outbox.rewrite_pending(s, post.id, text, at):
+                continue
+            edit = s.scalars(select(NoticeRow).where(
+                NoticeRow.outage_id == outage.id, NoticeRow.kind == "outage_declared", NoticeRow.action == "update",
+                NoticeRow.target == target, NoticeRow.state == "pending").order_by(NoticeRow.id.desc())).first()
+            if edit is not None and outbox.rewrite_pending(s, edit.id, text, at):
+                continue
+            outbox.enqueue(s, NewNotice(kind="outage_declared", dedupe_key=_key(outage.id, "declared", event) + suffix,
+                                        due_at=at, target=target, text=text, system=outage.system,
+                                        outage_id=outage.id, action="update", lang=self.lang))
 
     def _resolve(self, s: Session, outage: OutageRow, at: datetime) -> OutageView:
         if outage.state in ("resolved", "cancelled"):

@@ -126,3 +126,36 @@ class NoticeRow(Base):
     # A message to a person (an answer, a question, a receipt) belongs to a
     # conversation; within one, a row waits until every earlier one is sent.
     conversation: Mapped[str | None] = mapped_column(String(300), nullable=True, index=True)
+
+
+class BroadcastChannelRow(Base):
+    """A channel besides Slack's broadcast channel that gets every channel notice (e.g. "teams").
+
+    Registered by that channel's serving process at start; from then on every
+    channel notice is queued once per registered channel (target
+    "broadcast:<channel>"), so each channel's process delivers its own copy.
+    """
+    __tablename__ = "broadcast_channels"
+
+    channel: Mapped[str] = mapped_column(String(32), primary_key=True)
+    registered_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+
+
+class OutagePostRow(Base):
+    """An outage's channel message in a channel other than Slack's (whose reference is
+    outages.notice_ref): what a later edit of the notice needs to find it."""
+    __tablename__ = "outage_posts"
+
+    outage_id: Mapped[int] = mapped_column(Integer, ForeignKey("outages.id"), primary_key=True)
+    target: Mapped[str] = mapped_column(String(64), primary_key=True)    # "broadcast:teams"
+    ref: Mapped[str] = mapped_column(Text, nullable=False)               # the platform's reference (JSON for Teams)
+
+
+class ConversationRefRow(Base):
+    """How to reach a person proactively on a platform that needs a stored reference (Teams:
+    the personal chat's conversation reference), by "<source>:<user id>"."""
+    __tablename__ = "conversation_refs"
+
+    key: Mapped[str] = mapped_column(String(300), primary_key=True)
+    ref: Mapped[dict] = mapped_column(JSON, nullable=False)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)

@@ -1,9 +1,10 @@
 """The Slack adapter (slack-bolt): Slack events in, engine Messages; Replies out, rendered.
 
 It never decides what the routine says: the engine, bot.reports and the
-outage service do; the adapter's own words are content/slack.<lang>.yaml.
+outage service do, and what a turn, an admin command and a form are is
+bot.conversation's (shared with Teams and the terminal). The adapter translates
+and renders; its own words are content/slack.<lang>.yaml.
 
-    cli.py          `driftbot serve` on the command line
     serve.py        the process: checks, HTTP or Socket Mode, the outbox worker
     app.py          the Bolt App and its context, built once
     listeners.py    every listener, registered in one place
@@ -17,7 +18,6 @@ outage service do; the adapter's own words are content/slack.<lang>.yaml.
     dedupe.py       redelivered events dropped by event_id
     client.py       the WebClient with retry handlers
     users.py        users.info: names and locales, cached
-    outage_port.py  what the Slack surfaces need from the outage service
     texts.py        content/slack.<lang>.yaml, validated
     http_server.py, socket_mode.py   the two ways Slack reaches the app
 """

@@ -12,10 +12,10 @@ from slack_sdk.errors import SlackApiError
 from bot.adapters.slack.client import api_error, make_client
 from bot.adapters.slack.context import SlackContext
 from bot.adapters.slack.listeners import register
-from bot.adapters.slack.outage_port import attach_outages
 from bot.adapters.slack.texts import load_slack_texts
 from bot.adapters.slack.users import UserDirectory
 from bot.config import ConfigError, Settings
+from bot.conversation.admin import AdminActions
 from bot.runtime import Runtime
 
 log = logging.getLogger(__name__)
@@ -45,7 +45,7 @@ def build_app(runtime: Runtime, settings: Settings, *, socket_mode: bool, client
     """
     client = client or make_client(settings.slack_bot_token, settings.slack_api_url, timeout=settings.slack_timeout)
     bot_user_id = bot_user_id or verify_token(client)
-    outages = attach_outages(runtime)
+    outages = AdminActions.of(runtime)
     texts = load_slack_texts(runtime.content.directory, runtime.content.default_lang)
     bolt_logger = logging.getLogger("bot.adapters.slack.bolt")
     bolt_logger.addFilter(_NoTokenWarning())

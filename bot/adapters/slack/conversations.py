@@ -5,25 +5,19 @@ which conversation, and posts the replies where the question was asked:
 a DM is answered in the DM (one conversation per user), a mention in a
 channel is answered in a thread under it (one conversation per thread).
 
-One exception, for privacy: a report conversation never runs in a channel.
-The dialog asks for the reporter's name and unit and repeats the description,
-which the whole channel would read. When the engine's answer to a mention (or
-to a button in a thread) starts or continues a report, its state moves to the
-user's DM, the questions are asked there, and the thread gets one short note.
+A turn itself (the lock, the engine, the apology, a report moved from a
+channel to the DM for privacy) is bot.conversation's; this module opens the
+DM when asked to and posts what the turn says where it belongs.
 """
 from __future__ import annotations
 
 import logging
 import re
 import threading
-from dataclasses import replace
 
-
-from bot import metrics
 from bot.adapters.slack.client import SLACK_FAILURES, api_error
 from bot.adapters.slack.context import SlackContext
 from bot.adapters.slack.dedupe import RecentIds
-from bot.errors import is_storage_failure
 from bot.adapters.slack.render import chosen_message, render_reply, render_text
 from bot.messages import Message, Reply
 
@@ -31,9 +25,6 @@ log = logging.getLogger(__name__)
 
 SOURCE = "slack"
 _MENTION = re.compile(r"<@[UW][A-Z0-9]+(?:\|[^>]*)?>")
-# Stored dialog states that belong to a report: while one is being written, and
-# just after filing (the receipt repeats the reporter's name and unit).
-REPORT_STATES = ("report", "joined")
 # Messages from people that carry a subtype: a screenshot with or without words, and a thread reply
 # also sent to the channel. Every other subtype (edits, deletions, joins, bots) is not a new message.
 PERSON_SUBTYPES = frozenset({"file_share", "thread_broadcast"})
@@ -102,10 +93,11 @@ def on_option_button(ctx: SlackContext, body: dict) -> None:
 def _converse(ctx: SlackContext, *, user_id: str, text: str, conversation: str, message_id: str | None,
               channel: str, thread_ts: str | None, choice: str | None = None, with_files: bool = False) -> None:
     profile = ctx.users.profile(user_id)
+    lang = ctx.texts.lang(profile.lang)
     if with_files:
         # A screenshot: say that only words are read; words sent with it are answered as usual.
-        note = Reply(text=ctx.texts_for(ctx.texts.lang(profile.lang)).messages.files_unread)
-        send(ctx, channel, thread_ts, [render_reply(note, ctx.texts_for(ctx.texts.lang(profile.lang)))])
+        note = Reply(text=ctx.texts_for(lang).messages.files_unread)
+        send(ctx, channel, thread_ts, [render_reply(note, ctx.texts_for(lang))])
         if not text.strip():
             return
     message = Message(text=text, user_id=user_id, source=SOURCE, conversation=conversation,
@@ -113,32 +105,31 @@ def _converse(ctx: SlackContext, *, user_id: str, text: str, conversation: str, 
                       choice=choice)
     in_dm = channel.startswith("D")
     log.info("message in %s from %s", "dm" if in_dm else "channel", user_id)
+
+    def deliver(replies: list[Reply]) -> None:
+        send(ctx, channel, thread_ts, [render_reply(r, ctx.texts_for(r.lang)) for r in replies])
+
+    turn = ctx.conversations.turn(message, in_private=in_dm, lang=lang, deliver=deliver,
+                                  open_private=lambda: _open_dm(ctx, user_id))
+    if turn.failed:
+        send(ctx, channel, thread_ts, [render_text(turn.apology)])
+    elif turn.moved_to is not None:
+        # The report goes on in the DM; the thread gets one short note.
+        send(ctx, turn.moved_to, None, [render_reply(reply, ctx.texts_for(reply.lang)) for reply in turn.replies])
+        note_lang = turn.replies[-1].lang if turn.replies else lang
+        send(ctx, channel, thread_ts, [render_text(ctx.texts_for(note_lang).messages.moved_to_dm)])
+
+
+def _open_dm(ctx: SlackContext, user_id: str) -> str | None:
     try:
-        with ctx.locks(message.conversation_key):
-            replies = ctx.engine.handle(message)
-            for reply in replies:
-                metrics.answer(reply.intent)
-            moves = not in_dm and _is_report(ctx, message.conversation_key, replies)
-            if not moves:
-                # Queued before the lock is let go, so the next turn's replies come after these.
-                send(ctx, channel, thread_ts, [render_reply(r, ctx.texts_for(r.lang)) for r in replies])
-    except Exception as exc:
-        if is_storage_failure(exc):
-            log.error("a message from %s could not be handled: the database is unavailable (%s)", user_id,
-                      type(exc).__name__)
-            _apologise(ctx, ctx.texts.lang(profile.lang), channel, thread_ts, storage=True)
-        else:
-            log.exception("the engine failed on a message from %s", user_id)
-            _apologise(ctx, ctx.texts.lang(profile.lang), channel, thread_ts)
-        return
-    if moves:
-        _move_to_dm(ctx, message, replies, channel, thread_ts)
+        return ctx.client.conversations_open(users=user_id)["channel"]["id"]
+    except SLACK_FAILURES as exc:
+        log.error("conversations.open for %s failed: %s", user_id, api_error(exc))
+        return None
 
 
 def _apologise(ctx: SlackContext, lang: str, channel: str, thread_ts: str | None, storage: bool = False) -> None:
-    messages = ctx.texts_for(lang).messages
-    apology = (messages.storage_unavailable if storage else messages.error).format(contact_now=ctx.contact_now(lang))
-    send(ctx, channel, thread_ts, [render_text(apology)])
+    send(ctx, channel, thread_ts, [render_text(ctx.conversations.apology(lang, storage=storage))])
 
 
 _told = RecentIds(1000)
@@ -167,43 +158,6 @@ def tell_storage_unavailable(ctx: SlackContext, body: dict) -> None:
             log.exception("could not tell %s that the database is unavailable", event["user"])
 
     threading.Thread(target=tell, name="storage-apology", daemon=True).start()
-
-
-def _is_report(ctx: SlackContext, key: str, replies: list[Reply]) -> bool:
-    """Whether this turn starts or continues the report dialog (then it must not stay in a channel)."""
-    if ctx.store is None:  # no store, no dialog: answers only
-        return False
-    if any(reply.awaiting for reply in replies):
-        return True
-    if not any(reply.intent == "report_fault" for reply in replies):
-        return False
-    return (ctx.store.load_state(key) or {}).get("kind") in REPORT_STATES
-
-
-def _move_to_dm(ctx: SlackContext, message: Message, replies: list[Reply], channel: str,
-                thread_ts: str | None) -> None:
-    """Carry a report conversation from a channel thread to the user's DM; the thread gets a note."""
-    lang = replies[-1].lang if replies else ctx.texts.default_lang
-    thread_key = message.conversation_key
-    try:
-        dm = ctx.client.conversations_open(users=message.user_id)["channel"]["id"]
-    except SLACK_FAILURES as exc:
-        log.error("conversations.open for %s failed: %s", message.user_id, api_error(exc))
-        # The report cannot go on privately, so it does not go on: the thread stays a place for questions.
-        with ctx.locks(thread_key):
-            ctx.store.clear_state(thread_key)
-        _apologise(ctx, lang, channel, thread_ts)
-        return
-    dm_key = replace(message, conversation=dm).conversation_key
-    # The DM's own state, if any, gives way: the report just asked for is what the user wants now.
-    with ctx.locks.holding(thread_key, dm_key):
-        state = ctx.store.load_state(thread_key)
-        if state:
-            ctx.store.save_state(dm_key, state, ctx.now())
-            ctx.store.clear_state(thread_key)
-    log.info("report conversation of %s moved from a channel to the dm", message.user_id)
-    send(ctx, dm, None, [render_reply(reply, ctx.texts_for(reply.lang)) for reply in replies])
-    send(ctx, channel, thread_ts, [render_text(ctx.texts_for(lang).messages.moved_to_dm)])
 
 
 def send(ctx: SlackContext, channel: str, thread_ts: str | None, rendered: list) -> None:

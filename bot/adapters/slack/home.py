@@ -14,49 +14,15 @@ from slack_sdk.models.views import View
 from bot.adapters.slack.client import SLACK_FAILURES, api_error
 from bot.adapters.slack.context import SlackContext
 from bot.adapters.slack.escape import escape, to_mrkdwn
-from bot.adapters.slack.outage_port import OutageLine
+from bot.conversation.admin import outage_lines as shared_outage_lines
 from bot.adapters.slack.render import report_button, sections
 
 log = logging.getLogger(__name__)
 
 
-def _when(moment: datetime, now: datetime) -> str:
-    """A short local time: "14:05" today, "2026-04-02 22:00" on another day."""
-    local = moment.astimezone(now.tzinfo)
-    return local.strftime("%H:%M") if local.date() == now.date() else local.strftime("%Y-%m-%d %H:%M")
-
-
 def outage_lines(ctx: SlackContext, lang: str, now: datetime, *, admin: bool = False) -> tuple[list[str], list[str]]:
-    """(outages going on now, planned ones to come), one line each, in plain text.
-
-    Administrators get each outage's number (for `/driftstopp bekräfta`,
-    `uppdatera` and `avbryt`), its state and its reports, and also the
-    outages split out of another one, which nobody else sees.
-    """
-    home = ctx.texts_for(lang).home
-    current, planned = ctx.outages.lines(now, include_split=admin)
-
-    def system_name(system: str) -> str:
-        systems = ctx.content.routine.systems
-        return systems[system].name if system in systems else system
-
-    def outage_text(line: OutageLine) -> str:
-        values = dict(id=line.id, system=system_name(line.system), since=_when(line.starts_at, now),
-                      text=line.text, reports=line.reports, state=home.states.get(line.status, line.status))
-        if not admin:
-            return home.outage_line.format(**values).strip()
-        text = home.admin_outage_line.format(**values).strip()
-        if line.split_from is not None:
-            text = f"{text} {home.admin_split_note.format(split_from=line.split_from)}"
-        return text
-
-    def planned_text(line: OutageLine) -> str:
-        end = _when(line.ends_at, now) if line.ends_at else ""
-        template = home.admin_planned_line if admin else home.planned_line
-        return template.format(id=line.id, system=system_name(line.system), start=_when(line.starts_at, now),
-                               end=end, text=line.text, reports=line.reports).strip()
-
-    return [outage_text(line) for line in current], [planned_text(line) for line in planned]
+    """(outages going on now, planned ones to come), one line each, in plain text (bot.conversation.admin)."""
+    return shared_outage_lines(ctx.outages, ctx.content.routine.systems, ctx.texts_for(lang).home, now, admin=admin)
 
 
 def build_home(ctx: SlackContext, lang: str, *, admin: bool = False) -> View:

@@ -1,9 +1,9 @@
 """The report form as a Slack modal: open it prefilled, validate it, file it.
 
-The same rules as the report conversation apply (the Report model, the
-privacy rule, bot.timeparse for the start time); filing and the receipt's
-words belong to bot.reports.ReportService. This module only maps Slack's
-view payloads to a Report and back to field errors.
+The same rules as the report conversation apply (bot/form.py's table, the
+privacy rule, bot.timeparse for the start time); filing is bot.conversation.forms'.
+This module only maps Slack's view payloads to field values and the error
+codes back to Slack's words.
 """
 from __future__ import annotations
 
@@ -27,7 +27,8 @@ from bot.adapters.slack.context import SlackContext
 from bot.adapters.slack.escape import escape
 from bot.adapters.slack.render import render_text
 from bot.adapters.slack.texts import SlackTexts
-from bot.form import BY_NAME, SCOPES, SYSTEMS, check_form
+from bot.conversation.forms import FormTexts, StorageUnavailable, file_form  # noqa: F401  (listeners catch it)
+from bot.form import BY_NAME, SCOPES, SYSTEMS, FormCheck, check_form
 from bot.reports import Report
 
 log = logging.getLogger(__name__)
@@ -134,44 +135,15 @@ def parse_submission(view: dict, texts: SlackTexts, now: datetime, redaction_mar
     return FormResult(report=checked.report, errors=errors, redacted=checked.redacted)
 
 
-class StorageUnavailable(Exception):
-    """The database could not take the report: the form shows this and keeps what was written."""
-
-
 def file_report(ctx: SlackContext, user_id: str, view_id: str, form: FormResult, lang: str) -> str | None:
-    """File a validated form; the receipt to send, or None when this view was filed already.
-
-    Called before the submission is acknowledged, so that a database that
-    cannot take the report keeps the form open with the error (raises
-    StorageUnavailable) instead of closing it as if all went well.
-    """
-    from bot.errors import is_storage_failure
-
-    texts = ctx.texts_for(lang)
-    # The engine's ReportService: a form's report reaches the outage lifecycle exactly as a conversation's does.
-    service = ctx.engine.reports
-    try:
-        if service is None:
-            raise RuntimeError("no ReportService: the engine was built without a store")
-        # One view is one report, even if Slack delivered the submission twice: the claim commits with it.
-        filed = service.file(form.report, "slack", user_id, lang, once=("slack-view", view_id))
-        if filed is None:
-            log.info("report form %s already filed", view_id)
-            return None
-        receipt = service.receipt(filed, lang)
-    except Exception as exc:
-        if is_storage_failure(exc):
-            log.error("filing a report from %s failed: the database is unavailable (%s)", user_id,
-                      type(exc).__name__)
-            raise StorageUnavailable() from None
-        log.exception("filing a report from %s failed", user_id)
-        receipt = texts.modal.filing_failed.format(contact_now=ctx.contact_now(lang))
-        filed = None
-    if form.redacted:
-        receipt = f"{receipt}\n\n{texts.modal.redacted_notice}"
-    if filed is not None:
-        log.info("report %s filed from slack by %s", filed.id, user_id)
-    return receipt
+    """File a validated form (bot.conversation.forms); the receipt to send, or None when this
+    view was filed already. Raises StorageUnavailable when the database cannot take it."""
+    modal = ctx.texts_for(lang).modal
+    checked = FormCheck(report=form.report, redacted=form.redacted)
+    # One view is one report, even if Slack delivered the submission twice.
+    return file_form(ctx.engine, checked, source="slack", user_id=user_id, lang=lang, once=("slack-view", view_id),
+                     texts=FormTexts(filing_failed=modal.filing_failed, redacted_notice=modal.redacted_notice),
+                     contact_now=ctx.contact_now(lang))
 
 
 def send_receipt(ctx: SlackContext, user_id: str, receipt: str) -> None:

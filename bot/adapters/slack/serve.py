@@ -2,20 +2,19 @@
 
 Socket Mode when SLACK_APP_TOKEN is set, else HTTP. Beside it the outbox
 worker delivers the notices (channel, support desk, a user's DM) in a
-background thread. SIGTERM or Ctrl-C stops both cleanly.
+background thread (bot.conversation.serving, the same for every channel).
+SIGTERM or Ctrl-C stops both cleanly.
 """
 from __future__ import annotations
 
-import signal
 import sys
-import threading
 from datetime import timedelta
 
 from bot.config import ConfigError, Settings, require
+from bot.conversation.serving import OUTBOX_INTERVAL_SECONDS, Serving, build_runtime
 
 DEFAULT_PORT = 3000
 DEFAULT_HOST = "0.0.0.0"
-OUTBOX_INTERVAL_SECONDS = 5.0
 
 
 def check_settings(settings: Settings) -> bool:
@@ -28,34 +27,18 @@ def check_settings(settings: Settings) -> bool:
     return socket_mode
 
 
-# The notices this process delivers: the channels, and direct messages to Slack users
-# (a terminal user's notices are the terminal's business).
-OUTBOX_TARGETS = ("broadcast", "support", "user:slack:", "reply:slack:")
-
-
-def _outbox_worker(runtime, ctx, settings: Settings, stop: threading.Event, interval: float,
-                   frozen: bool) -> threading.Thread:
+def _outbox_worker(serving, ctx, settings: Settings, interval: float):
     from bot.adapters.slack.client import make_client
     from bot.adapters.slack.delivery import SlackDeliverer
-    from bot.clock import RunningClock
-    from bot.outages.outbox import OutboxWorker
 
     client = make_client(settings.slack_bot_token, settings.slack_api_url, rate_limit_retries=0,
                          server_error_retries=1, timeout=settings.slack_timeout)
     deliverer = SlackDeliverer(client, settings.broadcast_channel, settings.support_channel)
-    # Under --at the answers stand still in time, but retries and leases must see time pass.
-    clock = RunningClock(runtime.clock.now(), runtime.clock.tz) if frozen else runtime.clock
     # A reply left claimed by a process that died is sent again after this: longer than the
     # client's longest try (a connection retry and a 5xx retry, each up to the timeout).
     reply_lease = timedelta(seconds=max(60.0, 4 * settings.slack_timeout))
-    # The scheduler queues what falls due by the clock alone (login reminders).
-    worker = OutboxWorker(runtime.store, deliverer, clock, scheduler=ctx.outages.service.schedule,
-                          targets=OUTBOX_TARGETS, reply_lease=reply_lease)
     # Replies to people are sent by the same worker, at once, and retried by it.
-    ctx.replies.worker = worker
-    thread = threading.Thread(target=worker.run_forever, args=(stop, interval), name="outbox", daemon=True)
-    thread.start()
-    return thread
+    ctx.replies.worker = serving.start_outbox(deliverer, "slack", interval, reply_lease)
 
 
 def serve(settings: Settings, *, port: int = DEFAULT_PORT, host: str = DEFAULT_HOST, at: str | None = None,
@@ -66,7 +49,6 @@ def serve(settings: Settings, *, port: int = DEFAULT_PORT, host: str = DEFAULT_H
     from bot.adapters.slack.app import POOL_SIZE, build_app, verify_token
     from bot.adapters.slack.client import make_client
     from bot.adapters.slack.http_server import EVENTS_PATH, Readiness, SlackHTTPServer
-    from bot.runtime import build
 
     client = make_client(settings.slack_bot_token, settings.slack_api_url, timeout=settings.slack_timeout)
     bot_user_id = verify_token(client)
@@ -79,27 +61,21 @@ def serve(settings: Settings, *, port: int = DEFAULT_PORT, host: str = DEFAULT_H
             raise ConfigError(f"configuration error: --port: cannot listen on {host}:{port}: "
                               f"{exc.strerror or exc}") from None
     try:
-        try:
-            # A database that cannot be reached stops here; bot.cli names the variable.
-            runtime = build(settings, at=at, with_store=True, pool_size=POOL_SIZE)
-        except ValueError as exc:  # --at
-            from bot.cli import UsageError
-
-            raise UsageError(f"--at: {exc}") from None
+        # A database that cannot be reached stops here; bot.cli names the variable.
+        runtime = build_runtime(settings, at, pool_size=POOL_SIZE)
         app, ctx = build_app(runtime, settings, socket_mode=socket_mode, client=client, bot_user_id=bot_user_id)
         from bot import metrics
 
         metrics.enable(runtime.store)
 
-        stop = threading.Event()
-        for signum in (signal.SIGTERM, signal.SIGINT):
-            signal.signal(signum, lambda *_: stop.set())
-        worker = _outbox_worker(runtime, ctx, settings, stop, outbox_interval, frozen=at is not None)
+        serving = Serving(runtime, frozen=at is not None)
+        serving.install_signals()
+        _outbox_worker(serving, ctx, settings, outbox_interval)
         try:
             if socket_mode:
                 from bot.adapters.slack.socket_mode import run_socket_mode
 
-                run_socket_mode(app, settings.slack_app_token, stop, announce=_announce)
+                run_socket_mode(app, settings.slack_app_token, serving.stop, announce=_announce)
             else:
                 server.app = app
                 server.readiness = Readiness(runtime.store)
@@ -107,10 +83,9 @@ def serve(settings: Settings, *, port: int = DEFAULT_PORT, host: str = DEFAULT_H
                 # Printed, not logged: scripts (and the tests) read the port from it when --port 0 picked one.
                 _announce(f"driftbot: serving Slack over HTTP on {host}:{server.port} "
                           f"(events at {EVENTS_PATH}, health at /healthz and /readyz, metrics at /metrics)")
-                stop.wait()
+                serving.stop.wait()
         finally:
-            stop.set()
-            worker.join(timeout=10)
+            serving.close()
     finally:
         if server is not None:
             server.shutdown_if_serving()

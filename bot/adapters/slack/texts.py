@@ -13,18 +13,10 @@ from pathlib import Path
 from pydantic import Field, field_validator
 
 from bot.outages import CURRENT_STATUSES
-from bot.content import BUILTIN_CONTENT_DIR, ContentError, _check_placeholders, _Strict, load_lang_file
+from bot.content import BUILTIN_CONTENT_DIR, ContentError, _Strict, load_lang_file
+from bot.conversation.texts import CommandTexts, complete_labels
+from bot.conversation.texts import placeholders as _placeholders
 from bot.reports import SCOPES, SYSTEMS
-
-
-def _placeholders(allowed: str):
-    """A field validator allowing only the given {placeholders} (space separated)."""
-    names = frozenset(allowed.split())
-
-    def check(cls, value: str) -> str:
-        return _check_placeholders(value, names)
-
-    return classmethod(check)
 
 
 class HomeTexts(_Strict):
@@ -56,7 +48,7 @@ class HomeTexts(_Strict):
     @field_validator("states")
     @classmethod
     def _every_state(cls, value: dict[str, str]) -> dict[str, str]:
-        return _complete(value, CURRENT_STATUSES, 75)
+        return complete_labels(value, CURRENT_STATUSES, 75)
 
 
 class ModalTexts(_Strict):
@@ -94,25 +86,12 @@ class ModalTexts(_Strict):
     @field_validator("systems")
     @classmethod
     def _every_system(cls, value: dict[str, str]) -> dict[str, str]:
-        return _complete(value, SYSTEMS, 75)
+        return complete_labels(value, SYSTEMS, 75)
 
     @field_validator("scopes")
     @classmethod
     def _every_scope(cls, value: dict[str, str]) -> dict[str, str]:
-        return _complete(value, SCOPES, 75)
-
-
-def _complete(value: dict[str, str], ids: tuple[str, ...], max_len: int) -> dict[str, str]:
-    missing = [i for i in ids if not value.get(i)]
-    if missing:
-        raise ValueError(f"missing labels for: {', '.join(missing)}")
-    unknown = [k for k in value if k not in ids]
-    if unknown:
-        raise ValueError(f"unknown ids: {', '.join(unknown)}; allowed: {', '.join(ids)}")
-    too_long = [k for k, v in value.items() if len(v) > max_len]
-    if too_long:
-        raise ValueError(f"labels longer than {max_len} characters: {', '.join(too_long)}")
-    return value
+        return complete_labels(value, SCOPES, 75)
 
 
 class MenuTexts(_Strict):
@@ -122,52 +101,6 @@ class MenuTexts(_Strict):
     contact_button: str = Field(min_length=1, max_length=75)
     usage: str = Field(min_length=1)
     admin_usage: str = Field(min_length=1)
-
-
-class CommandTexts(_Strict):
-    refusal: str = Field(min_length=1)
-    unknown: str = Field(min_length=1)
-    usage_start: str = Field(min_length=1)
-    usage_resolve: str = Field(min_length=1)
-    usage_plan: str = Field(min_length=1)
-    usage_confirm: str = Field(min_length=1)
-    usage_update: str = Field(min_length=1)
-    usage_split: str = Field(min_length=1)
-    usage_cancel: str = Field(min_length=1)
-    unknown_system: str = Field(min_length=1)
-    invalid_time: str = Field(min_length=1)
-    invalid_number: str = Field(min_length=1)
-    started: str = Field(min_length=1)
-    resolved: str = Field(min_length=1)
-    planned: str = Field(min_length=1)
-    confirmed: str = Field(min_length=1)
-    updated: str = Field(min_length=1)
-    split: str = Field(min_length=1)
-    cancelled: str = Field(min_length=1)
-    status_admin_heading: str = Field(min_length=1)
-    # One per OutageError code the admin subcommands can meet (refused_<code>).
-    refused_no_open_outage: str = Field(min_length=1)
-    refused_not_found: str = Field(min_length=1)
-    refused_not_open: str = Field(min_length=1)
-    refused_report_not_found: str = Field(min_length=1)
-    refused_not_linked: str = Field(min_length=1)
-    refused_not_started: str = Field(min_length=1)
-    refused_bad_period: str = Field(min_length=1)
-    refused_in_the_past: str = Field(min_length=1)
-    failed: str = Field(min_length=1)
-
-    _unknown = field_validator("unknown")(_placeholders("command"))
-    _system = field_validator("unknown_system")(_placeholders("system systems"))
-    _value = field_validator("invalid_time", "invalid_number")(_placeholders("value"))
-    _done = field_validator("started", "resolved", "refused_no_open_outage")(_placeholders("system"))
-    _planned = field_validator("planned")(_placeholders("system start end"))
-    _by_id = field_validator("confirmed", "cancelled")(_placeholders("id system"))
-    _updated = field_validator("updated")(_placeholders("id system text"))
-    _split = field_validator("split")(_placeholders("report id system split_from"))
-    _refused_id = field_validator("refused_not_found", "refused_not_open", "refused_report_not_found",
-                                  "refused_not_linked")(_placeholders("id"))
-    _refused = field_validator("refused_not_started", "refused_bad_period", "refused_in_the_past")(_placeholders(""))
-    _failed = field_validator("failed")(_placeholders("reason"))
 
 
 class MessageTexts(_Strict):

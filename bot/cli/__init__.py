@@ -1,32 +1,23 @@
-"""The `driftbot` command (shared/cli-contract.md). `python -m bot` is the same."""
+"""The `driftbot` command (shared/cli-contract.md). `python -m bot` is the same.
+
+A package that imports no adapter and is imported by none: the questions and
+reports commands are here, `outage`/`notices` in outage.py, `serve` in
+serve.py; what they share in common.py. Each command imports what it needs
+when it runs, so `driftbot ask` loads neither a database nor a messenger SDK.
+"""
 from __future__ import annotations
 
 import argparse
 import json
 import sys
 
+from bot.cli.common import UsageError, print_json, runtime_for
 from bot.config import ConfigError, Settings, load_settings
 from bot.content import ContentError
 from bot.errors import StorageError
 
 
-class UsageError(Exception):
-    """A bad flag value: printed as one line, exit 2."""
-
-
-def _print_json(obj) -> None:
-    sys.stdout.write(json.dumps(obj, ensure_ascii=False) + "\n")
-    sys.stdout.flush()
-
-
-def runtime_for(args, settings: Settings, with_store: bool = False):
-    """The assembled parts for a command; a bad --at is a usage error."""
-    from bot.runtime import build
-
-    try:
-        return build(settings, at=getattr(args, "at", None), with_store=with_store)
-    except ValueError as exc:
-        raise UsageError(f"--at: {exc}") from None
+_print_json = print_json
 
 
 # -- commands ----------------------------------------------------------------
@@ -75,8 +66,9 @@ REPORT_COLUMNS = ("id", "created_at", "reporter_name", "unit", "system", "scope"
                   "contact", "incident_id", "source")
 
 
-def _report_rows(args, settings: Settings) -> list[dict]:
-    # Only the database and the time zone: no engine, so no classifier to load.
+def report_rows(settings: Settings) -> list[dict]:
+    """Every stored report as `reports export` prints it (the contract's fields).
+    Only the database and the time zone: no engine, so no classifier to load."""
     from bot.content import load_content
     from bot.runtime import zone
     from bot.storage import Store
@@ -94,7 +86,7 @@ def _report_rows(args, settings: Settings) -> list[dict]:
 
 
 def cmd_reports_export(args, settings: Settings) -> int:
-    rows = _report_rows(args, settings)
+    rows = report_rows(settings)
     if args.format == "csv":
         import csv
 
@@ -108,7 +100,7 @@ def cmd_reports_export(args, settings: Settings) -> int:
 
 
 def cmd_reports_list(args, settings: Settings) -> int:
-    for r in _report_rows(args, settings):
+    for r in report_rows(settings):
         started = r["started_at"][:16] if r["started_at"] else "?"
         print(f"#{r['id']:<5} {r['created_at'][:16]}  {r['system']:<14} {r['scope']:<14} {r['unit']:<24} "
               f"{r['reporter_name']:<20} start {started}  -> {r['contact']}")
@@ -158,11 +150,10 @@ def _parser() -> argparse.ArgumentParser:
     rp = with_db(rsub.add_parser("list", help="one line per report"))
     rp.set_defaults(func=cmd_reports_list)
 
-    from bot.adapters.slack.cli import add_commands as add_slack_commands
-    from bot.outages.cli import add_commands as add_outage_commands
+    from bot.cli import outage, serve
 
-    add_outage_commands(sub, with_at, with_db)
-    add_slack_commands(sub)
+    outage.add_commands(sub, with_at, with_db)
+    serve.add_commands(sub)
     return parser
 
 
@@ -171,14 +162,17 @@ def _one_line(exc: Exception) -> str:
     return " ".join(str(exc).split())
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, *, install_logging: bool = True) -> int:
+    """`install_logging=False`: for a caller that runs commands in its own process (the tests),
+    whose logging stays as it set it up."""
     args = _parser().parse_args(argv)
     try:
         settings = load_settings(database_url=getattr(args, "db", None))
         from bot.logs import install
-        from bot.runtime import check_content
+        from bot.cli.common import check_content
 
-        install(settings.log_level, settings.log_format)
+        if install_logging:
+            install(settings.log_level, settings.log_format)
         check_content(settings.content_dir)
         return args.func(args, settings)
     except StorageError as exc:

@@ -1,34 +1,35 @@
 """`driftbot outage ...` and `driftbot notices`: the operator's side (shared/cli-contract.md).
 
-The same actions as the admin slash commands. Every command takes --at (the
+The same actions as the admin commands of the chat channels (bot.conversation.admin). Every command takes --at (the
 time to act at) and --db. Output for people is one short line per item;
 --json gives one JSON object per line.
 """
 from __future__ import annotations
 
-import json
 import sys
 
+from bot.cli.common import UsageError, print_json, runtime_for
 from bot.clock import parse_at
 from bot.reports import SYSTEMS
 
-
-def _print_json(obj) -> None:
-    sys.stdout.write(json.dumps(obj, ensure_ascii=False) + "\n")
-    sys.stdout.flush()
+_print_json = print_json
 
 
 def _service(args, settings):
     """The runtime (with --at and --db applied) and its outage service."""
-    from bot.cli import runtime_for
-
     rt = runtime_for(args, settings, with_store=True)
     return rt, rt.outages
 
 
-def _local_time(value: str, flag: str, tz):
-    from bot.cli import UsageError
+def _actions(args, settings):
+    """The runtime and the admin actions the chat channels' commands use too (bot.conversation.admin)."""
+    from bot.conversation.admin import AdminActions
 
+    rt = runtime_for(args, settings, with_store=True)
+    return rt, AdminActions.of(rt)
+
+
+def _local_time(value: str, flag: str, tz):
     try:
         return parse_at(value, tz)
     except ValueError as exc:
@@ -55,9 +56,9 @@ def _act(args, settings, action) -> int:
     """Run one admin action on the service; print the outage, or the refusal (exit 1)."""
     from bot.outages.service import OutageError
 
-    rt, service = _service(args, settings)
+    rt, actions = _actions(args, settings)
     try:
-        view = action(service, rt.clock.now())
+        view = action(actions, rt.clock.now())
     except OutageError as exc:
         return _failed(exc)
     print(_describe(view, rt.tz))
@@ -65,38 +66,37 @@ def _act(args, settings, action) -> int:
 
 
 def cmd_outage_start(args, settings) -> int:
-    return _act(args, settings, lambda service, now: service.start(args.system, text=args.text, at=now))
+    return _act(args, settings, lambda actions, now: actions.start(args.system, args.text, at=now))
 
 
 def cmd_outage_resolve(args, settings) -> int:
-    return _act(args, settings, lambda service, now: service.resolve(args.system, at=now))
+    return _act(args, settings, lambda actions, now: actions.resolve(args.system, at=now))
 
 
 def cmd_outage_confirm(args, settings) -> int:
-    return _act(args, settings, lambda service, now: service.confirm(args.id, at=now))
+    return _act(args, settings, lambda actions, now: actions.confirm(args.id, at=now))
 
 
 def cmd_outage_update(args, settings) -> int:
-    return _act(args, settings, lambda service, now: service.update(args.id, args.text, at=now))
+    return _act(args, settings, lambda actions, now: actions.update(args.id, args.text, at=now))
 
 
 def cmd_outage_split(args, settings) -> int:
-    return _act(args, settings, lambda service, now: service.split(args.report_id, at=now))
+    return _act(args, settings, lambda actions, now: actions.split(args.report_id, at=now))
 
 
 def cmd_outage_cancel(args, settings) -> int:
-    return _act(args, settings, lambda service, now: service.cancel(args.id, at=now))
+    return _act(args, settings, lambda actions, now: actions.cancel(args.id, at=now))
 
 
 def cmd_outage_plan(args, settings) -> int:
-    from bot.cli import UsageError
     from bot.outages.service import OutageError
 
-    rt, service = _service(args, settings)
+    rt, actions = _actions(args, settings)
     start = _local_time(args.start, "START", rt.tz)
     end = _local_time(args.end, "END", rt.tz)
     try:
-        view = service.plan(args.system, start, end, text=args.text, at=rt.clock.now())
+        view = actions.plan(args.system, start, end, args.text, at=rt.clock.now())
     except OutageError as exc:
         if exc.code in ("bad_period", "in_the_past"):
             raise UsageError(str(exc)) from None
@@ -121,6 +121,8 @@ def cmd_notices(args, settings) -> int:
     rt, service = _service(args, settings)
     for notice in service.due_notices(at=rt.clock.now()):
         if notice.kind not in NOTICE_KINDS:  # e.g. report copies for the support desk
+            continue
+        if notice.target.startswith("broadcast:"):  # another channel's copy of the same notice
             continue
         if args.json:
             _print_json(notice.as_json(rt.tz))
