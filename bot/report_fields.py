@@ -59,6 +59,8 @@ class FieldReader:
         self.units = list(content.units)
         self._folded_units = [fold(u) for u in self.units]
         self._unit_kinds = {fold(k) for k in content.unit_kinds}
+        # The words that tell units apart ("berga", "ekholmen"), for "vi och Berga också".
+        self._unit_places = {w for u in self._folded_units for w in u.split() if w not in self._unit_kinds}
         self._system_aliases: dict[str, list[str]] = {}
         for system_id, system in content.routine.systems.items():
             self._system_aliases[system_id] = sorted({fold(a) for a in [system.name, *system.aliases] if fold(a)},
@@ -350,8 +352,12 @@ class FieldReader:
         found = self.scope_in_text(text)
         if found:
             return found
-        # An answer to the question, in the person's own words: "vi alla på nattpatrullen", "no idea".
         words = set(folded.split())
+        # "vi och Berga och Ekholmen också": other units by their place names.
+        places = words & self._unit_places
+        if len(places) >= 2 or (places and words & self.also_words):
+            return "multiple_units"
+        # An answer to the question, in the person's own words: "vi alla på nattpatrullen", "no idea".
         return next((scope for scope, signals in self._scope_signals if words & signals), None)
 
     # -- time ----------------------------------------------------------------------

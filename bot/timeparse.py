@@ -570,8 +570,8 @@ def _digits(m: re.Match, g: dict, whole: bool, has_context: bool) -> _Clock:
         ):
             raise _Reject
         hour, minute = int(hours), int(minutes)
-    elif len(hours) > 2:  # "1430" only after kl/klockan
-        if not strong:
+    elif len(hours) > 2:  # "1430" only after kl/klockan or sen/since, or as the whole answer
+        if not (strong or g.get("weak") or whole):
             raise _Reject
         hour, minute = int(hours[:-2]), int(hours[-2:])
     else:  # a bare hour needs support: kl, a marker or a day next to it

@@ -313,7 +313,7 @@ def test_time_beats_doubt(text, expected):
     [
         "", "   ", "\n\t", "hej", "nej", "ja", "Treserva", "sen",
         "kl 25", "14.75", "kl 14.75", "25", "kl 24.30", "99:99", "13pm", "0am",
-        "1430",  # four digits need "kl"
+        "rum 1430", "kod 0630",  # four digits in a sentence need kl or sen
         "31/2", "2026-02-30 10:00", "2026-13-01",
         "2026-12-01 10:00", "2027-01-01",  # a future date is not a start time
         "i morgon", "imorgon", "imorgon kl 8", "tomorrow at 8", "i övermorgon",
@@ -638,3 +638,12 @@ def test_random_input_never_raises_and_never_lands_in_the_future():
 def test_non_text_gives_none(text):
     assert parse_start_time(text, NOW) is None  # type: ignore[arg-type]
     assert find_start_time(text, NOW) is None  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("text,hhmm", [("1430", (14, 30)), ("0630", (6, 30)), ("sen 0630", (6, 30)),
+                                       ("since 1615", (16, 15))])
+def test_four_digits_as_the_answer_or_after_sen_are_a_clock_time(text, hhmm):
+    now = datetime(2026, 11, 27, 15, 10, tzinfo=TZ)
+    parsed = parse_start_time(text, now)
+    assert parsed is not None and parsed.kind == "time"
+    assert (parsed.value.hour, parsed.value.minute) == hhmm
