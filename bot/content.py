@@ -360,6 +360,7 @@ class DialogWords(_Strict):
     # scope, time and the reporter) is asked for again ("TES funkar inte för oss alla").
     generic: list[str] = []
     titles: list[str] = []            # written before a name: "Enhetschef Göran Persson"
+    fillers: list[str] = []           # after a name: "Hana Suzuki btw"
     clause_joins: list[str] = []      # "men", "but": a new clause, which may be a question
 
 

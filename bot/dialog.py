@@ -132,6 +132,13 @@ class ReportDialog:
 
         # "hemtjänst berga.. nej förlåt, hemtjänst ekholmen": the answer is what comes after the correction.
         text = self.read.after_correction(text)
+        if field != "description":  # "Karin Lund 19800214-3629": the name is what is left
+            text = " ".join(text.replace(texts.redaction_marker, " ").split())
+        named = self.read.name_in_text(text, marked_only=True) if field != "reporter_name" else None
+        if named:  # "I'm Hana Suzuki btw", asked for the unit: a written name beats the profile's
+            state["fields"]["reporter_name"] = named
+            if field == "unit" and not self.read.unit_in_text(text):
+                return self._next(state)   # the unit is still to come: not "I'm Hana" as a unit
         side = self._side_question(field, text, state)
         if side:
             return side
@@ -189,7 +196,8 @@ class ReportDialog:
         # Pull anything else the same message says ("Hemtjänst Ryd, sedan kl 14"); a "vet inte"
         # answers the question asked, not the scope and the time as well.
         if not (field != "scope" and self.read.scope_answer(text) == UNKNOWN):
-            self._extract(text, state, now, describe=False)
+            # "tes fungerar inte, kan inte logga in", asked for the system: the description too.
+            self._extract(text, state, now, describe=field != "description")
         return self._after_set(state)
 
     def _value(self, field: str, text: str, choice: str, now: datetime):
@@ -309,8 +317,11 @@ class ReportDialog:
             field, value_text = change
             if value_text:
                 value = self._value(field, value_text, "", now)
+                head = self.read.split_value(value_text)[0] or value_text   # "tannefors, jag skrev fel"
+                if value is None:
+                    value = self._value(field, head, "", now)
                 if value is None and field == "unit":
-                    value = _cut(value_text, "unit")  # a correction names the unit as the user wants it
+                    value = _cut(head, "unit")  # a correction names the unit as the user wants it
                 if value is not None:
                     state["fields"][field] = value
                     return self._confirm(state)

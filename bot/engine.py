@@ -236,7 +236,9 @@ class Engine:
             return True
         read = self.dialog.read
         asks = situation.wants_report and not read.asks_anything(text) and not composed.known_open
-        return asks or (situation.broken_now and read.names_reporter(text))
+        # "hej det är Tigist Bekele på Äldreboende Lambohov" and nothing else: the report comes next.
+        introduces = read.names_reporter(text) and intent in ("out_of_scope", "help") and not read.asks_anything(text)
+        return asks or introduces or (situation.broken_now and read.names_reporter(text))
 
     def _forks(self, first: str, second: str, lang: str, text: str, situation, known) -> bool:
         """Ask "did you mean" only when the two answers would lead with different things to do."""

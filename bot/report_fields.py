@@ -34,7 +34,8 @@ _APOSTROPHE = re.compile(r"(\w)['’](\w)")
 _SIGNATURE = re.compile(r"(?:^|\s)(?:/|//|-|mvh|hälsningar|/mvh)\s*([A-ZÅÄÖ][^\W\d_]+(?: [A-ZÅÄÖ][^\W\d_]+){0,3})[\s.!]*$",
                         re.IGNORECASE)
 _INTRO = re.compile(r"\b(?:[Dd]et är|[Dd]et e|[Hh]är är|[Tt]his is|[Ii]t's|[Ii]t is)\s+([A-ZÅÄÖ][^\W\d_]+ [A-ZÅÄÖ][^\W\d_]+)")
-_HERE = re.compile(r"^(?:\W*(?:hej|hejsan|hallå|hi|hello|hey)\W+)?([A-ZÅÄÖ][^\W\d_]+(?: [A-ZÅÄÖ][^\W\d_]+){1,2}) (?:här|here)\b")
+_HERE = re.compile(r"(?:^|[,.!:;]\s*)(?:\W*(?:hej|hejsan|hallå|hi|hello|hey)\W+)?([A-ZÅÄÖ][^\W\d_]+(?: [A-ZÅÄÖ][^\W\d_]+){1,2}) (?:här|here)\b")
+_INVERTED = re.compile(r"\b([A-ZÅÄÖ][^\W\d_]+(?:[ -][A-ZÅÄÖ][^\W\d_]+){1,2}) (?:heter jag|heter ja|is my name)\b")
 # A name in a list of facts: two or three capitalised words ("Per Ek", "Ann-Britt Ek", "Peter O'Neil").
 _LISTED_NAME = re.compile(r"^[A-ZÅÄÖ][^\W\d_]+(?:['’-][A-ZÅÄÖ]?[^\W\d_]+)?(?: [A-ZÅÄÖ][^\W\d_]+(?:['’-][A-ZÅÄÖ]?[^\W\d_]+)?){1,2}$")
 _LIST_SPLIT = re.compile(r"[,;!?]+|\.+(?:\s|$)|(?:^|\s)/+\s*|\s-\s")
@@ -94,6 +95,7 @@ class FieldReader:
         self._plain_words = set(self._generic)   # "Hej Anna" is no name; "Kim Ström" is one ...
         self._system_words = {w for aliases in self._system_aliases.values() for a in aliases for w in a.split()}
         self._titles = {fold(w) for d in dialogs for w in d.words.titles}
+        self._trailing = self.correction_words | self.polite | {fold(w) for d in dialogs for w in d.words.fillers}
         self._generic |= self._system_words   # ... but "Appen Kraschar" is not
         self._generic |= {w for words, _ in self._scope_words for w in words.split()}
         # "Ekholmen, inte Berga": the new value ends at a comma or the word that brings in the old one.
@@ -167,28 +169,33 @@ class FieldReader:
         """The message gives the reporter's name and unit: it is a report, not only a question."""
         return bool(self.unit_in_text(text) and self.name_in_text(text))
 
-    def name_in_text(self, text: str) -> str | None:
+    def name_in_text(self, text: str, marked_only: bool = False) -> str | None:
         """A name after 'jag heter' / 'my name is' and the like."""
         text = _APOSTROPHE.sub(r"\1\2", text)  # "I'm" stays one word, as the markers are read
-        folded_text = fold(text)
+        original_words = text.split()
+        # Each word folded on its own, so a position in the folded words is one in the original.
+        folded_words = [fold(w).replace(" ", "") for w in original_words]
         for marker in self._name_markers:
-            m = re.search(r"(?:^|\s)" + re.escape(marker) + r"\s+", folded_text)
-            if not m:
+            parts = marker.split()
+            at = next((i for i in range(len(folded_words) - len(parts))
+                       if folded_words[i:i + len(parts)] == parts), None)
+            if at is None:
                 continue
-            # Map the position back to the original text: fold() keeps word boundaries,
-            # so count words.
-            words_before = len(folded_text[:m.end()].split())
-            original_words = text.split()
-            rest = " ".join(original_words[words_before:])
+            rest = " ".join(original_words[at + len(parts):])
             candidate = _NAME_STOP.split(rest, maxsplit=1)[0].strip(" ,.")
             if candidate and _NAME_OK.match(candidate):
                 return self._trim_name(candidate)
+        inverted = _INVERTED.search(text)  # "Sofie Karlberg heter jag"
+        if inverted:
+            return self._trim_name(inverted.group(1))
         intro = _INTRO.search(text)  # "Hej det är Beatrice Holm på ...": capitalised, so not "det är treserva"
-        if intro:
+        if intro and not self.unit_in_text(intro.group(1)):   # nor "det är Korttidsboende Ekholmen"
             return self._trim_name(intro.group(1))
-        here = _HERE.search(text)  # "Hej, Selma Öst här, Hemtjänst Ekholmen"
-        if here and _NAME_OK.match(here.group(1)):
+        here = _HERE.search(text)  # "Hej, Selma Öst här, Hemtjänst Ekholmen"; not "Hemtjänst Ryd här"
+        if here and _NAME_OK.match(here.group(1)) and not self.unit_in_text(here.group(1)):
             return self._trim_name(here.group(1))
+        if marked_only:  # only a name the text says is one ("jag heter", "X här"), not a signature or a list
+            return None
         signed = _SIGNATURE.search(text.strip())  # "... sen 6. /Moa Lindgren", "mvh Moa Lindgren"
         if signed and _NAME_OK.match(signed.group(1)):
             return self._trim_name(signed.group(1))
@@ -221,6 +228,8 @@ class FieldReader:
         words = name.split()
         while len(words) > 2 and fold(words[0]) in self._titles:
             words = words[1:]
+        while len(words) > 1 and fold(words[-1]) in self._trailing:   # "Hana Suzuki btw", "Erika Lund förresten"
+            words = words[:-1]
         kind_at = next((j for j, w in enumerate(words) if j and fold(w) in self._unit_kinds), None)
         if kind_at:
             words = words[:kind_at]
@@ -237,6 +246,9 @@ class FieldReader:
             return None  # "ja" is not a name
         if self.unit_in_text(candidate) or any(folded.startswith(k + " ") for k in self._unit_kinds):
             return None  # a unit typed at the name question: the dialog reads it as the unit
+        words = folded.split()
+        if words and (words[0] in self._system_words or set(words) & self._plain_words):
+            return None  # "treserva också faktiskt", "appen är nere": not a name
         if 2 <= len(candidate) <= 100 and _NAME_OK.match(candidate) and len(candidate.split()) <= 5 \
                 and not any(_SMASH.search(part) for part in folded.split()):
             return self._trim_name(candidate)
