@@ -44,6 +44,8 @@ SIDE_INTENTS = frozenset({"contact", "report_details", "conventional_keys", "pos
                           "local_routine"})
 SIDE_MIN_CONFIDENCE = 0.7
 MIN_DESCRIPTION = form.BY_NAME["description"].min_length
+# A question is asked at most this many times in a row; then the answer is taken as given.
+MAX_ASKS = 2
 # A one-word answer to "what is your name?" classified this surely is a command, not a name.
 COMMAND_WORD_CONFIDENCE = 0.9
 
@@ -113,7 +115,8 @@ class ReportDialog:
         if field == "unit" and state.get("unit_check"):
             pending = state.pop("unit_check")
             # "ja", or the same unit written again, confirms a unit that is not in the list.
-            if self.read.is_affirm(text) or choice == "yes" or fold(text) == fold(pending):
+            # "nej, Äldreboende Hjulsbro stämmer": the unit named again, whatever around it.
+            if self.read.is_affirm(text) or choice == "yes" or f" {fold(pending)} " in f" {fold(text)} ":
                 state["fields"]["unit"] = pending
                 return self._after_set(state)
             if self.read.is_deny(text):
@@ -142,6 +145,14 @@ class ReportDialog:
         side = self._side_question(field, text, state)
         if side:
             return side
+        if state.get("asked", [None, 0]) == [field, MAX_ASKS] and not self.read.is_affirm(text):
+            # Asked twice already: never a third time. The answer as given (or "don't know");
+            # the summary lets them fix it.
+            value = self._value(field, text, choice, now) or self._fallback(field, text)
+            if value is not None:
+                state.pop("unit_check", None), state.pop("unit_choices", None)
+                state["fields"][field] = value
+                return self._after_set(state)
         corrected = self._correction(field, text, state, now)
         if corrected:
             return corrected
@@ -161,10 +172,12 @@ class ReportDialog:
                 state["unit_choices"] = list(match.units)
                 state["unit_typed"] = fold(text)
                 options = tuple(Option(label=u, value=f"unit:{u}") for u in match.units)
+                self._count_ask(state, "unit")
                 return [Reply(text=texts.unit_choose, awaiting="unit", options=options, lang=state["lang"],
                               intent="report_fault")], state
-            elif len(text) >= 2 and any(ch.isalpha() for ch in text):
+            elif len(text) >= 2 and any(ch.isalpha() for ch in text) and not self.read.is_smash(text):
                 state["unit_check"] = _cut(text, "unit")
+                self._count_ask(state, "unit")
                 return [Reply(text=texts.unit_unknown.format(unit=state["unit_check"]), awaiting="unit", lang=state["lang"],
                               intent="report_fault")], state
         if value is None:
@@ -255,7 +268,8 @@ class ReportDialog:
         if rest is None:
             return None
         systems = [s for s in self.situations.read(rest).systems if s in self.content.routine.systems]
-        if systems and field != "system":
+        # "no wifi at all, the tablets can't connect" names the system already there: no correction.
+        if systems and field != "system" and systems[0] != fields.get("system"):
             named = systems[0]
             if self.read.adds_system(rest) and fields.get("system") and fields["system"] != named:
                 fields["extra_systems"] = _merge_list(fields.get("extra_systems"), [named])  # "... inte heller"
@@ -380,6 +394,7 @@ class ReportDialog:
 
     def _ask(self, state: dict, field: str, lead: list[str] | None = None) -> Turn:
         texts = self.content.dialog_for(state["lang"])
+        self._count_ask(state, field)
         state["awaiting"] = field
         options: tuple[Option, ...] = ()
         if field == "system":
@@ -390,6 +405,12 @@ class ReportDialog:
             options = (Option(label=texts.scopes["unknown"], value="started:unknown"),)
         body = "\n".join([*(lead or []), texts.ask[field]])
         return [Reply(text=body, awaiting=field, options=options, lang=state["lang"], intent="report_fault")], state
+
+    @staticmethod
+    def _count_ask(state: dict, field: str) -> None:
+        """How many times in a row this question has been asked (the third answer is taken as given)."""
+        last, times = state.get("asked") or (None, 0)
+        state["asked"] = [field, times + 1 if last == field else 1]
 
     def _confirm(self, state: dict, lead: list[str] | None = None) -> Turn:
         texts = self.content.dialog_for(state["lang"])

@@ -38,7 +38,7 @@ _HERE = re.compile(r"(?:^|[,.!:;]\s*)(?:\W*(?:hej|hejsan|hallå|hi|hello|hey)\W+
 _INVERTED = re.compile(r"\b([A-ZÅÄÖ][^\W\d_]+(?:[ -][A-ZÅÄÖ][^\W\d_]+){1,2}) (?:heter jag|heter ja|is my name)\b")
 # A name in a list of facts: two or three capitalised words ("Per Ek", "Ann-Britt Ek", "Peter O'Neil").
 _LISTED_NAME = re.compile(r"^[A-ZÅÄÖ][^\W\d_]+(?:['’-][A-ZÅÄÖ]?[^\W\d_]+)?(?: [A-ZÅÄÖ][^\W\d_]+(?:['’-][A-ZÅÄÖ]?[^\W\d_]+)?){1,2}$")
-_LIST_SPLIT = re.compile(r"[,;!?]+|\.+(?:\s|$)|(?:^|\s)/+\s*|\s-\s")
+_LIST_SPLIT = re.compile(r"[,;:!?]+|\.+(?:\s|$)|(?:^|\s)/+\s*|\s-\s")
 # Emoji, punctuation and a signature's slash around a name.
 _EDGES = re.compile(r"^[\W_]+|[\W_]+$")
 # A keyboard smash: five consonants in a row, or a long word without a vowel.
@@ -208,8 +208,8 @@ class FieldReader:
         for i, clause in enumerate(clauses):
             words = clause.split()
             kind_at = next((j for j, w in enumerate(words) if fold(w) in self._unit_kinds), None)
-            if kind_at and self.unit_in_text(" ".join(words[kind_at:])):
-                candidate = " ".join(words[:kind_at])          # the name, then the unit
+            if kind_at:   # the name, then the unit (known or not: "Maria Lund på Äldreboende Hjulsbro")
+                candidate = _NAME_STOP.split(" ".join(words[:kind_at]), maxsplit=1)[0].strip()
             elif any(self.unit_in_text(c) for c in clauses[max(i - 1, 0):i] + clauses[i + 1:i + 2]):
                 candidate = clause                              # the name, the unit beside it
             elif i == len(clauses) - 1 and i and any(self.unit_in_text(c) for c in clauses[:i]):
@@ -254,6 +254,12 @@ class FieldReader:
             return self._trim_name(candidate)
         return None
 
+
+    @staticmethod
+    def is_smash(text: str) -> bool:
+        """'jjjjjjj', 'asdfghjkl': a keyboard smash, not a name or a unit."""
+        words = fold(text).split()
+        return bool(words) and all(_SMASH.search(w) or len(set(w)) == 1 for w in words)
 
     # -- unit ------------------------------------------------------------------
 
