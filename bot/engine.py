@@ -232,8 +232,8 @@ class Engine:
         """
         if composed.planned:
             return False
-        if intent == "report_fault" and not composed.known_open:
-            return True
+        if intent == "report_fault" and not composed.known_open and not situation.past:
+            return True   # (not "should I still report that it was down this morning?": answered, offered)
         read = self.dialog.read
         asks = situation.wants_report and not read.asks_anything(text) and not composed.known_open
         # "hej det är Tigist Bekele på Äldreboende Lambohov" and nothing else: the report comes next.
