@@ -361,6 +361,7 @@ class DialogWords(_Strict):
     generic: list[str] = []
     titles: list[str] = []            # written before a name: "Enhetschef Göran Persson"
     fillers: list[str] = []           # after a name: "Hana Suzuki btw"
+    openers: list[str] = []           # before a description: "hjälp", "help", "akut"
     clause_joins: list[str] = []      # "men", "but": a new clause, which may be a question
 
 
@@ -391,6 +392,7 @@ class DialogTexts(_Strict):
     support_summary: str
     script_title: str
     script: str
+    script_no_start: str = ""         # the script when the start is not known ("Felet började okänt" is no Swedish)
     time_format: str
     offer_accepted_words: list[str]
     different_fault_words: list[str] = []
@@ -404,6 +406,7 @@ class DialogTexts(_Strict):
             if missing:
                 raise ValueError(f"{name}: missing {', '.join(missing)}")
         _check_placeholders(self.script, frozenset(REPORT_FIELDS))
+        _check_placeholders(self.script_no_start, frozenset(REPORT_FIELDS))
         _check_placeholders(self.unit_unknown, frozenset({"unit"}))
         _check_placeholders(self.too_long, frozenset({"max"}))
         _check_placeholders(self.expired, frozenset({"minutes"}))

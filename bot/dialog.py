@@ -230,12 +230,13 @@ class ReportDialog:
                 return choice.removeprefix("scope:")
             return self.read.scope_answer(text)
         if field == "description":
-            if form.check_value("description", text) == "too_short":
-                return None
+            if form.check_value("description", text) == "too_short" or self.read.is_affirm(text) \
+                    or self.read.is_deny(text):
+                return None   # "ja" describes nothing
             # "sen 06.45", "alla" asked for a description: another field's answer, read as that one.
             if self.read.says_only_broken(text) and not self.situations.read(text).problem:
                 return None
-            return text
+            return self.read.without_greeting(text)   # "hej hjälp dörren ..." -> "dörren ..."
         if field == "started_at":
             if choice == "started:unknown":
                 return UNKNOWN

@@ -95,6 +95,10 @@ class FieldReader:
         self._plain_words = set(self._generic)   # "Hej Anna" is no name; "Kim Ström" is one ...
         self._system_words = {w for aliases in self._system_aliases.values() for a in aliases for w in a.split()}
         self._titles = {fold(w) for d in dialogs for w in d.words.titles}
+        # Single words that open a message without saying anything: greetings (social.yaml), "hjälp".
+        greeting = content.social.kinds.get("greeting")
+        self._openers = {fold(w) for w in (greeting.words if greeting else []) if " " not in w}
+        self._openers |= {fold(w) for d in dialogs for w in d.words.openers}
         self._trailing = self.correction_words | self.polite | {fold(w) for d in dialogs for w in d.words.fillers}
         self._generic |= self._system_words   # ... but "Appen Kraschar" is not
         self._generic |= {w for words, _ in self._scope_words for w in words.split()}
@@ -183,7 +187,10 @@ class FieldReader:
                 continue
             rest = " ".join(original_words[at + len(parts):])
             candidate = _NAME_STOP.split(rest, maxsplit=1)[0].strip(" ,.")
-            if candidate and _NAME_OK.match(candidate):
+            words = fold(candidate).split()
+            # "it's maria from ryd" names her; "it's down", "det är treserva" name nobody.
+            if candidate and _NAME_OK.match(candidate) and words[0] not in self._system_words \
+                    and not set(words) & self._plain_words:
                 return self._trim_name(candidate)
         inverted = _INVERTED.search(text)  # "Sofie Karlberg heter jag"
         if inverted:
@@ -325,6 +332,13 @@ class FieldReader:
                 return "other"
         return None
 
+    def without_greeting(self, text: str) -> str:
+        words = text.split()
+        n = 0
+        while n < len(words) and fold(words[n]).strip(",.!:") in self._openers:
+            n += 1
+        return " ".join(words[n:]) if n < len(words) else text
+
     def says_only_broken(self, text: str, name: str | None = None, unit: str | None = None) -> bool:
         """'TES funkar inte för oss alla', 'I want to report TES being down': nothing the support desk
         could act on beyond which system, so the report asks what happens instead of storing that."""
@@ -334,7 +348,9 @@ class FieldReader:
 
     def description_in_text(self, text: str) -> str:
         """The part of a message that describes the fault: from the first clause
-        naming a system, leaving out an introduction ("Jag heter X på Y, ...")."""
+        naming a system, leaving out an introduction ("Jag heter X på Y, ...") and
+        the greeting or cry for help before it ("hej hjälp dörren går inte upp")."""
+        text = self.without_greeting(text)
         clauses = [c.strip() for c in _CLAUSES.split(text.strip()) if c.strip()]
         for i, clause in enumerate(clauses):
             if self.system_in_text(clause) and not self.name_in_text(clause):

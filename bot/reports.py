@@ -141,7 +141,8 @@ class ReportService:
         r = filed.report
         started = (r.started_at.astimezone(self.clock.tz).strftime(texts.time_format)
                    if r.started_at else texts.started_unknown)
-        script = texts.script.format(reporter_name=r.reporter_name, unit=r.unit, system=texts.systems[r.system],
+        template = texts.script if r.started_at or not texts.script_no_start else texts.script_no_start
+        script = template.format(reporter_name=r.reporter_name, unit=r.unit, system=texts.systems[r.system],
                                      scope=texts.scopes[r.scope].lower(), description=_sentence(r.description),
                                      started_at=started)
         parts = [texts.receipt.format(id=filed.id), contact_now]
@@ -153,4 +154,5 @@ class ReportService:
 
 def _sentence(text: str) -> str:
     text = " ".join(text.split())
+    text = text[:1].upper() + text[1:]   # read out as a sentence of its own
     return text if text.endswith((".", "!", "?")) else text + "."

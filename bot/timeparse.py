@@ -271,6 +271,8 @@ _WEAK_MARKER = (
     "sedan|sen|fran|vid|runt|kring|omkring|cirka|ca|mellan|at|since|around|about|from|between|approx"
 )
 _STRONG_MARKER = "klockan|klocka|kl|klo"
+# A hedge after the marker: "sen typ 7", "since like 7", "sedan ungefär 7".
+_HEDGE = "(?:typ|ungefar|ungefär|like|roughly|approximately|circa|cirka|ca|runt|omkring|kring|about|around)"
 _SV_HOUR = _alternation(_SV_HOURS)
 _EN_HOUR = _alternation(_EN_HOURS)
 
@@ -278,7 +280,7 @@ _EN_HOUR = _alternation(_EN_HOURS)
 # "2pm" are not cut short as a bare "2".
 _CLOCK = (
     r"(?<![\w.:/-])"
-    rf"(?:(?P<weak>{_WEAK_MARKER})(?![a-z])[.:]? ?)?"
+    rf"(?:(?P<weak>{_WEAK_MARKER})(?![a-z])[.:]? ?(?:{_HEDGE} )?)?"
     rf"(?:(?P<strong>{_STRONG_MARKER})(?![a-z])[.:]? ?)?"
     r"(?:"
     # "halv 8", "kvart över 7", "kvart i 8", "fem i halv 8", "20 över 7"

@@ -252,3 +252,13 @@ def test_a_command_word_is_not_taken_for_a_name(db):
         assert turn["awaiting"] == "reporter_name"
         turn = chat.say("Bo")
         assert turn["awaiting"] == "unit"
+
+
+def test_an_unknown_start_reads_as_a_sentence_in_the_script(db):
+    with Chat(db, "--at", AT, "--user", "Anna Lind") as chat:
+        turn = chat.say("felanmälan")
+        turn = fill(chat, turn, {**ANSWERS, "started_at": "vet inte",
+                                 "description": "hej hjälp dörren går inte upp hos brukaren, appen bara snurrar"})
+    script = turn["text"]
+    assert "När felet började vet jag inte." in script and "började okänt" not in script
+    assert "Dörren går inte upp" in script      # the description, a sentence, without the greeting

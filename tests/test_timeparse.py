@@ -647,3 +647,10 @@ def test_four_digits_as_the_answer_or_after_sen_are_a_clock_time(text, hhmm):
     parsed = parse_start_time(text, now)
     assert parsed is not None and parsed.kind == "time"
     assert (parsed.value.hour, parsed.value.minute) == hhmm
+
+
+@pytest.mark.parametrize("text", ["sen typ 7", "since like 7", "sedan ungefär 7", "since about 7"])
+def test_a_hedge_after_the_marker_keeps_the_time(text):
+    now = datetime(2026, 12, 7, 7, 40, tzinfo=TZ)
+    parsed = parse_start_time(text, now)
+    assert parsed is not None and (parsed.value.hour, parsed.value.minute) == (7, 0)
