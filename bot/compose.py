@@ -210,7 +210,10 @@ class Composer:
         if others:
             lead.append(t.other_systems)
             lead += [getattr(t, _status_key(o, back=False)).format(**known.values(o, lang, at)) for o in others]
-        return Composed(self._answer("status", lang, lead + follow, [self._intent_detail("status", lang, at)], contact))
+        detail = [self._intent_detail("status", lang, at)]
+        if (unknown or not relevant) and t.report_hint:
+            detail[-1] = detail[-1].rstrip("\n") + "\n" + t.report_hint   # only when nothing is known
+        return Composed(self._answer("status", lang, lead + follow, detail, contact))
 
     def _post_registration(self, situation: Situation, known: Known, lang: str, at: datetime) -> Composed:
         s = self._texts(lang)

@@ -284,6 +284,7 @@ class StatusTexts(_Strict):
     back_planned: OutageText
     back_resolved: OutageText
     none_for: template(frozenset({"systems", "status_url"}))   # nothing known about the systems asked about
+    report_hint: str = ""             # with none_for: "not working and nobody reported it? type report"
     other_systems: str             # introduces outages of systems not asked about
 
 
