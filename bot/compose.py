@@ -124,11 +124,25 @@ class Composer:
             return Composed(self._answer(intent, lang, [outside], [self._intent_detail("out_of_scope", lang, at)],
                                          None))
         composed = self._compose_in_routine(intent, situation, known, lang, at)
+        opening = self._contact_open(situation, lang, at)
+        if opening:  # "är portalen öppen på nyårsafton?": "Nej, inte nu: ..." comes first
+            answer = composed.answer
+            composed.answer = RenderedAnswer(intent=answer.intent, text=opening + "\n" + answer.text,
+                                             lang=answer.lang, contact=answer.contact)
         if outside:  # "trygghetslarmen går inte, hör det ihop med tes?": say what is outside, then answer the rest
             answer = composed.answer
             composed.answer = RenderedAnswer(intent=answer.intent, text=outside + "\n" + answer.text,
                                              lang=answer.lang, contact=answer.contact)
         return composed
+
+    def _contact_open(self, situation: Situation, lang: str, at: datetime) -> str | None:
+        """A yes/no question whether the support desk (or its portal) is open: yes or no, first."""
+        texts = self._texts(lang).contact_open
+        if not (texts and situation.yes_no and situation.asks_open
+                and (situation.portal or "anvandarstod" in situation.contacts)):
+            return None
+        decision, _, _ = self.answers.contact_lines(at, lang)
+        return texts["open_now" if decision.contact == "anvandarstod" else "closed_now"].format(**self.answers.facts())
 
     def _compose_in_routine(self, intent: str, situation: Situation, known: Known, lang: str,
                             at: datetime) -> Composed:
@@ -255,7 +269,7 @@ class Composer:
         needs_contact = not subjects or any(phase in (None, "resolved") for phase in phases.values())
         decision, now_line, later_line = self.answers.contact_lines(at, lang)
         contact = decision.contact if (needs_contact or intent in PROBLEM_INTENTS) else None
-        if situation.portal and situation.problem:
+        if situation.portal and situation.problem and not (situation.asks_open and situation.yes_no):
             lead.append(s.portal.format(**self.answers.facts()))  # the portal itself is what fails
         elif needs_contact:
             if fixed:

@@ -176,6 +176,7 @@ class SituationWords(_Strict):
     asks_cause: list[str] = []        # "why does it go down?"
     asks_where: list[str] = []        # first words of "where do I report?"
     wants_report: list[str] = []      # "jag vill felanmäla": take my report
+    asks_open: list[str] = []         # "är portalen öppen?": whether a contact is open now
     asks_details: list[str] = []      # "what do they want to know?"
     registration: list[str] = []      # speaking of registering times and visits
     contacts: dict[ContactId, list[str]] = {}  # words that name a contact
@@ -298,6 +299,8 @@ class SituationTexts(_Strict):
     day_off: FactText
     licensed_hint: str                 # a Treserva answer to someone whose role is not known
     portal: FactText                   # the portal itself does not work
+    # "är portalen öppen?": the first word answers it (is the named contact the one for now?)
+    contact_open: dict[Literal["open_now", "closed_now"], FactText] = {}
     known: KnownOutageTexts
     status: StatusTexts
     outside: dict[str, FactText] = {}  # by topic id of situations.yaml

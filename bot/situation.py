@@ -47,6 +47,7 @@ class Situation:
     contacts: tuple[str, ...] = ()         # contacts the message names (lkdata, anvandarstod)
     asks_where: bool = False               # "vart anmäler jag?": where or whom, not "take my report"
     wants_report: bool = False             # "jag vill felanmäla": take my report here
+    asks_open: bool = False                # "är portalen öppen?": whether a contact is open now
     asks_details: bool = False             # "what do they want to know when I call?"
     registration: bool = False             # speaks of registering times and visits
     words: tuple[str, ...] = field(default=(), repr=False)
@@ -91,6 +92,7 @@ class SituationReader:
         self._asks_cause = self._phrases(words.asks_cause)
         self._asks_where = self._phrases(words.asks_where)
         self._wants_report = self._phrases(words.wants_report)
+        self._asks_open = self._phrases(words.asks_open)
         self._asks_details = self._phrases(words.asks_details)
         self._registration = self._phrases(words.registration)
 
@@ -143,6 +145,7 @@ class SituationReader:
             asks_known=_has(tokens, self._asks_known), asks_cause=_has(tokens, self._asks_cause),
             contacts=self._named_contacts(tokens, text),
             asks_where=_has(tokens, self._asks_where),
+            asks_open=_has(tokens, self._asks_open),
             wants_report=(_has(tokens, self._wants_report) and not _has(tokens, self._asks_where)
                           and not _has(tokens, self._asks_details)),
             asks_details=_has(tokens, self._asks_details), registration=_has(tokens, self._registration),

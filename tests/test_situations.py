@@ -201,3 +201,16 @@ def test_a_topic_outside_the_routine_is_said_plainly(world):
     answer = world.ask("trygghetslarmet hos brukaren funkar inte")
     assert answer.startswith("Trygghetslarm ingår inte i rutinen")
     assert "konventionella nycklar" not in answer
+
+
+@pytest.mark.parametrize("at,text,first", [
+    ("2026-12-31T10:00", "e portalen öppen på nyårsafton? tes krånglar", "Nej"),
+    ("2026-12-01T10:00", "is user support open today? treserva is acting up", "Yes"),
+    ("2026-12-05T10:00", "is the self-service portal open on weekends?", "No"),
+])
+def test_is_the_support_desk_open_is_answered_yes_or_no_first(content, classifier, tmp_path, at, text, first):
+    world = World(content, classifier, f"sqlite:///{tmp_path}/o.db", at=at)
+    [reply] = world.engine.handle(Message(text=text, user_id="O1", source="test"))
+    assert reply.text.lstrip("*").startswith(first)
+    if first in ("Nej", "No"):   # then whom to call instead, in the lead
+        assert "013-20 70 00" in lead(reply.text)
