@@ -175,10 +175,10 @@ class FieldReader:
 
     def name_in_text(self, text: str, marked_only: bool = False) -> str | None:
         """A name after 'jag heter' / 'my name is' and the like."""
-        text = _APOSTROPHE.sub(r"\1\2", text)  # "I'm" stays one word, as the markers are read
-        original_words = text.split()
-        # Each word folded on its own, so a position in the folded words is one in the original.
-        folded_words = [fold(w).replace(" ", "") for w in original_words]
+        original_words = text.split()   # as written: "Peter O'Neil" keeps its apostrophe
+        # Each word folded on its own, so a position in the folded words is one in the original;
+        # "I'm" is one word, as the markers are read.
+        folded_words = [fold(_APOSTROPHE.sub(r"\1\2", w)).replace(" ", "") for w in original_words]
         for marker in self._name_markers:
             parts = marker.split()
             at = next((i for i in range(len(folded_words) - len(parts))

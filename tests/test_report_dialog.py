@@ -262,3 +262,9 @@ def test_an_unknown_start_reads_as_a_sentence_in_the_script(db):
     script = turn["text"]
     assert "När felet började vet jag inte." in script and "började okänt" not in script
     assert "Dörren går inte upp" in script      # the description, a sentence, without the greeting
+
+
+def test_a_name_keeps_its_apostrophe(db):
+    with Chat(db, "--at", AT) as chat:
+        fill(chat, chat.say("felanmälan"), {**ANSWERS, "reporter_name": "my name is Peter O'Neil"})
+    assert exported(db)[0]["reporter_name"] == "Peter O'Neil"
