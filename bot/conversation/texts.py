@@ -8,9 +8,12 @@ section validated by the one model here.
 """
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Generic, TypeVar
+
 from pydantic import Field, field_validator
 
-from bot.content import _check_placeholders, _Strict
+from bot.content import BUILTIN_CONTENT_DIR, ContentError, _check_placeholders, _Strict, load_lang_file
 
 
 def placeholders(allowed: str):
@@ -81,3 +84,39 @@ def complete_labels(value: dict[str, str], ids: tuple[str, ...], max_len: int) -
     if too_long:
         raise ValueError(f"labels longer than {max_len} characters: {', '.join(too_long)}")
     return value
+
+
+T = TypeVar("T")
+
+
+class TextCatalogue(Generic[T]):
+    """A channel's interface texts in every language there is a file for."""
+
+    def __init__(self, by_lang: dict[str, T], default_lang: str):
+        self.by_lang = by_lang
+        self.default_lang = default_lang if default_lang in by_lang else next(iter(by_lang))
+
+    def for_lang(self, lang: str | None) -> T:
+        return self.by_lang.get(lang or "", None) or self.by_lang[self.default_lang]
+
+    def lang(self, lang: str | None) -> str:
+        return self.for_lang(lang).lang
+
+
+def load_channel_texts(channel: str, model: type[T], directory: Path | str | None = None,
+                       default_lang: str = "sv") -> TextCatalogue[T]:
+    """Read content/<channel>.<lang>.yaml from the content folder.
+
+    A custom content folder (DRIFTBOT_CONTENT_DIR) made before the channel
+    existed has no such files; it then gets the built-in ones rather than a
+    refusal to start, since these are interface words, not the routine.
+    """
+    root = Path(directory) if directory else BUILTIN_CONTENT_DIR
+    paths = sorted(root.glob(f"{channel}.*.yaml")) or sorted(BUILTIN_CONTENT_DIR.glob(f"{channel}.*.yaml"))
+    by_lang: dict[str, T] = {}
+    for path in paths:
+        parsed = load_lang_file(path, model)
+        by_lang[parsed.lang] = parsed
+    if not by_lang:
+        raise ContentError(f"content folder {root}: no {channel}.<lang>.yaml file")
+    return TextCatalogue(by_lang, default_lang)

@@ -13,8 +13,8 @@ from pathlib import Path
 from pydantic import Field, field_validator
 
 from bot.outages import CURRENT_STATUSES
-from bot.content import BUILTIN_CONTENT_DIR, ContentError, _Strict, load_lang_file
-from bot.conversation.texts import CommandTexts, complete_labels
+from bot.content import _Strict
+from bot.conversation.texts import CommandTexts, TextCatalogue, complete_labels, load_channel_texts
 from bot.conversation.texts import placeholders as _placeholders
 from bot.reports import SCOPES, SYSTEMS
 
@@ -126,33 +126,10 @@ class SlackTexts(_Strict):
     messages: MessageTexts
 
 
-class SlackCatalogue:
-    """The Slack texts of every language there is a file for."""
-
-    def __init__(self, by_lang: dict[str, SlackTexts], default_lang: str):
-        self.by_lang = by_lang
-        self.default_lang = default_lang if default_lang in by_lang else next(iter(by_lang))
-
-    def for_lang(self, lang: str | None) -> SlackTexts:
-        return self.by_lang.get(lang or "", None) or self.by_lang[self.default_lang]
-
-    def lang(self, lang: str | None) -> str:
-        return self.for_lang(lang).lang
+# The Slack texts of every language there is a file for.
+SlackCatalogue = TextCatalogue[SlackTexts]
 
 
 def load_slack_texts(directory: Path | str | None = None, default_lang: str = "sv") -> SlackCatalogue:
-    """Read content/slack.<lang>.yaml from the content folder.
-
-    A custom content folder (DRIFTBOT_CONTENT_DIR) made before the Slack app
-    existed has no slack.*.yaml; it then gets the built-in Slack texts rather
-    than a refusal to start, since these are interface words, not the routine.
-    """
-    root = Path(directory) if directory else BUILTIN_CONTENT_DIR
-    paths = sorted(root.glob("slack.*.yaml")) or sorted(BUILTIN_CONTENT_DIR.glob("slack.*.yaml"))
-    by_lang: dict[str, SlackTexts] = {}
-    for path in paths:
-        parsed = load_lang_file(path, SlackTexts)
-        by_lang[parsed.lang] = parsed
-    if not by_lang:
-        raise ContentError(f"content folder {root}: no slack.<lang>.yaml file")
-    return SlackCatalogue(by_lang, default_lang)
+    """Read content/slack.<lang>.yaml (bot.conversation.texts.load_channel_texts)."""
+    return load_channel_texts("slack", SlackTexts, directory, default_lang)

@@ -11,8 +11,8 @@ from pathlib import Path
 
 from pydantic import Field, field_validator
 
-from bot.content import BUILTIN_CONTENT_DIR, ContentError, _Strict, load_lang_file
-from bot.conversation.texts import CommandTexts, complete_labels, placeholders
+from bot.content import _Strict
+from bot.conversation.texts import CommandTexts, TextCatalogue, complete_labels, load_channel_texts, placeholders
 from bot.form import SCOPES, SYSTEMS
 from bot.outages import CURRENT_STATUSES
 
@@ -94,29 +94,10 @@ class TeamsTexts(_Strict):
     commands: CommandTexts
 
 
-class TeamsCatalogue:
-    """The Teams texts of every language there is a file for."""
-
-    def __init__(self, by_lang: dict[str, TeamsTexts], default_lang: str):
-        self.by_lang = by_lang
-        self.default_lang = default_lang if default_lang in by_lang else next(iter(by_lang))
-
-    def for_lang(self, lang: str | None) -> TeamsTexts:
-        return self.by_lang.get(lang or "", None) or self.by_lang[self.default_lang]
-
-    def lang(self, lang: str | None) -> str:
-        return self.for_lang(lang).lang
+# The Teams texts of every language there is a file for.
+TeamsCatalogue = TextCatalogue[TeamsTexts]
 
 
 def load_teams_texts(directory: Path | str | None = None, default_lang: str = "sv") -> TeamsCatalogue:
-    """Read content/teams.<lang>.yaml; a content folder made before Teams gets the built-in ones
-    (interface words, not the routine)."""
-    root = Path(directory) if directory else BUILTIN_CONTENT_DIR
-    paths = sorted(root.glob("teams.*.yaml")) or sorted(BUILTIN_CONTENT_DIR.glob("teams.*.yaml"))
-    by_lang: dict[str, TeamsTexts] = {}
-    for path in paths:
-        parsed = load_lang_file(path, TeamsTexts)
-        by_lang[parsed.lang] = parsed
-    if not by_lang:
-        raise ContentError(f"content folder {root}: no teams.<lang>.yaml file")
-    return TeamsCatalogue(by_lang, default_lang)
+    """Read content/teams.<lang>.yaml (bot.conversation.texts.load_channel_texts)."""
+    return load_channel_texts("teams", TeamsTexts, directory, default_lang)
