@@ -220,6 +220,13 @@ def rss_mib(pid: int) -> tuple[float, float]:
 
 # -- Slack's side ---------------------------------------------------------------------------------
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process so far: the work per message, which unlike latency
+    hardly depends on what else the machine is doing."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def _signed_event(event: dict) -> tuple[bytes, dict]:
     from slack_sdk.signature import SignatureVerifier
 
@@ -450,10 +457,11 @@ def main(argv: list[str] | None = None) -> int:
             warm_up(bare_port, fake, "BW")
             warm_up(serve_port, fake, "DW")
             for round_ in range(args.rounds):
-                out["bare"].append(dm_burst(bare_port, fake, args.senders, args.messages, f"B{round_}",
-                                            args.client_processes))
-                out["driftbot"].append(dm_burst(serve_port, fake, args.senders, args.messages, f"D{round_}",
-                                                args.client_processes))
+                for name, process, port, tag in (("bare", bare, bare_port, "B"), ("driftbot", serve, serve_port, "D")):
+                    cpu = cpu_seconds(process.pid)
+                    result = dm_burst(port, fake, args.senders, args.messages, f"{tag}{round_}", args.client_processes)
+                    result["cpu_ms_per_message"] = (cpu_seconds(process.pid) - cpu) * 1000 / args.messages
+                    out[name].append(result)
             out["rss_after_burst_mib"] = rss_mib(serve.pid)[0]
             out["reports"] = reports_burst(serve_port, fake, db_url, args.reports, "R")
             out["rss_after_reports_mib"], out["rss_peak_mib"] = rss_mib(serve.pid)
@@ -478,8 +486,9 @@ def report(out: dict, args) -> str:
     lines = [f"{args.messages} DMs from {args.senders} concurrent senders in {args.client_processes} processes, "
              f"{len(out['driftbot'])} round(s); "
              f"driftbot on {out['db']}; load average {out['load_before']:.2f} before, {out['load_after']:.2f} after",
-             "", "| | ack p50 | ack p95 | ack p99 | ack max | acknowledged | answered | all answered in | answer p50 | answer p99 |",
-             "|---|---|---|---|---|---|---|---|---|---|"]
+             "", "| | ack p50 | ack p95 | ack p99 | ack max | acknowledged | answered | all answered in | answer p50 | answer p99 "
+             "| CPU per message |",
+             "|---|---|---|---|---|---|---|---|---|---|---|"]
     for name in ("bare", "driftbot"):
         for i, r in enumerate(out[name]):
             a, w = r["ack_ms"], r["answer_ms"]
@@ -487,7 +496,7 @@ def report(out: dict, args) -> str:
             label = "bare Bolt app" if name == "bare" else "driftbot serve"
             lines.append(f"| {label} (round {i + 1}) | {a['p50']:.0f} ms | {a['p95']:.0f} ms | {a['p99']:.0f} ms | "
                          f"{a['max']:.0f} ms | {r['acknowledged']}/{r['messages']} | {r['answered']}/{r['messages']} | "
-                         f"{done} | {w['p50']:.0f} ms | {w['p99']:.0f} ms |")
+                         f"{done} | {w['p50']:.0f} ms | {w['p99']:.0f} ms | {r['cpu_ms_per_message']:.1f} ms |")
     r = out["reports"]
     lines += ["", f"{r['reports']} reports of one TES outage at once through DMs: {r['stored']} stored in "
               f"{r['outages']} outage(s), {r['receipts']} receipts, {r['broadcast_posts']} post(s) to the broadcast "

@@ -24,6 +24,7 @@ from datetime import datetime, timedelta
 
 from bot.answers import AnswerRenderer, RenderedAnswer
 from bot.content import Content
+from bot.hours import contact_at
 from bot.situation import Situation
 
 # Intents whose answer is about something that does not work now.
@@ -94,7 +95,7 @@ class Composer:
             return "status"
         if situation.yes_no and named and intent in ("outage_now", "help", "conventional_keys", "planned_outage",
                                                      "outage_causes", "out_of_scope") \
-                and not situation.asks_cause:
+                and not situation.asks_cause and not situation.claim:
             return "status"  # "är TES nere?" asks whether it is down, not what to do
         if intent == "planned_outage" and known and any(
                 o.facts.kind == "planned" and (not named or o.facts.system in situation.systems)
@@ -124,10 +125,22 @@ class Composer:
             return Composed(self._answer(intent, lang, [outside], [self._intent_detail("out_of_scope", lang, at)],
                                          None))
         composed = self._compose_in_routine(intent, situation, known, lang, at)
-        opening = self._contact_open(situation, lang, at)
-        if opening:  # "är portalen öppen på nyårsafton?": "Nej, inte nu: ..." comes first
+        # "är portalen öppen på nyårsafton?", "ska jag lämna handenheten?": the yes or no comes first.
+        # Not "yes, call" while a known or announced outage needs no call (its lead says so).
+        opening = (None if composed.known_open or composed.planned else self._contact_at(situation, lang, at)) \
+            or self._claim(intent, situation, known, lang, at)
+        if opening:
             answer = composed.answer
-            composed.answer = RenderedAnswer(intent=answer.intent, text=opening + "\n" + answer.text,
+            first, _, rest = answer.text.partition("\n")
+            text = opening + "\n" + (rest if first.strip() and first.strip() in opening else answer.text)
+            composed.answer = RenderedAnswer(intent=answer.intent, text=text, lang=answer.lang, contact=answer.contact)
+        elif self._other_moment(intent, situation, at):
+            # "what is the number for evenings?" at noon: that moment's contact, right after the lead line.
+            answer = composed.answer
+            first, _, rest = answer.text.partition("\n")
+            contact = "lkdata" if situation.period == "after_hours" else "anvandarstod"
+            line = self._texts(lang).contact_rule[contact].format(**self.answers.facts())
+            composed.answer = RenderedAnswer(intent=answer.intent, text="\n".join(filter(None, [first, line, rest])),
                                              lang=answer.lang, contact=answer.contact)
         if outside:  # "trygghetslarmen går inte, hör det ihop med tes?": say what is outside, then answer the rest
             answer = composed.answer
@@ -135,14 +148,51 @@ class Composer:
                                              lang=answer.lang, contact=answer.contact)
         return composed
 
-    def _contact_open(self, situation: Situation, lang: str, at: datetime) -> str | None:
-        """A yes/no question whether the support desk (or its portal) is open: yes or no, first."""
-        texts = self._texts(lang).contact_open
-        if not (texts and situation.yes_no and situation.asks_open
-                and (situation.portal or "anvandarstod" in situation.contacts)):
+    def _contact_at(self, situation: Situation, lang: str, at: datetime) -> str | None:
+        """A yes/no question whether a contact applies (now, at a time, in a period): yes or no, first.
+
+        "är portalen öppen?" (now), "gäller portalen kl 16.05?" (that time today), "ringer man
+        lkdata på kvällen?" (after hours): the proposed contact against the routine's for that moment.
+        """
+        texts = self._texts(lang)
+        named = situation.named_contacts
+        if not (texts.contact_at and texts.contact_rule and situation.asks_yes_no and len(named) == 1):
             return None
-        decision, _, _ = self.answers.contact_lines(at, lang)
-        return texts["open_now" if decision.contact == "anvandarstod" else "closed_now"].format(**self.answers.facts())
+        if situation.portal and situation.problem and not (situation.period or situation.asked_time):
+            return None  # "ligger portalen nere?": the portal itself fails
+        if situation.asked_time is not None:
+            moment = at.replace(hour=situation.asked_time[0], minute=situation.asked_time[1])
+            decision, line, _ = self.answers.contact_lines(moment, lang)
+            contact = decision.contact
+        elif situation.period is not None:
+            contact = "lkdata" if situation.period == "after_hours" else "anvandarstod"
+            line = texts.contact_rule[contact].format(**self.answers.facts())
+        else:
+            decision, line, _ = self.answers.contact_lines(at, lang)
+            contact = decision.contact
+            if situation.asks_open and texts.contact_open and named == ("anvandarstod",):
+                return texts.contact_open["open_now" if contact == "anvandarstod" else "closed_now"].format(
+                    **self.answers.facts())
+        return texts.contact_at["yes" if contact == named[0] else "no"] + " " + line
+
+    def _claim(self, intent: str, situation: Situation, known: Known, lang: str, at: datetime) -> str | None:
+        """A question the routine answers one way ("ska jag lämna handenheten?"): that answer, first."""
+        sentence = self._texts(lang).claims.get(situation.claim or "")
+        if not sentence:
+            return None
+        claim = self.content.situations.claims[situation.claim]
+        if "long_outage" in claim.unless and any(  # the known outage in question passed the 10-hour line
+                ((o.facts.ends_at or at) - o.facts.starts_at) > self.long_line
+                for o in known.outages if o.facts.system in self._subjects(intent, situation, known)):
+            return None
+        return sentence.format(**self.answers.facts())
+
+    def _other_moment(self, intent: str, situation: Situation, at: datetime) -> bool:
+        """A contact question about a period whose contact is not the one for now."""
+        if intent not in ("contact", "report_fault", "outage_now") or situation.period is None:
+            return False
+        now = contact_at(at, self.content.routine).contact
+        return now != ("lkdata" if situation.period == "after_hours" else "anvandarstod")
 
     def _compose_in_routine(self, intent: str, situation: Situation, known: Known, lang: str,
                             at: datetime) -> Composed:

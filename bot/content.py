@@ -158,6 +158,14 @@ def _fill_names(data: Any, names: dict[str, str]) -> Any:
 
 # --- situations.yaml: words that tell what the writer's situation is ------
 
+class Claim(_Strict):
+    """A question the routine answers one way (situations.yaml claims; its sentence in answers.*.yaml)."""
+    words: list[str] = Field(min_length=1)   # word sets: all the words of one must be in the message
+    any_question: bool = False               # not only a yes/no question
+    unless: list[Literal["long_outage", "day_off"]] = []
+    systems: list[SystemId] = []             # only about these (or no system named); empty: any
+
+
 class SituationWords(_Strict):
     """Matched after folding and the spelling map, in every language at once."""
     roles: dict[RoleId, list[str]] = {}
@@ -186,6 +194,11 @@ class SituationWords(_Strict):
     both_systems: list[str] = []      # TES and Treserva both
     portal: list[str] = []            # the support desk's self-service portal itself
     outside: dict[str, list[str]] = {}  # topics outside the routine, by id (answers.*.yaml situation.outside)
+    asks_yes_no: list[str] = []       # first words of a yes/no question about what to do, in any clause
+    clause_openers: list[str] = []    # "och", "but": skipped before those
+    periods: dict[Literal["after_hours", "office_hours"], list[str]] = {}  # a moment other than now
+    contact_names: dict[ContactId, list[str]] = {}  # a contact by name only, as a question proposes it
+    claims: dict[str, Claim] = {}     # yes/no questions the routine answers one way, in order
 
 
 # --- answers.<lang>.yaml ------------------------------------------------
@@ -301,6 +314,10 @@ class SituationTexts(_Strict):
     portal: FactText                   # the portal itself does not work
     # "är portalen öppen?": the first word answers it (is the named contact the one for now?)
     contact_open: dict[Literal["open_now", "closed_now"], FactText] = {}
+    claims: dict[str, FactText] = {}   # by claim id of situations.yaml
+    # "ringer man lkdata på kvällen?": the yes or no, then the rule for that moment's contact.
+    contact_at: dict[Literal["yes", "no"], FactText] = {}
+    contact_rule: dict[ContactId, FactText] = {}
     known: KnownOutageTexts
     status: StatusTexts
     outside: dict[str, FactText] = {}  # by topic id of situations.yaml
@@ -681,6 +698,10 @@ def _load_content(root: Path) -> Content:
         if unknown:
             raise ContentError(f"content file {root / f'answers.{lang}.yaml'}: field situation.outside: "
                                f"topics not in situations.yaml: {', '.join(sorted(unknown))}")
+        unsaid = set(situations.claims) - set(parsed.situation.claims)
+        if unsaid:
+            raise ContentError(f"content file {root / f'answers.{lang}.yaml'}: field situation.claims: "
+                               f"no sentence for the claims of situations.yaml: {', '.join(sorted(unsaid))}")
 
     social_path = root / "social.yaml"
     social = _validate(Social, _read_yaml(social_path), social_path) if social_path.exists() else Social()

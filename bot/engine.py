@@ -230,8 +230,8 @@ class Engine:
         whatever its intent: a report in one message must not be answered as a
         question. Anything less is answered, with the offer to report.
         """
-        if composed.planned:
-            return False
+        if composed.planned or situation.claim:
+            return False  # (a claim: "do I need to report one that was announced?" is a question)
         if intent == "report_fault" and not composed.known_open and not situation.past:
             return True   # (not "should I still report that it was down this morning?": answered, offered)
         read = self.dialog.read

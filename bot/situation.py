@@ -13,7 +13,7 @@ dialog reads its systems from the same reader.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from bot.content import Content
 from intents.normalise import Normaliser
@@ -24,6 +24,11 @@ FUZZY_MIN_LEN = 7
 # ... and must match a word of the message this well (rapidfuzz ratio, 0-100).
 FUZZY_CUTOFF = 84
 _NUMBER = re.compile(r"^\d{1,3}$")
+# "kl 16.05", "15:59", "10 pm": the moment a question about whom to contact is about.
+_CLOCK = re.compile(r"(?<![\d/])([01]?\d|2[0-3])[:.]([0-5]\d)(?![\d.:])")
+_AM_PM = re.compile(r"(?<![\d:.])(1[0-2]|0?[1-9])\s*([ap])\.?m\b", re.IGNORECASE)
+# Where a new clause (and maybe a new question) begins.
+_CLAUSE_BREAK = re.compile(r"[.,!?;:]+(?:\s|$)|\s[-–]\s|\n")
 _CONTRACTION = re.compile(r"\b(won|can|don|doesn|isn|wasn|didn|aren|couldn|wouldn|shouldn|haven|hasn) t\b")
 
 
@@ -50,6 +55,11 @@ class Situation:
     asks_open: bool = False                # "är portalen öppen?": whether a contact is open now
     asks_details: bool = False             # "what do they want to know when I call?"
     registration: bool = False             # speaks of registering times and visits
+    asks_yes_no: bool = False              # some clause asks yes or no ("tes ner. måste jag ha med mobilen?")
+    claim: str | None = None               # a question the routine answers one way (situations.yaml claims)
+    named_contacts: tuple[str, ...] = ()   # contacts named by name, as a question proposes them
+    period: str | None = None              # "after_hours" | "office_hours": the moment a contact question is about
+    asked_time: tuple[int, int] | None = None  # ... or the clock time it names ("kl 16.05")
     words: tuple[str, ...] = field(default=(), repr=False)
 
     @property
@@ -107,9 +117,26 @@ class SituationReader:
         primary = [s for s in ("tes", "treserva") if s in content.routine.systems]
         self._both_systems = tuple(primary)
 
-    def _phrases(self, texts: list[str]) -> list[tuple[str, ...]]:
-        out = {tuple(self.tokens(t)) for t in texts}
-        return sorted((p for p in out if p), key=len, reverse=True)
+        self._asks_yes_no = self._phrases(words.asks_yes_no)
+        self._clause_openers = {w for p in self._phrases(words.clause_openers) for w in p}
+        self._periods = [(period, self._phrases(ws)) for period, ws in words.periods.items()]
+        self._now_words = self._phrases(["nu", "now", "idag", "today", "just nu", "right now"])
+        self._contact_names = [(contact, self._phrases([*words.contact_names.get(contact, []), *own[contact]]))
+                               for contact in ("lkdata", "anvandarstod")]
+        self._claims = [(claim_id, [self._claim_words(w) for w in claim.words], claim)
+                        for claim_id, claim in words.claims.items()]
+
+    def _claim_words(self, text: str) -> list[tuple[str, str]]:
+        """'lämna handenhet*' -> [("lamna", "exact"), ("handenhet", "prefix")], folded as messages are."""
+        out = []
+        for part in text.split():
+            mode = "contains" if part.startswith("*") and part.endswith("*") and len(part) > 2 else \
+                "prefix" if part.endswith("*") else "exact"
+            out += [(token, mode) for token in self.tokens(part.strip("*"))]
+        return out
+
+    def _phrases(self, texts: list[str]) -> "Phrases":
+        return Phrases({tuple(self.tokens(t)) for t in texts})
 
     def tokens(self, text: str) -> list[str]:
         # Folding turns "won't" into "won t": join them again, so "won't load" and "wont load" are one phrase.
@@ -132,7 +159,7 @@ class SituationReader:
         more = hours is not None and _has(tokens, self._more_than)
         long_outage = _has(tokens, self._long) or (hours is not None and (hours > self.long_hours
                                                                            or (more and hours >= self.long_hours)))
-        return Situation(
+        situation = Situation(
             # "funkar inte igen" says it is broken (again), not asking whether it is back.
             systems=systems, role=role, asks_back=_has(tokens, self._back) and not problem,
             problem=problem,
@@ -150,6 +177,43 @@ class SituationReader:
                           and not _has(tokens, self._asks_details)),
             asks_details=_has(tokens, self._asks_details), registration=_has(tokens, self._registration),
             words=tuple(tokens))
+        return self._with_questions(situation, text, tokens)
+
+    def _with_questions(self, situation: Situation, text: str, tokens: list[str]) -> Situation:
+        """What a yes/no question proposes: a claim of the routine, a contact at some moment."""
+        asks = situation.yes_no or self._some_clause_asks(text)
+        systems = set(situation.systems)
+        claim = next((claim_id for claim_id, word_sets, c in self._claims
+                      if (asks or c.any_question) and not any(getattr(situation, u) for u in c.unless)
+                      and (not c.systems or not systems or systems & set(c.systems))
+                      and any(_all_in(tokens, ws) for ws in word_sets)), None)
+        # "kan jag använda portalen idag, dan före julafton?" is about now, whatever days it names.
+        now = _has(tokens, self._now_words)
+        period = None if now else next((p for p in ("after_hours", "office_hours")
+                                        for name, phrases in self._periods if name == p and _has(tokens, phrases)),
+                                       None)
+        return replace(situation, asks_yes_no=asks, claim=claim, period=period,
+                       asked_time=None if now else _clock_time(text),
+                       named_contacts=tuple(c for c, phrases in self._contact_names if _has(tokens, phrases)))
+
+    def _some_clause_asks(self, text: str) -> bool:
+        """A clause opening like a yes/no question and ending in "?" (or ending the message, and not
+        a statement such as "kan inte öppna genomförandeplanen")."""
+        parts = _CLAUSE_BREAK.split(text.strip())
+        ends = _CLAUSE_BREAK.findall(text.strip())
+        for index, clause in enumerate(parts):
+            words = self.tokens(clause)
+            split = self._social.split(words) if words else None
+            words = words[next((i for i, keep in enumerate(split.keep) if keep), len(words)):] if split else []
+            while words and words[0] in self._clause_openers:
+                words = words[1:]
+            if not words or not (_starts(words, self._yes_no) or _starts(words, self._asks_yes_no)):
+                continue
+            asked = index < len(ends) and "?" in ends[index]
+            last = index == len(parts) - 1 or all(not p.strip() for p in parts[index + 1:])
+            if asked or (last and not (len(words) > 1 and words[1] in self._negations)):
+                return True
+        return False
 
     def systems_in(self, text: str) -> tuple[str, ...]:
         return self.read(text).systems
@@ -179,15 +243,25 @@ class SituationReader:
             and not self._negations & set(after[:hit])
 
 
-def _first(tokens: list[str], phrases: list[tuple[str, ...]]) -> int | None:
-    best = None
-    for phrase in phrases:
-        n = len(phrase)
-        for i in range(len(tokens) - n + 1):
-            if tuple(tokens[i:i + n]) == phrase:
-                best = i if best is None else min(best, i)
-                break
-    return best
+class Phrases(list):
+    """Phrases (tuples of words), longest first, indexed by their first word: every message is
+    read against a few thousand phrases, and trying each at every position was a tenth of a busy
+    server's time (benchmarks/burst.py)."""
+
+    def __init__(self, phrases):
+        super().__init__(sorted((p for p in phrases if p), key=len, reverse=True))
+        self.by_first: dict[str, list[tuple[str, ...]]] = {}
+        for phrase in self:
+            self.by_first.setdefault(phrase[0], []).append(phrase)
+
+
+def _first(tokens: list[str], phrases: Phrases) -> int | None:
+    """Where the earliest of the phrases begins in the tokens, or None."""
+    for i, token in enumerate(tokens):
+        for phrase in phrases.by_first.get(token, ()):
+            if tuple(tokens[i:i + len(phrase)]) == phrase:
+                return i
+    return None
 
 
 def _fuzzy_first(tokens: list[str], phrases: list[tuple[str, ...]], known: set[str]) -> int | None:
@@ -204,18 +278,18 @@ def _fuzzy_first(tokens: list[str], phrases: list[tuple[str, ...]], known: set[s
     return None
 
 
-def _starts(tokens: list[str], phrases: list[tuple[str, ...]]) -> bool:
-    return any(tuple(tokens[:len(p)]) == p for p in phrases)
+def _starts(tokens: list[str], phrases: Phrases) -> bool:
+    return bool(tokens) and any(tuple(tokens[:len(p)]) == p for p in phrases.by_first.get(tokens[0], ()))
 
 
-def _has(tokens: list[str], phrases: list[tuple[str, ...]]) -> bool:
+def _has(tokens: list[str], phrases: Phrases) -> bool:
     return _first(tokens, phrases) is not None
 
 
-def _has_loose(tokens: list[str], phrases: list[tuple[str, ...]]) -> bool:
+def _has_loose(tokens: list[str], phrases: Phrases) -> bool:
     """Like _has, with one word allowed between a phrase's words ("funkar fortfarande inte", "går ju inte")."""
-    for phrase in phrases:
-        for start in (i for i, t in enumerate(tokens) if t == phrase[0]):
+    for start, token in enumerate(tokens):
+        for phrase in phrases.by_first.get(token, ()):
             pos, ok = start, True
             for word in phrase[1:]:
                 window = tokens[pos + 1:pos + 3]
@@ -226,6 +300,28 @@ def _has_loose(tokens: list[str], phrases: list[tuple[str, ...]]) -> bool:
             if ok:
                 return True
     return False
+
+
+def _all_in(tokens: list[str], words: list[tuple[str, str]]) -> bool:
+    """Every (word, mode) of a claim's word set is in the tokens (mode: exact, prefix, contains)."""
+    def found(word: str, mode: str) -> bool:
+        if mode == "exact":
+            return word in tokens
+        if mode == "prefix":
+            return any(t.startswith(word) for t in tokens)
+        return any(word in t for t in tokens)
+    return all(found(w, m) for w, m in words)
+
+
+def _clock_time(text: str) -> tuple[int, int] | None:
+    match = _CLOCK.search(text)
+    if match:
+        return int(match.group(1)), int(match.group(2))
+    match = _AM_PM.search(text)
+    if match:
+        hour = int(match.group(1)) % 12 + (12 if match.group(2).lower() == "p" else 0)
+        return hour, 0
+    return None
 
 
 def _merge(first: tuple[str, ...], more: tuple[str, ...]) -> tuple[str, ...]:

@@ -24,6 +24,9 @@ from intents import INTENT_IDS
     ("phrasings.sv.yaml", lambda d: d.update(nonsense_intent=["x"]), "nonsense_intent"),
     ("social.yaml", lambda d: d["kinds"]["thanks"].pop("strip"), "kinds.thanks.strip"),
     ("social.yaml", lambda d: d["kinds"]["thanks"]["words"].append("Hej"), "kinds"),  # also a greeting
+    # A claim of situations.yaml with no sentence to answer it, and one with an unknown circumstance.
+    ("answers.en.yaml", lambda d: d["situation"]["claims"].pop("leave_handheld"), "situation.claims"),
+    ("situations.yaml", lambda d: d["claims"]["keys"].update(unless=["at_night"]), "claims.keys.unless"),
 ])
 def test_broken_content_names_file_and_field(content_copy, file, change, field):
     edit_yaml(content_copy / file, change)

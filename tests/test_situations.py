@@ -214,3 +214,43 @@ def test_is_the_support_desk_open_is_answered_yes_or_no_first(content, classifie
     assert reply.text.lstrip("*").startswith(first)
     if first in ("Nej", "No"):   # then whom to call instead, in the lead
         assert "013-20 70 00" in lead(reply.text)
+
+
+# -- yes/no questions: the yes or the no comes first -------------------------------------------------
+
+@pytest.mark.parametrize("at, message, first", [
+    # The routine's own answers (situations.yaml claims).
+    (NIGHT, "tes ner. har nycklar. måste jag ha med mig mobilen ändå?", "Ja"),
+    (NIGHT, "TES is down, should I leave my handheld in the office today?", "No"),
+    (NIGHT, "Ska vi använda vanliga nycklar när tes inte funkar?", "Ja"),
+    (NIGHT, "Do I need to report an outage that was already announced?", "No"),
+    ("2026-12-03T10:00", "Kan man efterregistrera dagen efter?", "Ja"),
+    (NIGHT, "I called the on call number and a person from Tekniska Verken answered, is that right?", "Yes"),
+    # Whether a contact applies: now, at a clock time, in a period.
+    ("2026-12-02T21:00", "Är det lkdata man ringer på kvällen?", "Ja"),
+    ("2026-12-02T12:30", "Ringer man lkdata mitt på dagen en onsdag?", "Nej"),
+    ("2026-12-02T12:30", "ringer man lkdata på helgen också?", "Ja"),
+    ("2026-12-02T16:05", "gäller självbetjäningsportalen fortfarande kl 16.05?", "Nej"),
+    ("2026-12-02T15:59", "quick q - is it still the portal at 15:59??", "Yes"),
+    ("2026-12-06T11:00", "Is the self-service portal used on sundays?", "No"),
+])
+def test_a_yes_no_question_is_answered_yes_or_no_first(content, classifier, tmp_path, at, message, first):
+    world = World(content, classifier, f"sqlite:///{tmp_path}/s.db", at=at)
+    assert world.ask(message).startswith(first)
+
+
+def test_a_question_that_only_names_keys_about_treserva_gets_no_key_advice(world):
+    answer = world.ask("hi! genomforandewebben is blank for everyone at our unit. Do I use the keys or what?")
+    assert "conventional keys" not in answer and "printed documents" in answer
+
+
+def test_yes_call_is_not_said_while_a_known_outage_needs_no_call(world):
+    world.set_state("tes", "open")
+    answer = world.ask("evening round, app is dead again. should i call lkdata??")
+    assert not answer.startswith("Yes") and "don't need to call again" in lead(answer)
+
+
+def test_a_question_about_the_evening_number_at_noon_gets_it_in_the_lead(content, classifier, tmp_path):
+    world = World(content, classifier, f"sqlite:///{tmp_path}/s.db", at="2026-12-02T12:00")
+    answer = world.ask("what is the phone number for evenings and weekends if the system is down?")
+    assert LKDATA_PHONE in lead(answer)
