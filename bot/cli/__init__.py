@@ -150,9 +150,10 @@ def _parser() -> argparse.ArgumentParser:
     rp = with_db(rsub.add_parser("list", help="one line per report"))
     rp.set_defaults(func=cmd_reports_list)
 
-    from bot.cli import outage, serve
+    from bot.cli import audit, outage, serve
 
     outage.add_commands(sub, with_at, with_db)
+    audit.add_commands(sub, with_at, with_db)
     serve.add_commands(sub)
     return parser
 

@@ -29,6 +29,18 @@ def _actions(args, settings):
     return rt, AdminActions.of(rt)
 
 
+def operator() -> str:
+    """Who runs the command, for the audit trail: the operating-system user."""
+    import getpass
+
+    try:
+        return f"cli:{getpass.getuser()}"
+    except Exception:  # no user name in the environment nor the password database (a bare container)
+        import os
+
+        return f"cli:uid-{os.getuid()}"
+
+
 def _local_time(value: str, flag: str, tz):
     try:
         return parse_at(value, tz)
@@ -66,27 +78,27 @@ def _act(args, settings, action) -> int:
 
 
 def cmd_outage_start(args, settings) -> int:
-    return _act(args, settings, lambda actions, now: actions.start(args.system, args.text, at=now))
+    return _act(args, settings, lambda actions, now: actions.start(args.system, args.text, at=now, actor=operator()))
 
 
 def cmd_outage_resolve(args, settings) -> int:
-    return _act(args, settings, lambda actions, now: actions.resolve(args.system, at=now))
+    return _act(args, settings, lambda actions, now: actions.resolve(args.system, at=now, actor=operator()))
 
 
 def cmd_outage_confirm(args, settings) -> int:
-    return _act(args, settings, lambda actions, now: actions.confirm(args.id, at=now))
+    return _act(args, settings, lambda actions, now: actions.confirm(args.id, at=now, actor=operator()))
 
 
 def cmd_outage_update(args, settings) -> int:
-    return _act(args, settings, lambda actions, now: actions.update(args.id, args.text, at=now))
+    return _act(args, settings, lambda actions, now: actions.update(args.id, args.text, at=now, actor=operator()))
 
 
 def cmd_outage_split(args, settings) -> int:
-    return _act(args, settings, lambda actions, now: actions.split(args.report_id, at=now))
+    return _act(args, settings, lambda actions, now: actions.split(args.report_id, at=now, actor=operator()))
 
 
 def cmd_outage_cancel(args, settings) -> int:
-    return _act(args, settings, lambda actions, now: actions.cancel(args.id, at=now))
+    return _act(args, settings, lambda actions, now: actions.cancel(args.id, at=now, actor=operator()))
 
 
 def cmd_outage_plan(args, settings) -> int:
@@ -96,7 +108,7 @@ def cmd_outage_plan(args, settings) -> int:
     start = _local_time(args.start, "START", rt.tz)
     end = _local_time(args.end, "END", rt.tz)
     try:
-        view = actions.plan(args.system, start, end, args.text, at=rt.clock.now())
+        view = actions.plan(args.system, start, end, args.text, at=rt.clock.now(), actor=operator())
     except OutageError as exc:
         if exc.code in ("bad_period", "in_the_past"):
             raise UsageError(str(exc)) from None
