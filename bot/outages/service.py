@@ -388,6 +388,15 @@ class OutageService:
                 .order_by(OutageRow.starts_at, OutageRow.id)).all()
             return [self._view(s, row, at) for row in rows]
 
+    def get(self, outage_id: int, at: datetime | None = None) -> OutageView:
+        """One outage as known at `at`; OutageError("not_found") when there is none (yet)."""
+        at = at or self.clock.now()
+        with self.store.session() as s:
+            row = s.get(OutageRow, outage_id)
+            if row is None or row.created_at > at:
+                raise OutageError("not_found", f"no outage {outage_id}")
+            return self._view(s, row, at)
+
     def live(self, at: datetime | None = None) -> list[LiveOutage]:
         """What is known at `at`, for answers: open, planned in progress, upcoming, recently resolved."""
         at = at or self.clock.now()
