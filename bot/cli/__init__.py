@@ -162,13 +162,14 @@ def _parser() -> argparse.ArgumentParser:
     rp = with_db(rsub.add_parser("list", help="one line per report"))
     rp.set_defaults(func=cmd_reports_list)
 
-    from bot.cli import audit, outage, retention, serve
+    from bot.cli import audit, outage, retention, serve, web
 
     retention.add_commands(rsub, with_at, with_db)
 
     outage.add_commands(sub, with_at, with_db)
     audit.add_commands(sub, with_at, with_db)
     serve.add_commands(sub)
+    web.add_commands(sub, with_db)
     return parser
 
 

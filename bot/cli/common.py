@@ -23,9 +23,11 @@ def check_content(directory):
     from bot.adapters.teams.texts import load_teams_texts
     from bot.content import load_content
     from bot.outages.texts import load_notice_texts
+    from bot.status.texts import load_status_texts
 
     content = load_content(directory)
     load_notice_texts(content)
+    load_status_texts(content)
     load_slack_texts(content.directory, content.default_lang)
     load_teams_texts(content.directory, content.default_lang)
     return content

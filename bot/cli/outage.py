@@ -127,6 +127,40 @@ def cmd_outage_list(args, settings) -> int:
     return 0
 
 
+def cmd_outage_summary(args, settings) -> int:
+    """The post-outage summary (bot.status.summary): Markdown or JSON, and a PNG plot with --plot."""
+    from bot.cli.common import now_at, store_for
+    from bot.clock import FixedClock
+    from bot.outages.service import OutageError, OutageService
+    from bot.status import summary, summary_text
+    from bot.status.view import StatusView
+
+    content, tz, store = store_for(settings)
+    at = now_at(args, tz)
+    service = OutageService(store, content, FixedClock(at, tz))
+    try:
+        built = summary.build(service, args.id, at)
+    except OutageError as exc:
+        return _failed(exc)
+    view = StatusView(content, tz)
+    lang = view.lang(args.lang)
+    plot = None
+    if args.plot:
+        try:
+            png = summary.plot_png(built, view.texts(lang).summary.plot, tz)
+        except ImportError:
+            print(f"driftbot: {summary.PLOT_MISSING}", file=sys.stderr)
+        else:
+            with open(args.plot, "wb") as out:
+                out.write(png)
+            plot = args.plot
+    if args.format == "json":
+        _print_json({**built.as_json(tz), "plot": plot})
+    else:
+        sys.stdout.write(summary_text.markdown(view, built, lang, at, plot))
+    return 0
+
+
 def cmd_notices(args, settings) -> int:
     from bot.outages.outbox import NOTICE_KINDS
 
@@ -184,6 +218,14 @@ def add_commands(sub, with_at, with_db) -> None:
     op = with_db(with_at(osub.add_parser("cancel", help="cancel an outage (a planned one, or one reported by mistake)")))
     op.add_argument("id", type=int, metavar="ID")
     op.set_defaults(func=cmd_outage_cancel)
+
+    op = with_db(with_at(osub.add_parser("summary", help="the post-outage summary: duration, the 10-hour line, "
+                                                         "reports by unit, notices, admin actions")))
+    op.add_argument("id", type=int, metavar="ID")
+    op.add_argument("--format", choices=["md", "json"], default="md")
+    op.add_argument("--lang", choices=["sv", "en"], help="the summary's language (default: the content's)")
+    op.add_argument("--plot", metavar="PNG", help="also draw reports over time into this PNG file (needs the plot extra)")
+    op.set_defaults(func=cmd_outage_summary)
 
     op = with_db(with_at(osub.add_parser("list", help="open, planned and recent outages")))
     op.add_argument("--json", action="store_true", help="one JSON object per line")
