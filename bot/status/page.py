@@ -36,6 +36,7 @@ a:focus,a:hover{color:#06284f;outline:2px solid #06284f;outline-offset:2px}
 .resolved .state{background:#1d6b2f}
 .do-now{font-weight:600}
 .meta{color:#3d3d3d}
+.phone{white-space:nowrap}
 footer{padding:1rem;color:#3d3d3d}
 """
 
@@ -59,7 +60,7 @@ def render_page(view: StatusView, snapshot: Snapshot, lang: str) -> str:
         "<header>",
         f"<h1>{escape(t.page.title)}</h1>",
         f"<p>{escape(t.page.intro)}</p>",
-        f"<p>{escape(view.contact_line(lang))}</p>",
+        f"<p>{_with_phone_link(view.contact_line(lang), view.content.routine.contacts.lkdata.phone)}</p>",
     ]
     if other:
         parts.append(f'<p><a href="/status?lang={escape(other)}" hreflang="{escape(other)}" lang="{escape(other)}">'
@@ -87,6 +88,12 @@ def render_page(view: StatusView, snapshot: Snapshot, lang: str) -> str:
         "</html>",
     ]
     return "\n".join(parts) + "\n"
+
+
+def _with_phone_link(line: str, phone: str) -> str:
+    """The after-hours number as a link a phone can call, kept on one line."""
+    dial = "".join(c for c in phone if c.isdigit() or c == "+")
+    return escape(line).replace(escape(phone), f'<a class="phone" href="tel:{escape(dial)}">{escape(phone)}</a>')
 
 
 def _outage(view: StatusView, outage: StatusOutage, lang: str, snapshot: Snapshot) -> str:
