@@ -136,3 +136,33 @@ def test_a_report_stored_before_the_migration_survives_it(tmp_path):
     (row,) = store.reports()
     assert (row.reporter_name, row.incident_id, row.erased_at) == ("Anna Lind", 1, None)
     assert purge(store, NOW, 1).reports == 1
+
+
+def test_a_serving_process_purges_in_its_outbox_worker(tmp_path):
+    """`serve` and `serve --teams` share bot.conversation.serving: its outbox pass runs the purge."""
+    import time
+
+    from bot.config import load_settings
+    from bot.conversation.serving import Serving
+    from bot.runtime import build
+
+    runtime = build(load_settings(database_url=f"sqlite:///{tmp_path}/s.db"), at=NOW, with_store=True)
+    old = _report(runtime.store, 120)
+
+    class Nothing:
+        def deliver(self, notice):
+            return "ok"
+
+    serving = Serving(runtime, frozen=True)
+    serving.start_outbox(Nothing(), "slack", 0.05, reply_lease=timedelta(minutes=1))
+    try:
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline:
+            with runtime.store.session() as s:
+                if s.get(ReportRow, old).reporter_name is None:
+                    break
+            time.sleep(0.05)
+        with runtime.store.session() as s:
+            assert s.get(ReportRow, old).reporter_name is None
+    finally:
+        serving.close()

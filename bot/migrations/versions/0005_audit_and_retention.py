@@ -40,6 +40,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    # The personal fields stay nullable: an erased report has no name or description to give back.
     with op.batch_alter_table('reports', schema=None) as batch_op:
         batch_op.drop_column('erased_at')
     op.drop_table('audit')
