@@ -33,6 +33,8 @@ class Settings(BaseModel):
     database_url: str = Field("sqlite:///driftbot.db", validation_alias="DRIFTBOT_DATABASE_URL")
     timezone: str | None = Field(None, validation_alias="DRIFTBOT_TIMEZONE")
     content_dir: Path | None = Field(None, validation_alias="DRIFTBOT_CONTENT_DIR")
+    # Overrides routine.yaml's retention.report_days (bot.retention).
+    report_retention_days: int | None = Field(None, gt=0, le=36500, validation_alias="DRIFTBOT_REPORT_RETENTION_DAYS")
     log_level: str = Field("WARNING", validation_alias="DRIFTBOT_LOG_LEVEL")
     log_format: str = Field("text", validation_alias="DRIFTBOT_LOG_FORMAT")
     # Teams (`driftbot serve --teams`). The CONNECTIONS__ variables are the Agents SDK's own names

@@ -84,6 +84,12 @@ class Thresholds(_Strict):
     recently_resolved_hours: int = Field(default=12, gt=0)
 
 
+class Retention(_Strict):
+    # After this many days a report's personal fields (name, description, who filed it) are
+    # erased; the anonymous rest stays for statistics (bot.retention, `driftbot reports purge`).
+    report_days: int = Field(default=90, gt=0, le=36500)
+
+
 class System(_Strict):
     name: str = Field(min_length=1)
     aliases: list[str] = []
@@ -101,6 +107,7 @@ class Routine(_Strict):
     contacts: Contacts
     status_url: str = Field(pattern=r"^https?://")
     thresholds: Thresholds
+    retention: Retention = Retention()
     systems: dict[SystemId, System]
 
     @field_validator("timezone")

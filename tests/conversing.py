@@ -97,4 +97,4 @@ def exported(db_url: str) -> list[dict]:
     from bot.cli import report_rows
     from bot.config import load_settings
 
-    return report_rows(load_settings(database_url=db_url))
+    return list(report_rows(load_settings(database_url=db_url)))

@@ -66,23 +66,33 @@ REPORT_COLUMNS = ("id", "created_at", "reporter_name", "unit", "system", "scope"
                   "contact", "incident_id", "source")
 
 
-def report_rows(settings: Settings) -> list[dict]:
-    """Every stored report as `reports export` prints it (the contract's fields).
+def report_rows(settings: Settings):
+    """Every stored report as `reports export` prints it (the contract's fields), one at a time:
+    streamed from the database, so 100 000 reports take no more memory than ten.
     Only the database and the time zone: no engine, so no classifier to load."""
-    from bot.content import load_content
-    from bot.runtime import zone
-    from bot.storage import Store
+    from bot.cli.common import store_for
+    from bot.storage.tables import ReportRow
 
-    tz = zone(settings, load_content(settings.content_dir))
-    store = Store.connect(settings.database_url)
+    _content, tz, store = store_for(settings)
 
     def iso(value):
         return value.astimezone(tz).isoformat() if value else None
 
-    return [{"id": r.id, "created_at": iso(r.created_at), "reporter_name": r.reporter_name, "unit": r.unit,
-             "system": r.system, "scope": r.scope, "description": r.description, "started_at": iso(r.started_at),
-             "contact": r.contact, "incident_id": r.incident_id, "source": r.source}
-            for r in store.reports()]
+    columns = [getattr(ReportRow, name) for name in REPORT_COLUMNS]
+    for row in store.iter_reports(*columns):
+        record = dict(zip(REPORT_COLUMNS, row))
+        record["created_at"], record["started_at"] = iso(record["created_at"]), iso(record["started_at"])
+        yield record
+
+
+def write_json_list(items, out) -> None:
+    """A JSON list written item by item, formatted as json.dump(list, indent=2) would."""
+    first = True
+    for item in items:
+        body = json.dumps(item, ensure_ascii=False, indent=2).replace("\n", "\n  ")
+        out.write(("[\n  " if first else ",\n  ") + body)
+        first = False
+    out.write("[]\n" if first else "\n]\n")
 
 
 def cmd_reports_export(args, settings: Settings) -> int:
@@ -92,18 +102,20 @@ def cmd_reports_export(args, settings: Settings) -> int:
 
         writer = csv.DictWriter(sys.stdout, fieldnames=REPORT_COLUMNS)
         writer.writeheader()
-        writer.writerows(rows)
+        for row in rows:
+            writer.writerow(row)
     else:
-        json.dump(rows, sys.stdout, ensure_ascii=False, indent=2)
-        sys.stdout.write("\n")
+        write_json_list(rows, sys.stdout)
     return 0
 
 
 def cmd_reports_list(args, settings: Settings) -> int:
     for r in report_rows(settings):
         started = r["started_at"][:16] if r["started_at"] else "?"
+        # An erased report (bot.retention) has no name any more.
+        name = r["reporter_name"] if r["reporter_name"] is not None else "-"
         print(f"#{r['id']:<5} {r['created_at'][:16]}  {r['system']:<14} {r['scope']:<14} {r['unit']:<24} "
-              f"{r['reporter_name']:<20} start {started}  -> {r['contact']}")
+              f"{name:<20} start {started}  -> {r['contact']}")
     return 0
 
 
@@ -150,10 +162,14 @@ def _parser() -> argparse.ArgumentParser:
     rp = with_db(rsub.add_parser("list", help="one line per report"))
     rp.set_defaults(func=cmd_reports_list)
 
-    from bot.cli import outage, serve
+    from bot.cli import audit, outage, retention, serve, web
+
+    retention.add_commands(rsub, with_at, with_db)
 
     outage.add_commands(sub, with_at, with_db)
+    audit.add_commands(sub, with_at, with_db)
     serve.add_commands(sub)
+    web.add_commands(sub, with_db)
     return parser
 
 

@@ -29,6 +29,18 @@ def _actions(args, settings):
     return rt, AdminActions.of(rt)
 
 
+def operator() -> str:
+    """Who runs the command, for the audit trail: the operating-system user."""
+    import getpass
+
+    try:
+        return f"cli:{getpass.getuser()}"
+    except Exception:  # no user name in the environment nor the password database (a bare container)
+        import os
+
+        return f"cli:uid-{os.getuid()}"
+
+
 def _local_time(value: str, flag: str, tz):
     try:
         return parse_at(value, tz)
@@ -66,27 +78,27 @@ def _act(args, settings, action) -> int:
 
 
 def cmd_outage_start(args, settings) -> int:
-    return _act(args, settings, lambda actions, now: actions.start(args.system, args.text, at=now))
+    return _act(args, settings, lambda actions, now: actions.start(args.system, args.text, at=now, actor=operator()))
 
 
 def cmd_outage_resolve(args, settings) -> int:
-    return _act(args, settings, lambda actions, now: actions.resolve(args.system, at=now))
+    return _act(args, settings, lambda actions, now: actions.resolve(args.system, at=now, actor=operator()))
 
 
 def cmd_outage_confirm(args, settings) -> int:
-    return _act(args, settings, lambda actions, now: actions.confirm(args.id, at=now))
+    return _act(args, settings, lambda actions, now: actions.confirm(args.id, at=now, actor=operator()))
 
 
 def cmd_outage_update(args, settings) -> int:
-    return _act(args, settings, lambda actions, now: actions.update(args.id, args.text, at=now))
+    return _act(args, settings, lambda actions, now: actions.update(args.id, args.text, at=now, actor=operator()))
 
 
 def cmd_outage_split(args, settings) -> int:
-    return _act(args, settings, lambda actions, now: actions.split(args.report_id, at=now))
+    return _act(args, settings, lambda actions, now: actions.split(args.report_id, at=now, actor=operator()))
 
 
 def cmd_outage_cancel(args, settings) -> int:
-    return _act(args, settings, lambda actions, now: actions.cancel(args.id, at=now))
+    return _act(args, settings, lambda actions, now: actions.cancel(args.id, at=now, actor=operator()))
 
 
 def cmd_outage_plan(args, settings) -> int:
@@ -96,7 +108,7 @@ def cmd_outage_plan(args, settings) -> int:
     start = _local_time(args.start, "START", rt.tz)
     end = _local_time(args.end, "END", rt.tz)
     try:
-        view = actions.plan(args.system, start, end, args.text, at=rt.clock.now())
+        view = actions.plan(args.system, start, end, args.text, at=rt.clock.now(), actor=operator())
     except OutageError as exc:
         if exc.code in ("bad_period", "in_the_past"):
             raise UsageError(str(exc)) from None
@@ -112,6 +124,40 @@ def cmd_outage_list(args, settings) -> int:
             _print_json(view.as_json(rt.tz))
         else:
             print(_describe(view, rt.tz))
+    return 0
+
+
+def cmd_outage_summary(args, settings) -> int:
+    """The post-outage summary (bot.status.summary): Markdown or JSON, and a PNG plot with --plot."""
+    from bot.cli.common import now_at, store_for
+    from bot.clock import FixedClock
+    from bot.outages.service import OutageError, OutageService
+    from bot.status import summary, summary_text
+    from bot.status.view import StatusView
+
+    content, tz, store = store_for(settings)
+    at = now_at(args, tz)
+    service = OutageService(store, content, FixedClock(at, tz))
+    try:
+        built = summary.build(service, args.id, at)
+    except OutageError as exc:
+        return _failed(exc)
+    view = StatusView(content, tz)
+    lang = view.lang(args.lang)
+    plot = None
+    if args.plot:
+        try:
+            png = summary.plot_png(built, view.texts(lang).summary.plot, tz)
+        except ImportError:
+            print(f"driftbot: {summary.PLOT_MISSING}", file=sys.stderr)
+        else:
+            with open(args.plot, "wb") as out:
+                out.write(png)
+            plot = args.plot
+    if args.format == "json":
+        _print_json({**built.as_json(tz), "plot": plot})
+    else:
+        sys.stdout.write(summary_text.markdown(view, built, lang, at, plot))
     return 0
 
 
@@ -172,6 +218,14 @@ def add_commands(sub, with_at, with_db) -> None:
     op = with_db(with_at(osub.add_parser("cancel", help="cancel an outage (a planned one, or one reported by mistake)")))
     op.add_argument("id", type=int, metavar="ID")
     op.set_defaults(func=cmd_outage_cancel)
+
+    op = with_db(with_at(osub.add_parser("summary", help="the post-outage summary: duration, the 10-hour line, "
+                                                         "reports by unit, notices, admin actions")))
+    op.add_argument("id", type=int, metavar="ID")
+    op.add_argument("--format", choices=["md", "json"], default="md")
+    op.add_argument("--lang", choices=["sv", "en"], help="the summary's language (default: the content's)")
+    op.add_argument("--plot", metavar="PNG", help="also draw reports over time into this PNG file (needs the plot extra)")
+    op.set_defaults(func=cmd_outage_summary)
 
     op = with_db(with_at(osub.add_parser("list", help="open, planned and recent outages")))
     op.add_argument("--json", action="store_true", help="one JSON object per line")

@@ -186,28 +186,31 @@ class AdminActions:
                 upcoming.append(line)
         return current, upcoming
 
-    def start(self, system: str, text: str | None, at: datetime | None = None) -> OutageView:
-        return self.service.start(system, text=text or None, at=at)
+    # `actor` is who asked ("slack:U123", "teams:<object id>", "cli:<os user>"): the outage service
+    # records it in the audit trail in the action's own transaction (bot.audit).
 
-    def resolve(self, system: str, at: datetime | None = None) -> OutageView:
-        return self.service.resolve(system, at=at)
+    def start(self, system: str, text: str | None, at: datetime | None = None, *, actor: str) -> OutageView:
+        return self.service.start(system, text=text or None, at=at, actor=actor)
+
+    def resolve(self, system: str, at: datetime | None = None, *, actor: str) -> OutageView:
+        return self.service.resolve(system, at=at, actor=actor)
 
     def plan(self, system: str, starts_at: datetime, ends_at: datetime, text: str | None,
-             at: datetime | None = None) -> OutageView:
-        return self.service.plan(system, starts_at, ends_at, text=text or None, at=at)
+             at: datetime | None = None, *, actor: str) -> OutageView:
+        return self.service.plan(system, starts_at, ends_at, text=text or None, at=at, actor=actor)
 
-    def confirm(self, outage_id: int, at: datetime | None = None) -> OutageView:
-        return self.service.confirm(outage_id, at=at)
+    def confirm(self, outage_id: int, at: datetime | None = None, *, actor: str) -> OutageView:
+        return self.service.confirm(outage_id, at=at, actor=actor)
 
-    def update(self, outage_id: int, text: str, at: datetime | None = None) -> OutageView:
+    def update(self, outage_id: int, text: str, at: datetime | None = None, *, actor: str) -> OutageView:
         # The outage service removes personal identity numbers from the text, for every caller.
-        return self.service.update(outage_id, text, at=at)
+        return self.service.update(outage_id, text, at=at, actor=actor)
 
-    def split(self, report_id: int, at: datetime | None = None) -> OutageView:
-        return self.service.split(report_id, at=at)
+    def split(self, report_id: int, at: datetime | None = None, *, actor: str) -> OutageView:
+        return self.service.split(report_id, at=at, actor=actor)
 
-    def cancel(self, outage_id: int, at: datetime | None = None) -> OutageView:
-        return self.service.cancel(outage_id, at=at)
+    def cancel(self, outage_id: int, at: datetime | None = None, *, actor: str) -> OutageView:
+        return self.service.cancel(outage_id, at=at, actor=actor)
 
 
 # -- carrying out a command written in a chat or a slash command ------------------------------
@@ -263,7 +266,7 @@ class _Admin:
     def act(self, action: Callable, *args, id: int | str = "", system: str = ""):
         """Call an action; a refusal becomes its text (refused_<code>)."""
         try:
-            return action(*args)
+            return action(*args, actor=self.actor)
         except OutageError as exc:
             log.info("admin command %s by %s refused: %s", self.command.word, self.actor, exc.code)
             refusal = getattr(self.t, f"refused_{exc.code}", None)

@@ -1,7 +1,8 @@
 """A serving process (`driftbot serve`, `driftbot serve --teams`): its parts and its lifecycle.
 
 Both channels run the same way: the runtime with a store, an outbox worker in
-a background thread delivering what this channel delivers (its targets), and
+a background thread delivering what this channel delivers (its targets) and
+running the daily retention purge (bot.retention), and
 SIGTERM or Ctrl-C stopping both cleanly. Two processes, one per channel, may
 share one database: each claims only its own targets, so each notice is
 delivered once to each configured channel.
@@ -57,8 +58,16 @@ class Serving:
         runtime = self.runtime
         # Under --at the answers stand still in time, but retries and leases must see time pass.
         clock = RunningClock(runtime.clock.now(), runtime.clock.tz) if self.frozen else runtime.clock
-        # The scheduler queues what falls due by the clock alone (login reminders).
-        self.worker = OutboxWorker(runtime.store, deliverer, clock, scheduler=runtime.outages.schedule,
+        from bot.retention import DailyPurge, retention_days
+
+        purge = DailyPurge(runtime.store, retention_days(runtime.settings, runtime.content))
+
+        def scheduler(at):
+            # What falls due by the clock alone: the login reminders, and the daily retention purge.
+            runtime.outages.schedule(at)
+            purge(at)
+
+        self.worker = OutboxWorker(runtime.store, deliverer, clock, scheduler=scheduler,
                                    targets=OUTBOX_TARGETS[channel], reply_lease=reply_lease)
         self._thread = threading.Thread(target=self.worker.run_forever, args=(self.stop, interval),
                                         name=f"outbox-{channel}", daemon=True)

@@ -24,6 +24,8 @@ from sqlalchemy import exists, or_, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
+from bot import audit
+from bot.audit import quoted
 from bot.clock import Clock
 from bot.content import Content
 from bot.outages import channels, outbox
@@ -196,43 +198,52 @@ class OutageService:
 
     # -- admin actions ----------------------------------------------------------------
 
-    def start(self, system: str, text: str | None = None, at: datetime | None = None) -> OutageView:
-        """Declare an unplanned outage (or confirm the open one) and announce it."""
+    def start(self, system: str, text: str | None = None, at: datetime | None = None,
+              actor: str | None = None) -> OutageView:
+        """Declare an unplanned outage (or confirm the open one) and announce it.
+
+        `actor` (every admin action takes one): who did it, for the audit trail (bot.audit)."""
         at = at or self.clock.now()
         text = self._clean(text)
 
         def work(s: Session) -> OutageView:
             outage = self._main_open(s, system)
             if outage is not None:
+                before = outage.state
                 outage.state = "confirmed"
                 if text:
                     outage.text = text
                 self._announce_or_refresh(s, outage, at, event=f"start:{uuid.uuid4().hex}")
+                self._audit(s, at, actor, "start", outage,
+                            f"system={system} state={before}->confirmed" + (f" text={quoted(text)}" if text else ""))
                 return self._view(s, outage, at)
             outage = OutageRow(system=system, kind="unplanned", state="confirmed", text=text or "",
                                starts_at=at, created_at=at)
             s.add(outage)
             s.flush()
             self._announce(s, outage, self._facts(s, outage), at)
+            self._audit(s, at, actor, "start", outage, f"system={system} state=confirmed text={quoted(text)}")
             log.info("outage %s declared (%s)", outage.id, system)
             return self._view(s, outage, at)
 
         return self._write(work)
 
-    def confirm(self, outage_id: int, at: datetime | None = None) -> OutageView:
+    def confirm(self, outage_id: int, at: datetime | None = None, actor: str | None = None) -> OutageView:
         at = at or self.clock.now()
 
         def work(s: Session) -> OutageView:
             outage = self._get_for_update(s, outage_id)
             if outage.state not in OPEN_STATES:
                 raise OutageError("not_open", f"outage {outage_id} is {outage.state}")
+            before = outage.state
             outage.state = "confirmed"
             self._announce_or_refresh(s, outage, at, event="confirm")
+            self._audit(s, at, actor, "confirm", outage, f"system={outage.system} state={before}->confirmed")
             return self._view(s, outage, at)
 
         return self._write(work)
 
-    def update(self, outage_id: int, text: str, at: datetime | None = None) -> OutageView:
+    def update(self, outage_id: int, text: str, at: datetime | None = None, actor: str | None = None) -> OutageView:
         """Change the admin's text of an open or planned outage; what the channel
         already saw is edited, what it has not seen yet is rewritten."""
         at = at or self.clock.now()
@@ -242,6 +253,8 @@ class OutageService:
             outage = self._get_for_update(s, outage_id)
             if outage.state not in (*OPEN_STATES, "scheduled"):
                 raise OutageError("not_open", f"outage {outage_id} is {outage.state}")
+            self._audit(s, at, actor, "update", outage,
+                        f"system={outage.system} text={quoted(outage.text)}->{quoted(text)}")
             outage.text = text
             facts = self._facts(s, outage)
             if outage.kind == "unplanned":
@@ -257,7 +270,7 @@ class OutageService:
 
         return self._write(work)
 
-    def resolve(self, system: str, at: datetime | None = None) -> OutageView:
+    def resolve(self, system: str, at: datetime | None = None, actor: str | None = None) -> OutageView:
         """Resolve the open outage of a system (or end a planned one in progress early)."""
         at = at or self.clock.now()
 
@@ -265,22 +278,22 @@ class OutageService:
             outage = self._main_open(s, system) or self._planned_ongoing(s, system, at, lock=True)
             if outage is None:
                 raise OutageError("no_open_outage", f"no open outage for {system}")
-            return self._resolve(s, outage, at)
+            return self._resolve(s, outage, at, actor)
 
         return self._write(work)
 
-    def resolve_outage(self, outage_id: int, at: datetime | None = None) -> OutageView:
+    def resolve_outage(self, outage_id: int, at: datetime | None = None, actor: str | None = None) -> OutageView:
         """Resolve one outage by id (e.g. one split out of the main one)."""
         at = at or self.clock.now()
 
         def work(s: Session) -> OutageView:
             outage = self._get_for_update(s, outage_id)
-            return self._resolve(s, outage, at)
+            return self._resolve(s, outage, at, actor)
 
         return self._write(work)
 
     def plan(self, system: str, start: datetime, end: datetime, text: str | None = None,
-             at: datetime | None = None) -> OutageView:
+             at: datetime | None = None, actor: str | None = None) -> OutageView:
         """Schedule a planned outage and its three notices."""
         at = at or self.clock.now()
         text = self._clean(text)
@@ -301,12 +314,14 @@ class OutageService:
                 self._queue(s, outage, facts, "planned_advance", due=advance, expires=start, at=at)
             self._queue(s, outage, facts, "planned_start", due=max(start, at), expires=end, at=at)
             self._queue(s, outage, facts, "planned_end", due=end, at=at)
+            self._audit(s, at, actor, "plan", outage,
+                        f"system={system} starts_at={start.isoformat()} ends_at={end.isoformat()} text={quoted(text)}")
             log.info("planned outage %s scheduled (%s)", outage.id, system)
             return self._view(s, outage, at)
 
         return self._write(work)
 
-    def split(self, report_id: int, at: datetime | None = None) -> OutageView:
+    def split(self, report_id: int, at: datetime | None = None, actor: str | None = None) -> OutageView:
         """Move a report out of its outage into an outage of its own ("a different fault").
 
         The new outage is suspected and not announced (one reporter's fault is
@@ -330,12 +345,13 @@ class OutageService:
             outbox.cancel_pending(s, old.id, dedupe_keys=[_key(old.id, "planned_end", "user", report.source, report.user_id)])
             if old.kind == "unplanned" and old.state in OPEN_STATES:
                 self._refresh_announcement(s, old, self._facts(s, old), at, event=f"split:{report.id}")
+            self._audit(s, at, actor, "split", new, f"system={new.system} report={report.id} from_outage={old.id}")
             log.info("report %s split from outage %s into %s", report.id, old.id, new.id)
             return self._view(s, new, at)
 
         return self._write(work)
 
-    def cancel(self, outage_id: int, at: datetime | None = None) -> OutageView:
+    def cancel(self, outage_id: int, at: datetime | None = None, actor: str | None = None) -> OutageView:
         """Call an outage off: nothing more is sent for it, and if it was
         announced, the channel is told it no longer applies."""
         at = at or self.clock.now()
@@ -347,6 +363,7 @@ class OutageService:
             announced = s.scalar(select(exists().where(
                 NoticeRow.outage_id == outage.id, NoticeRow.target.startswith(BROADCAST),
                 or_(NoticeRow.state == "sent", NoticeRow.claim_token.is_not(None)))))
+            self._audit(s, at, actor, "cancel", outage, f"system={outage.system} state={outage.state}->cancelled")
             outage.state = "cancelled"
             outbox.cancel_pending(s, outage.id)
             if announced:
@@ -370,6 +387,15 @@ class OutageService:
                     OutageRow.created_at >= since))
                 .order_by(OutageRow.starts_at, OutageRow.id)).all()
             return [self._view(s, row, at) for row in rows]
+
+    def get(self, outage_id: int, at: datetime | None = None) -> OutageView:
+        """One outage as known at `at`; OutageError("not_found") when there is none (yet)."""
+        at = at or self.clock.now()
+        with self.store.session() as s:
+            row = s.get(OutageRow, outage_id)
+            if row is None or row.created_at > at:
+                raise OutageError("not_found", f"no outage {outage_id}")
+            return self._view(s, row, at)
 
     def live(self, at: datetime | None = None) -> list[LiveOutage]:
         """What is known at `at`, for answers: open, planned in progress, upcoming, recently resolved."""
@@ -464,6 +490,10 @@ class OutageService:
         if not text:
             return text
         return clean_text(text, self.content.dialog_for(self.lang).redaction_marker)
+
+    def _audit(self, s: Session, at: datetime, actor: str | None, action: str, outage: OutageRow,
+               detail: str) -> None:
+        audit.record(s, at=at, actor=actor, action=action, outage_id=outage.id, detail=detail)
 
     def _write(self, work: Callable[[Session], T]) -> T:
         return write(self.store, work)
@@ -575,9 +605,12 @@ class OutageService:
                                         due_at=at, target=target, text=text, system=outage.system,
                                         outage_id=outage.id, action="update", lang=self.lang))
 
-    def _resolve(self, s: Session, outage: OutageRow, at: datetime) -> OutageView:
+    def _resolve(self, s: Session, outage: OutageRow, at: datetime, actor: str | None) -> OutageView:
         if outage.state in ("resolved", "cancelled"):
             raise OutageError("not_open", f"outage {outage.id} is {outage.state}")
+        # A refusal below (a planned outage not begun) rolls this back with the rest.
+        self._audit(s, at, actor, "resolve", outage,
+                    f"system={outage.system} state={outage.state}->resolved ends_at={at.isoformat()}")
         if outage.kind == "planned":
             return self._end_planned_early(s, outage, at)
         outage.state, outage.ends_at = "resolved", at
@@ -611,5 +644,6 @@ class OutageService:
         latest: dict[tuple[str, str], str] = {}
         for source, user_id, lang in s.execute(select(ReportRow.source, ReportRow.user_id, ReportRow.lang)
                                                .where(ReportRow.incident_id == outage_id).order_by(ReportRow.id)):
-            latest[(source, user_id)] = lang
+            if user_id:  # an erased report (bot.retention) no longer says who filed it
+                latest[(source, user_id)] = lang
         return [(source, user_id, lang) for (source, user_id), lang in latest.items()]

@@ -40,16 +40,19 @@ class ReportRow(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
     source: Mapped[str] = mapped_column(String(32), nullable=False)
-    user_id: Mapped[str] = mapped_column(String(128), nullable=False, index=True)
-    reporter_name: Mapped[str] = mapped_column(String(200), nullable=False)
+    # user_id, reporter_name and description are the personal fields: erased (NULL) after
+    # routine.yaml's retention.report_days (bot.retention), when erased_at is set.
+    user_id: Mapped[str | None] = mapped_column(String(128), nullable=True, index=True)
+    reporter_name: Mapped[str | None] = mapped_column(String(200), nullable=True)
     unit: Mapped[str] = mapped_column(String(200), nullable=False)
     system: Mapped[str] = mapped_column(String(32), nullable=False)
     scope: Mapped[str] = mapped_column(String(32), nullable=False)
-    description: Mapped[str] = mapped_column(Text, nullable=False)
+    description: Mapped[str | None] = mapped_column(Text, nullable=True)
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     contact: Mapped[str] = mapped_column(String(32), nullable=False)
     lang: Mapped[str] = mapped_column(String(8), nullable=False, default="sv")
     incident_id: Mapped[int | None] = mapped_column(Integer, ForeignKey("outages.id"), nullable=True, index=True)
+    erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
 
 class ConversationRow(Base):
@@ -159,3 +162,17 @@ class ConversationRefRow(Base):
     key: Mapped[str] = mapped_column(String(300), primary_key=True)
     ref: Mapped[dict] = mapped_column(JSON, nullable=False)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+
+
+class AuditRow(Base):
+    """Who did what to an outage: one row per admin or operator action, written in the action's
+    own transaction (bot.audit). `actor` is the only thing about a person: "slack:U123",
+    "teams:<Entra object id>", "cli:<os user>"."""
+    __tablename__ = "audit"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, index=True)
+    actor: Mapped[str] = mapped_column(String(200), nullable=False)
+    action: Mapped[str] = mapped_column(String(16), nullable=False)   # start | confirm | update | split | cancel | resolve | plan
+    outage_id: Mapped[int | None] = mapped_column(Integer, ForeignKey("outages.id"), nullable=True, index=True)
+    detail: Mapped[str] = mapped_column(Text, nullable=False, default="")

@@ -4,6 +4,7 @@
     GET  /healthz        200 {"ok": true} while the process serves
     GET  /readyz         200 {"ok": true, "database": "ok"} while the database answers, else 503
     GET  /metrics        Prometheus metrics (bot.metrics)
+    GET  /status, /status.json, /status.atom, /status/outage/ID   the public status page (bot.status.site)
 
 Standard library only: Bolt's work is done in its own worker threads after
 the acknowledgement, so this server only has to hand requests to
@@ -61,6 +62,8 @@ class SlackHTTPServer(ThreadingHTTPServer):
         self.replays = ReplayGuard()
         # Set by `serve` once the database is open: /readyz asks it, /metrics is served.
         self.readiness: Readiness | None = None
+        # Set by `serve` too: the read-only status page, its JSON and feed (bot.status.site).
+        self.status = None
         self._thread: threading.Thread | None = None
         super().__init__(address, _Handler)
 
@@ -168,8 +171,20 @@ class _Handler(BaseHTTPRequestHandler):
         elif path == METRICS_PATH and metrics.enabled():
             body, content_type = metrics.exposition()
             self._send(200, {"content-type": [content_type]}, body)
+        elif self.server.status is not None and (page := self._status(path)) is not None:
+            self._send(page.status, {"content-type": [page.content_type], "cache-control": [page.cache_control]},
+                       page.body)
         else:
             self._send(404, {"content-type": ["text/plain"]}, "not found")
+
+    def _status(self, path: str):
+        try:
+            return self.server.status.respond(path, urlsplit(self.path).query, self.headers.get("Host"))
+        except Exception as exc:  # the database is down, say: the page says so, the server goes on
+            log.warning("the status page failed: %s", type(exc).__name__)
+            from bot.status.site import Response
+
+            return Response(503, "text/plain; charset=utf-8", b"unavailable", cache_control="no-store")
 
     def do_POST(self) -> None:  # noqa: N802
         """Every check that can refuse a request comes before anything that parses it.

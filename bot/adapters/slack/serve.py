@@ -79,10 +79,14 @@ def serve(settings: Settings, *, port: int = DEFAULT_PORT, host: str = DEFAULT_H
             else:
                 server.app = app
                 server.readiness = Readiness(runtime.store)
+                from bot.status.site import StatusSite
+
+                server.status = StatusSite(runtime.store, runtime.content, runtime.clock)
                 server.start_in_thread()
                 # Printed, not logged: scripts (and the tests) read the port from it when --port 0 picked one.
                 _announce(f"driftbot: serving Slack over HTTP on {host}:{server.port} "
-                          f"(events at {EVENTS_PATH}, health at /healthz and /readyz, metrics at /metrics)")
+                          f"(events at {EVENTS_PATH}, health at /healthz and /readyz, metrics at /metrics, "
+                          f"status page at /status)")
                 serving.stop.wait()
         finally:
             serving.close()

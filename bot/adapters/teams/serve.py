@@ -2,7 +2,8 @@
 
 aiohttp on --port (default 3978): POST /api/messages (Bot Framework
 activities, each request's token checked by the Agents SDK against the app id
-and tenant) and GET /healthz outside the check. Beside it the outbox worker
+and tenant), and GET /healthz and the public status page (/status, bot.status.site)
+outside the check. Beside it the outbox worker
 (bot.conversation.serving) delivers the Teams copies of the channel notices
 and the notices to Teams users. SIGTERM or Ctrl-C stops both.
 
@@ -69,10 +70,35 @@ def build_web_app(bot, settings: Settings, readiness_store=None):
     web_app = web.Application()
     web_app.router.add_post(MESSAGES_PATH, messages)
     web_app.router.add_get("/healthz", healthz)
+    add_status_routes(web_app, bot.runtime)
     # The token check reads the service connection's settings (app id, tenant) from here.
     web_app["agent_configuration"] = connections.get_default_connection_configuration()
     web_app["agent_app"] = agent_app
     return web_app, adapter
+
+
+def add_status_routes(web_app, runtime) -> None:
+    """The public status page beside the bot, outside the token check (bot.status.site)."""
+    from aiohttp import web
+
+    from bot.status.site import PATHS, StatusSite
+
+    site = StatusSite(runtime.store, runtime.content, runtime.clock)
+
+    async def status(request: web.Request) -> web.Response:
+        try:
+            page = await asyncio.to_thread(site.respond, request.path, request.query_string, request.host)
+        except Exception as exc:  # the database is down, say: the page says so, the bot goes on
+            log.warning("the status page failed: %s", type(exc).__name__)
+            return web.Response(status=503, text="unavailable")
+        if page is None:
+            raise web.HTTPNotFound()
+        content_type, _, charset = page.content_type.partition("; charset=")
+        return web.Response(status=page.status, body=page.body, content_type=content_type,
+                            charset=charset or None, headers={"Cache-Control": page.cache_control})
+
+    for path in (*PATHS, "/status/", "/status/outage/{outage}"):
+        web_app.router.add_get(path, status)
 
 
 def serve(settings: Settings, *, port: int, host: str, at: str | None = None, outbox_interval: float = 5.0) -> int:
@@ -118,7 +144,8 @@ async def _run(bot, settings: Settings, serving: Serving, host: str, port: int, 
     bound = site._server.sockets[0].getsockname()[1] if site._server and site._server.sockets else port
     mode = " (anonymous: no token checked, for local testing only)" if settings.teams_anonymous else ""
     # Printed, not logged: scripts (and the tests) read the port from it when --port 0 picked one.
-    print(f"driftbot: serving Teams on {host}:{bound}{mode} (messages at {MESSAGES_PATH}, health at /healthz)",
+    print(f"driftbot: serving Teams on {host}:{bound}{mode} (messages at {MESSAGES_PATH}, health at /healthz, "
+          f"status page at /status)",
           file=sys.stderr, flush=True)
     try:
         await asyncio.get_running_loop().run_in_executor(None, serving.stop.wait)
