@@ -132,6 +132,15 @@ class Units(_Strict):
     units: list[str] = []
     # The kinds of unit a name starts with ("Hemtjänst Ryd"): not what tells two units apart.
     kinds: list[str] = []
+    # How staff shorten a kind ("ÄB Skäggetorp", "hemtj malmslätt"): read as the kind itself.
+    kind_aliases: dict[str, list[str]] = {}
+
+    @model_validator(mode="after")
+    def _aliases_of_kinds(self) -> "Units":
+        unknown = [k for k in self.kind_aliases if k not in self.kinds]
+        if unknown:
+            raise ValueError(f"kind_aliases: not among kinds: {', '.join(unknown)}")
+        return self
 
 
 # The names every text may use; they are filled in when the file is loaded,
@@ -522,6 +531,7 @@ class Content(BaseModel):
     routine: Routine
     units: list[str]
     unit_kinds: list[str] = []
+    unit_kind_aliases: dict[str, list[str]] = {}
     answers: dict[Lang, AnswersFile]
     dialog: dict[Lang, DialogTexts]
     phrasings: dict[Lang, dict[str, list[str]]]
@@ -668,7 +678,7 @@ def _load_content(root: Path) -> Content:
     routine = _validate(Routine, _read_yaml(root / "routine.yaml"), root / "routine.yaml")
     units_path = root / "units.yaml"
     units_file = _validate(Units, _read_yaml(units_path), units_path)
-    units, unit_kinds = units_file.units, units_file.kinds
+    units, unit_kinds, unit_kind_aliases = units_file.units, units_file.kinds, units_file.kind_aliases
     # A language is in the content when any of its files is: then it needs all of them, or a
     # half-translated folder would pass until someone writes in that language.
     for lang in sorted({p.name.split(".")[1] for kind in LANG_FILE_KINDS for p in root.glob(f"{kind}.*.yaml")}):
@@ -714,7 +724,8 @@ def _load_content(root: Path) -> Content:
     social = _validate(Social, _read_yaml(social_path), social_path) if social_path.exists() else Social()
     common_words = load_common_words(root / "common_words.txt")
 
-    return Content(directory=root, routine=routine, units=units, unit_kinds=unit_kinds, answers=answers, dialog=dialog,
+    return Content(directory=root, routine=routine, units=units, unit_kinds=unit_kinds,
+                   unit_kind_aliases=unit_kind_aliases, answers=answers, dialog=dialog,
                    phrasings=phrasings, spelling=spelling, social=social, common_words=common_words,
                    situations=situations)
 

@@ -165,6 +165,10 @@ class Engine:
         if kind == "offer_report" and self.dialog is not None:
             if message.choice == "report" or fold(text) in self.dialog.read.offer_accepted:
                 return self._start_report(message, lang, seed=state.get("seed"))
+            read = self.dialog.read
+            if (read.names_reporter(text) or read.unit_in_text(text)) and not read.asks_anything(text):
+                # "hemtjänst linghem, Kent Larsson" after the offer: the report, with both messages.
+                return self._start_report(message, lang, seed=f"{state.get('seed') or ''}\n{text}"[:3000])
         if kind == "joined" and self.outages is not None:
             if message.choice == "different_fault" or fold(text) in self.dialog.read.different_fault:
                 self.outages.split(state["report_id"], self.clock.now())
@@ -237,7 +241,8 @@ class Engine:
         read = self.dialog.read
         asks = situation.wants_report and not read.asks_anything(text) and not composed.known_open
         # "hej det är Tigist Bekele på Äldreboende Lambohov" and nothing else: the report comes next.
-        introduces = read.names_reporter(text) and intent in ("out_of_scope", "help") and not read.asks_anything(text)
+        # So does a name and a unit with no question: "hej Tove Ek, hemtjänst ryd. Ingen av oss kommer in".
+        introduces = read.names_reporter(text) and not read.asks_anything(text)
         return asks or introduces or (situation.broken_now and read.names_reporter(text))
 
     def _forks(self, first: str, second: str, lang: str, text: str, situation, known) -> bool:

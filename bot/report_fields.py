@@ -60,6 +60,8 @@ class FieldReader:
         self.units = list(content.units)
         self._folded_units = [fold(u) for u in self.units]
         self._unit_kinds = {fold(k) for k in content.unit_kinds}
+        self._kind_aliases = {fold(a): fold(kind) for kind, aliases in content.unit_kind_aliases.items()
+                              for a in aliases}
         # The words that tell units apart ("berga", "ekholmen"), for "vi och Berga också".
         self._unit_places = {w for u in self._folded_units for w in u.split() if w not in self._unit_kinds}
         self._system_aliases: dict[str, list[str]] = {}
@@ -122,6 +124,8 @@ class FieldReader:
         if folded in self.affirm or (not folded and any(e in text for e in self.affirm_emoji)):
             return True   # "👍" alone is a yes
         words = [w for w in folded.split() if w not in self.polite]
+        if len(words) > 1 and all(w in self.affirm for w in words):
+            return True   # "yes ja", "ja ja", "ok yes": every word a yes
         return bool(words) and len(words) < len(folded.split()) and " ".join(words) in self.affirm
 
     def is_deny(self, text: str) -> bool:
@@ -288,6 +292,8 @@ class FieldReader:
             if folded.startswith(marker + " "):
                 folded = folded[len(marker) + 1:]
                 break
+        # "äb skäggetorp" is "aldreboende skaggetorp".
+        folded = " ".join(self._kind_aliases.get(w, w) for w in folded.split())
         if len(folded) < 3 or not self.units:
             return UnitMatch(())
         scores = [max(fuzz.token_set_ratio(folded, u), fuzz.partial_ratio(folded, u) if len(folded) >= 4 else 0,
@@ -299,7 +305,14 @@ class FieldReader:
         exact = [i for i, u in enumerate(self._folded_units) if u == folded]
         if exact:
             return UnitMatch((self.units[exact[0]],))
-        winners = [self.units[i] for i, s in enumerate(scores) if s >= best - 2]
+        close = [i for i, s in enumerate(scores) if s >= best - 2]
+        # "hemsjukvardn": Hemsjukvården as a whole, not a part of "Rehab hemsjukvård".
+        whole = {i: fuzz.ratio(folded, self._folded_units[i]) for i in close}
+        top = max(whole.values())
+        if len(close) > 1 and top >= UNIT_ANSWER_CUTOFF and all(v <= top - 10 for i, v in whole.items() if v != top) \
+                and list(whole.values()).count(top) == 1:
+            close = [i for i, v in whole.items() if v == top]
+        winners = [self.units[i] for i in close]
         return UnitMatch(tuple(winners[:MAX_UNIT_CHOICES])) if len(winners) <= MAX_UNIT_CHOICES else UnitMatch(())
 
     def _place_matches(self, answer: str, unit: str) -> bool:
@@ -313,14 +326,10 @@ class FieldReader:
     # -- system ------------------------------------------------------------------
 
     def systems_in_text(self, text: str) -> tuple[str, ...]:
-        """The systems a fault report is about, in the order named, less those explained by
-        another one named before (routine.yaml explained_by): "TES är nere, låsen funkar inte" is
-        TES's fault; "strömavbrott, inget funkar" the power's."""
-        named = self.situations.read(text).systems
-        routine = self.content.routine.systems
-        # What is named first is what the person says is broken: "låsen funkar inte, appen säger
-        # 'lock not found'" is about the locks, "TES funkar inte, it says network error" about TES.
-        return tuple(s for i, s in enumerate(named) if not set(routine[s].explained_by) & set(named[:i]))
+        """The systems a fault report is about, in the order named. Each one named is reported
+        (issue 9: "TES startar inte och låsen svarar inte heller" reaches both outages), even where
+        one may explain the other: the support desk, not the form, tells cause from effect."""
+        return self.situations.read(text).systems
 
     def system_in_text(self, text: str, include_other: bool = False) -> str | None:
         systems = self.systems_in_text(text)
