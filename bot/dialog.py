@@ -73,7 +73,10 @@ class ReportDialog:
         fields = state["fields"]
         if message.user_name:
             # A messenger profile is the user's own text: it may hold anything, a personnummer too.
-            fields["reporter_name"] = clean_text(message.user_name, self.content.dialog_for(lang).redaction_marker)
+            marker = self.content.dialog_for(lang).redaction_marker
+            profile = clean_text(message.user_name, marker)
+            if self.read.profile_is_person(" ".join(profile.replace(marker, " ").split())):
+                fields["reporter_name"] = profile
         unit = message.unit or last_unit
         if unit:
             fields["unit"] = unit

@@ -60,10 +60,15 @@ class FieldReader:
         self.units = list(content.units)
         self._folded_units = [fold(u) for u in self.units]
         self._unit_kinds = {fold(k) for k in content.unit_kinds}
+        # Every word of a unit's name or a kind's short form: not in a person's name.
+        self._kind_words = {fold(a) for aliases in content.unit_kind_aliases.values() for a in aliases} | {
+            w for u in content.units for w in fold(u).split()}
         self._kind_aliases = {fold(a): fold(kind) for kind, aliases in content.unit_kind_aliases.items()
                               for a in aliases}
         # The words that tell units apart ("berga", "ekholmen"), for "vi och Berga också".
-        self._unit_places = {w for u in self._folded_units for w in u.split() if w not in self._unit_kinds}
+        # (A unit named by its kind alone, "Hemsjukvården", is told apart by that word.)
+        self._unit_places = {w for u in self._folded_units for w in u.split()
+                             if w not in self._unit_kinds or all(x in self._unit_kinds for x in u.split())}
         self._system_aliases: dict[str, list[str]] = {}
         for system_id, system in content.routine.systems.items():
             self._system_aliases[system_id] = sorted({fold(a) for a in [system.name, *system.aliases] if fold(a)},
@@ -220,7 +225,10 @@ class FieldReader:
             words = clause.split()
             kind_at = next((j for j, w in enumerate(words) if fold(w) in self._unit_kinds), None)
             if kind_at:   # the name, then the unit (known or not: "Maria Lund på Äldreboende Hjulsbro")
-                candidate = _NAME_STOP.split(" ".join(words[:kind_at]), maxsplit=1)[0].strip()
+                before = words[:kind_at]
+                while len(before) > 1 and fold(before[0]).strip(",!.") in self._openers:
+                    before = before[1:]   # "hej Gustav Ek hemtjänst linghem"
+                candidate = _NAME_STOP.split(" ".join(before), maxsplit=1)[0].strip()
             elif any(self.unit_in_text(c) for c in clauses[max(i - 1, 0):i] + clauses[i + 1:i + 2]):
                 candidate = clause                              # the name, the unit beside it
             elif i == len(clauses) - 1 and i and any(self.unit_in_text(c) for c in clauses[:i]):
@@ -265,6 +273,16 @@ class FieldReader:
             return self._trim_name(candidate)
         return None
 
+
+    def profile_is_person(self, name: str) -> bool:
+        """A messenger profile's name that is a person's: not a shared device's ("Hemtjänst Ryd
+        Jobbmobil 3", "natt2"), whose profile names nobody; then the dialog asks for the name."""
+        if any(ch.isdigit() for ch in name):
+            return False
+        folded = fold(name)
+        if any(w in self._unit_kinds or w in self._kind_words for w in folded.split()):
+            return False
+        return self.name_answer(name) is not None
 
     @staticmethod
     def is_smash(text: str) -> bool:

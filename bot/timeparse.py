@@ -794,6 +794,13 @@ _RULES = (
 )
 
 
+def _day_only(matched: str, moment: datetime, now: datetime) -> bool:
+    """An earlier day with no hour or part of the day: read as that day at this clock time."""
+    same_clock = (moment.hour, moment.minute) == (now.hour, now.minute)
+    return same_clock and moment.date() != now.date() and not re.search(r"\d", matched) \
+        and not _HAS_PART.search(matched)
+
+
 def _first_hit(text: str, now: datetime, whole: bool) -> StartTime | None:
     if len(text) > _WINDOWS_FROM:
         text = _time_windows(text)
@@ -820,6 +827,8 @@ def _first_hit(text: str, now: datetime, whole: bool) -> StartTime | None:
                 continue
             except _Reject:
                 continue
+            if moment is not None and not whole and _day_only(match.group(0), moment, now):
+                continue  # "TES shows yesterday's schedule": a day named in passing is no start time
             if moment is not None:
                 if _ts(moment) > _ts(now):  # never in the future
                     moment = now
