@@ -121,14 +121,15 @@ class Composer:
         known = known or Known()
         lang = self.content.answers_for(lang).lang
         outside = self._texts(lang).outside.get(situation.outside or "")
-        if outside and not any(s in PRIMARY_SYSTEMS for s in situation.systems):
+        alone = situation.outside in self.content.situations.outside_alone
+        if outside and (alone or not any(s in PRIMARY_SYSTEMS for s in situation.systems)):
             return Composed(self._answer(intent, lang, [outside], [self._intent_detail("out_of_scope", lang, at)],
                                          None))
         composed = self._compose_in_routine(intent, situation, known, lang, at)
         # "är portalen öppen på nyårsafton?", "ska jag lämna handenheten?": the yes or no comes first.
         # Not "yes, call" while a known or announced outage needs no call (its lead says so).
-        opening = (None if composed.known_open or composed.planned else self._contact_at(situation, lang, at)) \
-            or self._claim(intent, situation, known, lang, at)
+        opening = self._claim(intent, situation, known, lang, at) or (
+            None if composed.known_open or composed.planned else self._contact_at(situation, lang, at))
         if opening:
             answer = composed.answer
             first, _, rest = answer.text.partition("\n")

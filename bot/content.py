@@ -215,6 +215,7 @@ class SituationWords(_Strict):
     periods: dict[Literal["after_hours", "office_hours"], list[str]] = {}  # a moment other than now
     contact_names: dict[ContactId, list[str]] = {}  # a contact by name only, as a question proposes it
     claims: dict[str, Claim] = {}     # yes/no questions the routine answers one way, in order
+    outside_alone: list[str] = []     # outside topics answered with that alone
 
 
 # --- answers.<lang>.yaml ------------------------------------------------
