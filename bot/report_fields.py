@@ -223,12 +223,13 @@ class FieldReader:
         clauses = [c.strip(" /") for c in _LIST_SPLIT.split(text) if c.strip(" /")]
         for i, clause in enumerate(clauses):
             words = clause.split()
+            # "hej Gustav Ek hemtjänst linghem", "hej Elvira Ek, hemtjänst johannelund": not the greeting
+            while len(words) > 1 and fold(words[0]).strip(",!.") in self._openers:
+                words = words[1:]
+            clause = " ".join(words)
             kind_at = next((j for j, w in enumerate(words) if fold(w) in self._unit_kinds), None)
             if kind_at:   # the name, then the unit (known or not: "Maria Lund på Äldreboende Hjulsbro")
-                before = words[:kind_at]
-                while len(before) > 1 and fold(before[0]).strip(",!.") in self._openers:
-                    before = before[1:]   # "hej Gustav Ek hemtjänst linghem"
-                candidate = _NAME_STOP.split(" ".join(before), maxsplit=1)[0].strip()
+                candidate = _NAME_STOP.split(" ".join(words[:kind_at]), maxsplit=1)[0].strip()
             elif any(self.unit_in_text(c) for c in clauses[max(i - 1, 0):i] + clauses[i + 1:i + 2]):
                 candidate = clause                              # the name, the unit beside it
             elif i == len(clauses) - 1 and i and any(self.unit_in_text(c) for c in clauses[:i]):

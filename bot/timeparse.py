@@ -294,6 +294,8 @@ _CLOCK = (
     # "2pm", "2.30 p.m."
     r"|(?P<a_h>\d{1,2})(?:[.:](?P<a_m>\d{2}))? ?(?P<a_p>[ap])\.?m\b\.?"
     r"|(?P<noon>noon|midday)|(?P<midnight>midnatt|midnight)"
+    # "vid sex", "since seven": an hour in words, only after a marker (vetted in _clock)
+    rf"|(?P<w_h>{_SV_HOUR}|{_EN_HOUR})(?= |$)"
     # "14", "14.30", "14:30", "1430" (bare digits are vetted in _clock)
     r"|(?P<d_h>\d{1,4})(?:[.:](?P<d_m>\d{2}))?"
     r")(?!\w|[.:/,]\d)"
@@ -555,6 +557,11 @@ def _clock(m: re.Match, g: dict, whole: bool, has_context: bool) -> _Clock | Non
         return _Clock((12 * 60,), False)
     if g.get("midnight"):
         return _Clock((0,), False)
+    if g.get("w_h"):  # "i morse vid sex": a word is an hour only where a marker says so
+        if not (g.get("weak") or g.get("strong")):
+            raise _Reject
+        hour = _hour_value(g["w_h"])
+        return _Clock((hour * 60, ((hour + 12) % 24) * 60), False)
     if g.get("d_h"):
         return _digits(m, g, whole, has_context)
     return None
