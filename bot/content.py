@@ -391,6 +391,8 @@ class DialogWords(_Strict):
     polite: list[str] = []
     correction: list[str] = []        # first words of a correction ("vänta", "förlåt", "förresten")
     also: list[str] = []              # "heller", "too": another system beside the first
+    means: list[str] = []             # "menar jag", "I mean": a correction, wherever it stands
+    add_verbs: list[str] = []         # "lägg till", "add": another system, at any question
     change_verbs: list[str] = []      # "ändra", "change": before a field's name, asks to change it
     instead: list[str] = []           # "inte", "not": "Ekholmen, inte Berga" names the old value after it
     links: list[str] = []             # "är", "is", "till": between a field's name and its new value

@@ -271,7 +271,9 @@ class ReportDialog:
             return self._ask(state, change[0])
         if rest is None:
             return None
-        systems = [s for s in self.situations.read(rest).systems if s in self.content.routine.systems]
+        # "det är inte tes det gäller, det är treserva": not the system it says it is not.
+        unnegated = self.read.without_negated(rest, lambda word: self.situations.read(word).systems)
+        systems = [s for s in self.situations.read(unnegated).systems if s in self.content.routine.systems]
         # "no wifi at all, the tablets can't connect" names the system already there: no correction.
         if systems and field != "system" and systems[0] != fields.get("system"):
             named = systems[0]

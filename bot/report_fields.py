@@ -92,6 +92,9 @@ class FieldReader:
         self.polite = {w for d in dialogs for p in d.words.polite for w in fold(p).split()}
         self.correction_words = {fold(w) for d in dialogs for w in d.words.correction}
         self.also_words = {fold(w) for d in dialogs for w in d.words.also}
+        self.negation_words = set(content.situations.negations) | {fold(w) for d in dialogs for w in d.words.instead}
+        self._means = sorted({fold(w) for d in dialogs for w in d.words.means}, key=len, reverse=True)
+        self._add_verbs = sorted({fold(w) for d in dialogs for w in d.words.add_verbs}, key=len, reverse=True)
         self.offer_accepted = {fold(w) for d in dialogs for w in d.offer_accepted_words}
         self.different_fault = {fold(w) for d in dialogs for w in d.different_fault_words}
         self.change_verbs = {fold(w) for d in dialogs for w in d.words.change_verbs}
@@ -106,6 +109,7 @@ class FieldReader:
         greeting = content.social.kinds.get("greeting")
         self._openers = {fold(w) for w in (greeting.words if greeting else []) if " " not in w}
         self._openers |= {fold(w) for d in dialogs for w in d.words.openers}
+        self._fillers = {fold(w) for d in dialogs for w in d.words.fillers}
         self._trailing = self.correction_words | self.polite | {fold(w) for d in dialogs for w in d.words.fillers}
         self._generic |= self._system_words   # ... but "Appen Kraschar" is not
         self._generic |= {w for words, _ in self._scope_words for w in words.split()}
@@ -155,15 +159,44 @@ class FieldReader:
                    for words in (c.split() for c in self._clause_split.split(fold(text))))
 
     def strip_correction(self, text: str) -> str | None:
-        """The rest of a message that starts as a correction ("nej förlåt, ...", "vänta, ...", "förresten ..."),
-        or None when it does not start as one."""
+        """The rest of a message that is a correction: it starts as one ("nej förlåt, ...", "vänta, ...",
+        "förresten ...", "lägg till treserva också"), or says so anywhere ("eh sen 8 menar jag, inte 9");
+        None when it is not one."""
         words = fold(text).split()
-        n = 0
-        while n < len(words) and (words[n] in self.deny or words[n] in self.correction_words):
+        n, said = 0, False   # said: a word that makes it a correction, not only "eh" before one
+        while n < len(words) and (words[n] in self.deny or words[n] in self.correction_words
+                                  or (n == 0 and words[n] in self._fillers and len(words) > 1)):
+            said = said or words[n] in self.deny or words[n] in self.correction_words
             n += 1
-        if n == 0:
-            return None
+        folded = " ".join(words)
+        added = next((v for v in self._add_verbs if folded.startswith(v + " ")), None)
+        if added and not said:
+            return " ".join(text.split()[len(added.split()):]).lstrip(" ,.:-") or None
+        if not said:
+            # Not a correction by its first words: "menar jag" anywhere makes it one.
+            padded = f" {folded} "
+            mean = next((m for m in self._means if f" {m} " in padded), None)
+            if mean is None:
+                return None
+            kept = [w for w in text.split() if fold(w).strip(",.") not in set(mean.split())]
+            return " ".join(kept).strip(" ,.:-") or None
         return " ".join(text.split()[n:]).lstrip(" ,.:-") or None
+
+    def without_negated(self, text: str, names) -> str:
+        """'det är inte tes det gäller, det är treserva' without 'inte tes': a system the text says
+        it is not about is no system of the report. `names(word)`: the systems a word names."""
+        words = text.split()
+        keep, skip = [], False
+        for i, word in enumerate(words):
+            if skip:
+                skip = False
+                continue
+            nxt = words[i + 1].strip(",.!?") if i + 1 < len(words) else ""
+            if fold(word) in self.negation_words and nxt and names(nxt):
+                skip = True
+                continue
+            keep.append(word)
+        return " ".join(keep)
 
     def adds_system(self, text: str) -> bool:
         """'treserva funkar inte heller', 'TES too': another system, beside the one already named."""
