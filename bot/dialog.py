@@ -259,8 +259,12 @@ class ReportDialog:
         fields = state["fields"]
         change = leading or self.read.change_request(rest)
         if change and change[1]:  # "enheten är Ryd", whichever question is asked
-            value_text, after = self.read.split_value(change[1])
-            value = self._value(change[0], value_text, "", now) or (
+            # A description says "inte" as it likes ("det sparas inte"); other values name the old one after it.
+            value_text, after = (change[1], "") if change[0] == "description" else self.read.split_value(change[1])
+            # "enheten blev fel, vi är Äldreboende Ryd, inte hemtjänsten": a configured unit it names.
+            named_unit = (self.read.unit_in_text(self.read.without_negated(change[1], self.read.unit_in_text))
+                          if change[0] == "unit" else None)
+            value = named_unit or self._value(change[0], value_text, "", now) or (
                 _cut(value_text, "unit") if change[0] == "unit" else None)
             if value is not None:
                 fields[change[0]] = value
