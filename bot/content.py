@@ -134,12 +134,16 @@ class Units(_Strict):
     kinds: list[str] = []
     # How staff shorten a kind ("ÄB Skäggetorp", "hemtj malmslätt"): read as the kind itself.
     kind_aliases: dict[str, list[str]] = {}
+    aliases: dict[str, list[str]] = {}   # other names for a whole unit ("night patrol")
 
     @model_validator(mode="after")
     def _aliases_of_kinds(self) -> "Units":
         unknown = [k for k in self.kind_aliases if k not in self.kinds]
         if unknown:
             raise ValueError(f"kind_aliases: not among kinds: {', '.join(unknown)}")
+        unknown = [u for u in self.aliases if u not in self.units]
+        if unknown:
+            raise ValueError(f"aliases: not among units: {', '.join(unknown)}")
         return self
 
 
@@ -535,6 +539,7 @@ class Content(BaseModel):
     units: list[str]
     unit_kinds: list[str] = []
     unit_kind_aliases: dict[str, list[str]] = {}
+    unit_aliases: dict[str, list[str]] = {}
     answers: dict[Lang, AnswersFile]
     dialog: dict[Lang, DialogTexts]
     phrasings: dict[Lang, dict[str, list[str]]]
@@ -682,6 +687,7 @@ def _load_content(root: Path) -> Content:
     units_path = root / "units.yaml"
     units_file = _validate(Units, _read_yaml(units_path), units_path)
     units, unit_kinds, unit_kind_aliases = units_file.units, units_file.kinds, units_file.kind_aliases
+    unit_aliases = units_file.aliases
     # A language is in the content when any of its files is: then it needs all of them, or a
     # half-translated folder would pass until someone writes in that language.
     for lang in sorted({p.name.split(".")[1] for kind in LANG_FILE_KINDS for p in root.glob(f"{kind}.*.yaml")}):
@@ -728,7 +734,7 @@ def _load_content(root: Path) -> Content:
     common_words = load_common_words(root / "common_words.txt")
 
     return Content(directory=root, routine=routine, units=units, unit_kinds=unit_kinds,
-                   unit_kind_aliases=unit_kind_aliases, answers=answers, dialog=dialog,
+                   unit_kind_aliases=unit_kind_aliases, unit_aliases=unit_aliases, answers=answers, dialog=dialog,
                    phrasings=phrasings, spelling=spelling, social=social, common_words=common_words,
                    situations=situations)
 

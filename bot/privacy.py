@@ -161,11 +161,12 @@ def _validate(match: re.Match[str]) -> PersonalIdKind | None:
         month, year_in_century = int(mm), int(yy)
         if not any(_date_exists(c + year_in_century, month, day) for c in centuries):
             return None
-    # Written with a separator, the shape alone says "personnummer": a mistyped check digit makes it
-    # no less a person's number, so it is redacted too. A bare run of digits needs the Luhn digit,
-    # or phone and reference numbers would be hit.
+    # Written with a separator, or as twelve digits from a real birth date ("194905061111"), the
+    # shape alone says "personnummer": a mistyped check digit makes it no less a person's number, so
+    # it is redacted too. A bare run of ten digits needs the Luhn digit, or phone numbers
+    # ("0701234567" is also 23 January 2007) would be hit.
     separated = not match.group(0).isdigit()
-    if not separated and not _luhn_valid(yy + mm + dd + serial + check):
+    if not separated and century is None and not _luhn_valid(yy + mm + dd + serial + check):
         return None
     return kind
 

@@ -61,10 +61,13 @@ class FieldReader:
         self._folded_units = [fold(u) for u in self.units]
         self._unit_kinds = {fold(k) for k in content.unit_kinds}
         # Every word of a unit's name or a kind's short form: not in a person's name.
-        self._kind_words = {fold(a) for aliases in content.unit_kind_aliases.values() for a in aliases} | {
-            w for u in content.units for w in fold(u).split()}
-        self._kind_aliases = {fold(a): fold(kind) for kind, aliases in content.unit_kind_aliases.items()
-                              for a in aliases}
+        self._kind_words = {w for aliases in content.unit_kind_aliases.values() for a in aliases
+                            for w in fold(a).split() if len(w) > 3} | {w for u in content.units for w in fold(u).split()}
+        # "äb skäggetorp", "home care Ryd", "night patrol": read as the kind's or the unit's own name.
+        renames = {fold(a): fold(kind) for kind, aliases in content.unit_kind_aliases.items() for a in aliases}
+        renames |= {fold(a): fold(unit) for unit, aliases in content.unit_aliases.items() for a in aliases}
+        self._unit_renames = [(re.compile(rf"(?<!\S){re.escape(a)}(?!\S)"), name)
+                              for a, name in sorted(renames.items(), key=lambda x: len(x[0]), reverse=True) if a]
         # The words that tell units apart ("berga", "ekholmen"), for "vi och Berga också".
         # (A unit named by its kind alone, "Hemsjukvården", is told apart by that word.)
         self._unit_places = {w for u in self._folded_units for w in u.split()
@@ -326,8 +329,14 @@ class FieldReader:
 
     # -- unit ------------------------------------------------------------------
 
+    def _renamed(self, folded: str) -> str:
+        """Folded text with the units' other names replaced by their own ("home care ryd" -> "hemtjanst ryd")."""
+        for pattern, name in self._unit_renames:
+            folded = pattern.sub(name, folded)
+        return folded
+
     def unit_in_text(self, text: str) -> str | None:
-        folded = fold(text)
+        folded = self._renamed(fold(text))
         if not folded or not self.units:
             return None
         scored = [(fuzz.partial_ratio(u, folded), i) for i, u in enumerate(self._folded_units) if len(u) <= len(folded)]
@@ -344,8 +353,7 @@ class FieldReader:
             if folded.startswith(marker + " "):
                 folded = folded[len(marker) + 1:]
                 break
-        # "äb skäggetorp" is "aldreboende skaggetorp".
-        folded = " ".join(self._kind_aliases.get(w, w) for w in folded.split())
+        folded = self._renamed(folded)
         if len(folded) < 3 or not self.units:
             return UnitMatch(())
         scores = [max(fuzz.token_set_ratio(folded, u), fuzz.partial_ratio(folded, u) if len(folded) >= 4 else 0,
