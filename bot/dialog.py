@@ -88,6 +88,12 @@ class ReportDialog:
         texts = self.content.dialog_for(lang)
         return self._next(state, lead=[*(lead or []), texts.start])
 
+    def says_fields(self, text: str, now: datetime) -> bool:
+        """The text gives a report's name, unit, time or scope ("sen 18", "för hela gruppen")."""
+        scratch = {"kind": "report", "lang": self.content.default_lang, "fields": {}, "awaiting": None}
+        self._extract(text, scratch, now, describe=False)
+        return bool(set(scratch["fields"]) & {"reporter_name", "unit", "started_at", "scope"})
+
     # -- a turn ------------------------------------------------------------------
 
     def handle(self, message: Message, state: dict, now: datetime) -> Turn:
@@ -137,6 +143,8 @@ class ReportDialog:
                 return self._after_set(state)
 
         # "hemtjänst berga.. nej förlåt, hemtjänst ekholmen": the answer is what comes after the correction.
+        # (A message that opens as one, "nej vänta, det gäller alla", is read as a correction below.)
+        as_written = text if self.read.strip_correction(text) is not None else None
         text = self.read.after_correction(text)
         if field != "description":  # "Karin Lund 19800214-3629": the name is what is left
             text = " ".join(text.replace(texts.redaction_marker, " ").split())
@@ -156,7 +164,7 @@ class ReportDialog:
                 state.pop("unit_check", None), state.pop("unit_choices", None)
                 state["fields"][field] = value
                 return self._after_set(state)
-        corrected = self._correction(field, text, state, now)
+        corrected = self._correction(field, as_written or text, state, now)
         if corrected:
             return corrected
 
@@ -254,6 +262,10 @@ class ReportDialog:
         funkar inte heller', written while another question is asked: the field they name is changed."""
         rest = self.read.strip_correction(text)
         leading = self.read.leading_change(text)   # "ändra namn till Lisa Holm", "tiden är 8.30 förresten"
+        names = lambda word: self.situations.read(word).systems  # noqa: E731
+        if rest is None and leading is None and self.read.without_negated(text, names) != text \
+                and self.situations.read(self.read.without_negated(text, names)).systems:
+            rest = text   # "det är treserva inte tes, sorry": said as a swap, without "nej" or "vänta"
         if rest is None and leading is None:
             return None
         fields = state["fields"]
@@ -276,7 +288,7 @@ class ReportDialog:
         if rest is None:
             return None
         # "det är inte tes det gäller, det är treserva": not the system it says it is not.
-        unnegated = self.read.without_negated(rest, lambda word: self.situations.read(word).systems)
+        unnegated = self.read.without_negated(rest, names)
         systems = [s for s in self.situations.read(unnegated).systems if s in self.content.routine.systems]
         # "no wifi at all, the tablets can't connect" names the system already there: no correction.
         if systems and field != "system" and systems[0] != fields.get("system"):

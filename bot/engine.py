@@ -166,8 +166,10 @@ class Engine:
             if message.choice == "report" or fold(text) in self.dialog.read.offer_accepted:
                 return self._start_report(message, lang, seed=state.get("seed"))
             read = self.dialog.read
-            if (read.names_reporter(text) or read.unit_in_text(text)) and not read.asks_anything(text):
-                # "hemtjänst linghem, Kent Larsson" after the offer: the report, with both messages.
+            if not read.asks_anything(text) and (self.dialog.says_fields(text, self.clock.now())
+                                                 or read.is_written_name(text)):
+                # "hemtjänst linghem, Kent Larsson", "sen 18", "Sam Taylor" after the offer: the
+                # report, with both messages.
                 return self._start_report(message, lang, seed=f"{state.get('seed') or ''}\n{text}"[:3000])
         if kind == "joined" and self.outages is not None:
             if message.choice == "different_fault" or fold(text) in self.dialog.read.different_fault:

@@ -214,6 +214,12 @@ class FieldReader:
 
     # -- name ------------------------------------------------------------------
 
+    def is_written_name(self, text: str) -> bool:
+        """A message of nothing but a capitalised name ("Sam Taylor"), as typed after an offer."""
+        words = text.strip(" .!").split()
+        return 2 <= len(words) <= 4 and all(w[:1].isupper() for w in words) \
+            and self.name_answer(text) is not None and not self.unit_in_text(text)
+
     def names_reporter(self, text: str) -> bool:
         """The message gives the reporter's name and unit: it is a report, not only a question."""
         return bool(self.unit_in_text(text) and self.name_in_text(text))
@@ -264,6 +270,9 @@ class FieldReader:
                 words = words[1:]
             clause = " ".join(words)
             kind_at = next((j for j, w in enumerate(words) if fold(w) in self._unit_kinds), None)
+            if kind_at is None:   # "Jonas Wikström hemsjukvården": a unit's whole name after the name
+                kind_at = next((j for j in range(1, len(words)) if self.unit_in_text(" ".join(words[j:]))
+                                and not self.unit_in_text(" ".join(words[:j]))), None)
             if kind_at:   # the name, then the unit (known or not: "Maria Lund på Äldreboende Hjulsbro")
                 candidate = _NAME_STOP.split(" ".join(words[:kind_at]), maxsplit=1)[0].strip()
             elif any(self.unit_in_text(c) for c in clauses[max(i - 1, 0):i] + clauses[i + 1:i + 2]):

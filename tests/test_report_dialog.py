@@ -268,3 +268,51 @@ def test_a_name_keeps_its_apostrophe(db):
     with Chat(db, "--at", AT) as chat:
         fill(chat, chat.say("felanmälan"), {**ANSWERS, "reporter_name": "my name is Peter O'Neil"})
     assert exported(db)[0]["reporter_name"] == "Peter O'Neil"
+
+
+# -- as staff answered in the benchmark sets (issue 9) ----------------------------------------------
+
+def test_a_shared_devices_profile_name_is_not_the_reporters(db):
+    with Chat(db, "--at", AT, "--user", "Hemtjänst Ryd Jobbmobil 3") as chat:
+        first = chat.say("hej vill felanmäla")
+        assert first["awaiting"] == "reporter_name"
+        fill(chat, first, {**ANSWERS, "reporter_name": "Oskar Ek"})
+    assert exported(db)[0]["reporter_name"] == "Oskar Ek"
+
+
+@pytest.mark.parametrize("typed, unit", [
+    ("ÄB skäggetorp", "Äldreboende Skäggetorp"),
+    ("hemtj malmslät", "Hemtjänst Malmslätt"),
+    ("hemsjukvardn", "Hemsjukvården"),
+    ("home care Ryd", "Hemtjänst Ryd"),
+    ("night patrol", "Nattpatrullen"),
+])
+def test_units_as_staff_shorten_and_translate_them(db, typed, unit):
+    with Chat(db, "--at", AT) as chat:
+        fill(chat, chat.say("felanmälan"), {**ANSWERS, "unit": typed})
+    assert exported(db)[0]["unit"] == unit
+
+
+def test_a_correction_said_in_passing_goes_to_its_field(db):
+    with Chat(db, "--at", AT) as chat:
+        first = chat.say("hej! tes startar inte sen 9. Anna Wallin")
+        turn = first if first["awaiting"] else chat.say("ja")
+        turn = answer_until(chat, turn, "unit")
+        fill(chat, chat.say("eh sen 8 menar jag, inte 9"), {**ANSWERS, "unit": "hemtjänst innerstaden"})
+    assert exported(db)[0]["started_at"].endswith("08:00:00+01:00")
+
+
+def test_a_system_swap_without_a_correction_word(db):
+    with Chat(db, "--at", AT) as chat:
+        first = chat.say("Hej, jag vill felanmäla TES, Johanna Wiik, hemsjukvården")
+        fill(chat, chat.say("det är treserva inte tes, sorry"), ANSWERS)
+    assert exported(db)[0]["system"] == "treserva"
+
+
+def test_a_time_after_the_offer_starts_the_report_with_both_messages(db):
+    with Chat(db, "--at", AT) as chat:
+        offered = chat.say("TES är nere för hela hemtjänst tannefors")
+        assert offered["awaiting"] is None
+        fill(chat, chat.say("sen 14"), ANSWERS)
+    [report] = exported(db)
+    assert report["unit"] == "Hemtjänst Tannefors" and report["started_at"].endswith("14:00:00+01:00")
