@@ -214,15 +214,18 @@ class Engine:
             lead = [rendered.text.split("\n\n", 1)[0]] if situation.broken_now else None
             return self._start_report(message, lang, seed=None, lead=lead)
         reply = _reply(rendered)
+        # "ska jag ringa nån?" right after the offer: the offer stands, for the fault said before.
+        offered = state.get("kind") == "offer_report" and not situation.outside
         if self.dialog is not None and not composed.planned and (
-                intent in ("outage_now", "report_fault") or composed.known_open
+                offered or intent in ("outage_now", "report_fault") or composed.known_open
                 or (situation.broken_now and situation.systems and not situation.outside)):
             # A known outage: adding a report joins it; otherwise offer to file one.
             offer = (self.content.answers_for(lang).situation.known.add_report if composed.known_open
                      else self.answers.text("offer_report", lang))
             yes = self.content.dialog_for(lang).offer_button
             reply = replace(reply, text=reply.text + "\n\n" + offer, options=(Option(label=yes, value="report"),))
-            return [reply], {"kind": "offer_report", "lang": lang, "seed": text[:3000]}
+            seed = state.get("seed") if offered and not situation.broken_now else text
+            return [reply], {"kind": "offer_report", "lang": lang, "seed": (seed or text)[:3000]}
         return [reply], None
 
     def _takes_report(self, intent: str, text: str, situation, composed: Composed) -> bool:

@@ -316,3 +316,14 @@ def test_a_time_after_the_offer_starts_the_report_with_both_messages(db):
         fill(chat, chat.say("sen 14"), ANSWERS)
     [report] = exported(db)
     assert report["unit"] == "Hemtjänst Tannefors" and report["started_at"].endswith("14:00:00+01:00")
+
+
+def test_the_offer_stands_after_a_follow_up_question(db):
+    with Chat(db, "--at", NIGHT) as chat:
+        chat.say("appen har dött mitt i rundan, dörren hos brukaren går inte upp")
+        follow_up = chat.say("ska jag ringa nån?")
+        assert "013-20 70 00" in follow_up["text"]
+        started = chat.say("ja")
+        assert started["awaiting"] == "reporter_name"
+        fill(chat, started, ANSWERS)
+    assert exported(db)[0]["system"] == "tes"   # the fault said before the question
