@@ -215,7 +215,10 @@ class Engine:
             return self._start_report(message, lang, seed=None, lead=lead)
         reply = _reply(rendered)
         # "ska jag ringa nån?" right after the offer: the offer stands, for the fault said before.
-        offered = state.get("kind") == "offer_report" and not situation.outside
+        # (Only for a question: "nej, jag undrade bara" declines it.)
+        offered = (state.get("kind") == "offer_report" and not situation.outside and self.dialog is not None
+                   and self.dialog.read.asks_anything(text)
+                   and not self.dialog.read.is_deny((text.split() or [""])[0].strip(",.!")))
         if self.dialog is not None and not composed.planned and (
                 offered or intent in ("outage_now", "report_fault") or composed.known_open
                 or (situation.broken_now and situation.systems and not situation.outside)):
