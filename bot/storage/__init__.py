@@ -55,48 +55,16 @@ def make_engine(url: str, pool_size: int | None = None) -> Engine:
         # SQLAlchemy's default for a SQLite file is 5 connections (+10): fewer than serve's threads.
         options = pool
     try:
-        engine = create_engine(url, future=True, **options)
+        # pool_pre_ping: a connection the server dropped (a restart, a failover) is replaced, not used.
+        # (Pinging only connections idle for a while was measured faster under a burst, but a
+        # connection cut while in the pool then failed its next use once: tests/test_slack_database_faults.py.)
+        engine = create_engine(url, future=True, pool_pre_ping=True, **options)
     except Exception as exc:  # bad URL, missing driver
         raise StorageError(f"not a database URL SQLAlchemy can use ({url.split('://')[0]}://...): "
                            f"{' '.join(str(exc).split())}") from None
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
-    else:
-        _ping_idle_connections(engine)
     return engine
-
-
-# A connection back in the pool for longer than this is pinged before it is used again.
-PING_AFTER_IDLE_SECONDS = 2.0
-
-
-def _ping_idle_connections(engine: Engine) -> None:
-    """A connection the server dropped (a restart, a failover) is replaced, not used.
-
-    Like pool_pre_ping, but only for connections that sat idle: under a burst every
-    checkout would otherwise cost a round trip (a quarter of them, measured in
-    benchmarks/burst.py). A connection that fails while in use is caught by
-    SQLAlchemy's disconnect handling, which also retires the rest of the pool.
-    """
-    from sqlalchemy import exc
-
-    @event.listens_for(engine, "connect")
-    @event.listens_for(engine, "checkin")
-    def _stamp(_dbapi_connection, record):
-        record.info["checked_in"] = time.monotonic()
-
-    @event.listens_for(engine, "checkout")
-    def _ping(dbapi_connection, record, _proxy):
-        if time.monotonic() - record.info.get("checked_in", 0.0) < PING_AFTER_IDLE_SECONDS:
-            return
-        try:
-            with dbapi_connection.cursor() as cursor:
-                cursor.execute("SELECT 1")
-            if not getattr(dbapi_connection, "autocommit", True):
-                dbapi_connection.rollback()
-        except Exception as error:
-            # DisconnectionError makes the pool retire this connection and try a fresh one.
-            raise exc.DisconnectionError(str(error)) from error
 
 
 def _sqlite_file(url: str) -> bool:
