@@ -217,6 +217,7 @@ class SituationWords(_Strict):
     asks_yes_no: list[str] = []       # first words of a yes/no question about what to do, in any clause
     clause_openers: list[str] = []    # "och", "but": skipped before those
     periods: dict[Literal["after_hours", "office_hours"], list[str]] = {}  # a moment other than now
+    now_words: list[str] = []         # "nu", "idag": the question is about now, whatever else it names
     contact_names: dict[ContactId, list[str]] = {}  # a contact by name only, as a question proposes it
     claims: dict[str, Claim] = {}     # yes/no questions the routine answers one way, in order
     outside_alone: list[str] = []     # outside topics answered with that alone

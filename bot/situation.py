@@ -119,8 +119,10 @@ class SituationReader:
 
         self._asks_yes_no = self._phrases(words.asks_yes_no)
         self._clause_openers = {w for p in self._phrases(words.clause_openers) for w in p}
-        self._periods = [(period, self._phrases(ws)) for period, ws in words.periods.items()]
-        self._now_words = self._phrases(["nu", "now", "idag", "today", "just nu", "right now"])
+        # After hours first: "Good Friday, but a weekday" is after hours.
+        self._periods = [(period, self._phrases(words.periods[period]))
+                         for period in ("after_hours", "office_hours") if period in words.periods]
+        self._now_words = self._phrases(words.now_words)
         self._contact_names = [(contact, self._phrases([*words.contact_names.get(contact, []), *own[contact]]))
                                for contact in ("lkdata", "anvandarstod")]
         self._claims = [(claim_id, [self._claim_words(w) for w in claim.words], claim)
@@ -189,9 +191,7 @@ class SituationReader:
                       and any(_all_in(tokens, ws) for ws in word_sets)), None)
         # "kan jag använda portalen idag, dan före julafton?" is about now, whatever days it names.
         now = _has(tokens, self._now_words)
-        period = None if now else next((p for p in ("after_hours", "office_hours")
-                                        for name, phrases in self._periods if name == p and _has(tokens, phrases)),
-                                       None)
+        period = None if now else next((p for p, phrases in self._periods if _has(tokens, phrases)), None)
         return replace(situation, asks_yes_no=asks, claim=claim, period=period,
                        asked_time=None if now else _clock_time(text),
                        named_contacts=tuple(c for c, phrases in self._contact_names if _has(tokens, phrases)))
