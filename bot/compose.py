@@ -107,6 +107,14 @@ class Composer:
             return "report_details" if intent == "report_details" else "outage_now"
         if intent in DOCS_BY_ROLE.values() and situation.role:
             return DOCS_BY_ROLE[situation.role]
+        if intent in ("out_of_scope", "help") and not situation.outside:
+            if situation.claim:   # "should I keep trying to log in?": the claim leads, the outage's routine follows
+                return "outage_now"
+            if situation.registration and (situation.day_off or situation.long_outage or situation.past):
+                return "post_registration"  # "I go on vacation tomorrow, can't post-register"
+        if situation.period and intent in ("out_of_scope", "help", "status") and not (
+                named or situation.problem or situation.asks_back or situation.planned or situation.registration):
+            return "contact"  # "och om det är helg då?": whom to contact then
         return intent
 
     def decides(self, situation: Situation) -> bool:
@@ -121,6 +129,7 @@ class Composer:
         known = known or Known()
         lang = self.content.answers_for(lang).lang
         outside = self._texts(lang).outside.get(situation.outside or "")
+        outside = outside.format(**self.answers.facts()) if outside else None
         alone = situation.outside in self.content.situations.outside_alone
         if outside and (alone or not any(s in PRIMARY_SYSTEMS for s in situation.systems)):
             return Composed(self._answer(intent, lang, [outside], [self._intent_detail("out_of_scope", lang, at)],
@@ -157,10 +166,20 @@ class Composer:
         """
         texts = self._texts(lang)
         named = situation.named_contacts
-        if not (texts.contact_at and texts.contact_rule and situation.asks_yes_no and len(named) == 1):
-            return None
-        if situation.portal and situation.problem and not (situation.period or situation.asked_time):
+        if not (texts.contact_at and texts.contact_rule and situation.asks_yes_no and named) or situation.past:
+            return None  # (past: "should I still report that it was down?" is not about whom to contact)
+        if self._portal_fails(situation) and not (situation.period or situation.asked_time):
             return None  # "ligger portalen nere?": the portal itself fails
+        contact = self.answers.contact_lines(at, lang)[0].contact
+        # "it's midsummer eve, is user support open?" names the moment it is now
+        other_moment = situation.asked_time is not None or (
+            situation.period is not None and contact != ("lkdata" if situation.period == "after_hours" else "anvandarstod"))
+        if situation.asks_open and texts.contact_open and "anvandarstod" in named and not other_moment:
+            # "is user support open, or do I call LKDATA?": whether it is open now, and the contact if not
+            return texts.contact_open["open_now" if contact == "anvandarstod" else "closed_now"].format(
+                **self.answers.facts())
+        if len(named) != 1:
+            return None
         if situation.asked_time is not None:
             moment = at.replace(hour=situation.asked_time[0], minute=situation.asked_time[1])
             decision, line, _ = self.answers.contact_lines(moment, lang)
@@ -171,10 +190,13 @@ class Composer:
         else:
             decision, line, _ = self.answers.contact_lines(at, lang)
             contact = decision.contact
-            if situation.asks_open and texts.contact_open and named == ("anvandarstod",):
-                return texts.contact_open["open_now" if contact == "anvandarstod" else "closed_now"].format(
-                    **self.answers.facts())
         return texts.contact_at["yes" if contact == named[0] else "no"] + " " + line
+
+    @staticmethod
+    def _portal_fails(situation: Situation) -> bool:
+        """The portal itself does not work ("portalen laddar inte"), not a system a yes/no question
+        proposes to report through it ("kan jag anmäla via portalen att treserva är segt?")."""
+        return situation.portal and situation.problem and not (situation.asks_yes_no and situation.systems)
 
     def _claim(self, intent: str, situation: Situation, known: Known, lang: str, at: datetime) -> str | None:
         """A question the routine answers one way ("ska jag lämna handenheten?"): that answer, first."""
@@ -320,7 +342,7 @@ class Composer:
         needs_contact = not subjects or any(phase in (None, "resolved") for phase in phases.values())
         decision, now_line, later_line = self.answers.contact_lines(at, lang)
         contact = decision.contact if (needs_contact or intent in PROBLEM_INTENTS) else None
-        if situation.portal and situation.problem and not (situation.asks_open and situation.yes_no):
+        if self._portal_fails(situation) and not (situation.asks_open and situation.yes_no):
             lead.append(s.portal.format(**self.answers.facts()))  # the portal itself is what fails
         elif needs_contact:
             if fixed:
@@ -410,7 +432,8 @@ class Composer:
     def _reserves(self, systems, situation: Situation) -> tuple[str, ...]:
         routines = self.content.routine.systems
         # "nätverket är nere, treserva går inte": the network is why; Treserva's routine is what applies.
-        causes = {e for x in systems for e in routines[x].explained_by if e in systems}
+        # Not a power cut: that stops everything at the site, whatever else the message names.
+        causes = set() if situation.power else {e for x in systems for e in routines[x].explained_by if e in systems}
         systems = [x for x in systems if x not in causes] or list(systems)
         return self._role_reserves([r for system in systems for r in routines[system].reserve], situation)
 

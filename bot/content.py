@@ -212,6 +212,7 @@ class SituationWords(_Strict):
     works: list[str] = []             # said of a system that works
     negations: list[str] = []
     both_systems: list[str] = []      # TES and Treserva both
+    power: list[str] = []             # a power cut: the whole reserve routine applies
     portal: list[str] = []            # the support desk's self-service portal itself
     outside: dict[str, list[str]] = {}  # topics outside the routine, by id (answers.*.yaml situation.outside)
     asks_yes_no: list[str] = []       # first words of a yes/no question about what to do, in any clause
@@ -347,6 +348,7 @@ class SituationTexts(_Strict):
     greeting: str
     acknowledged: str
     thanks: str
+    thanks_working: str                # "tack, nu funkar det"
     nothing_to_cancel: str
 
     @model_validator(mode="after")

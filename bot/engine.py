@@ -196,6 +196,10 @@ class Engine:
             return [Reply(text=self.content.answers_for(lang).situation.acknowledged, intent="help", lang=lang)], None
         intent = result.intent
         situation, known = self.situations.read(text), self._known()
+        if situation.thanks and situation.asks_back and not (situation.yes_no or situation.asks_yes_no
+                                                             or situation.systems or "?" in text):
+            # "ok tack, nu funkar det": no question, and no number to call.
+            return [Reply(text=self.content.answers_for(lang).situation.thanks_working, intent="help", lang=lang)], None
         runner_up = result.alternatives[0] if result.alternatives else None
         if (runner_up and intent != "out_of_scope" and runner_up.intent != "out_of_scope"
                 and result.confidence < CLARIFY_MAX_CONFIDENCE

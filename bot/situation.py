@@ -60,6 +60,8 @@ class Situation:
     named_contacts: tuple[str, ...] = ()   # contacts named by name, as a question proposes them
     period: str | None = None              # "after_hours" | "office_hours": the moment a contact question is about
     asked_time: tuple[int, int] | None = None  # ... or the clock time it names ("kl 16.05")
+    power: bool = False                    # a power cut: everything at the site is out
+    thanks: bool = False                   # thanks someone ("tack, nu funkar det")
     words: tuple[str, ...] = field(default=(), repr=False)
 
     @property
@@ -93,6 +95,7 @@ class SituationReader:
         self._hour_words = {w for p in self._phrases(words.hour_words) for w in p}
         self._planned = self._phrases(words.planned)
         self._both = self._phrases(words.both_systems)
+        self._power = self._phrases(words.power)
         self._works = {p[0] for p in self._phrases(words.works) if len(p) == 1}
         self._negations = {p[0] for p in self._phrases(words.negations) if len(p) == 1}
         self._portal = self._phrases(words.portal)
@@ -178,7 +181,7 @@ class SituationReader:
             wants_report=(_has(tokens, self._wants_report) and not _has(tokens, self._asks_where)
                           and not _has(tokens, self._asks_details)),
             asks_details=_has(tokens, self._asks_details), registration=_has(tokens, self._registration),
-            words=tuple(tokens))
+            power=_has(tokens, self._power), thanks="thanks" in split.kinds, words=tuple(tokens))
         return self._with_questions(situation, text, tokens)
 
     def _with_questions(self, situation: Situation, text: str, tokens: list[str]) -> Situation:

@@ -233,6 +233,8 @@ def test_is_the_support_desk_open_is_answered_yes_or_no_first(content, classifie
     ("2026-12-02T16:05", "gäller självbetjäningsportalen fortfarande kl 16.05?", "Nej"),
     ("2026-12-02T15:59", "quick q - is it still the portal at 15:59??", "Yes"),
     ("2026-12-06T11:00", "Is the self-service portal used on sundays?", "No"),
+    ("2026-12-02T10:00", "should i keep trying to log in to tes during the outage?", "Yes"),
+    ("2027-06-25T14:00", "it's midsummer eve, is the user support open or do I call LKDATA?", "No"),
 ])
 def test_a_yes_no_question_is_answered_yes_or_no_first(content, classifier, tmp_path, at, message, first):
     world = World(content, classifier, f"sqlite:///{tmp_path}/s.db", at=at)
@@ -254,3 +256,32 @@ def test_a_question_about_the_evening_number_at_noon_gets_it_in_the_lead(content
     world = World(content, classifier, f"sqlite:///{tmp_path}/s.db", at="2026-12-02T12:00")
     answer = world.ask("what is the phone number for evenings and weekends if the system is down?")
     assert LKDATA_PHONE in lead(answer)
+
+
+def test_has_it_started_again_while_it_is_down_is_answered_no(world):
+    world.set_state("treserva", "open")
+    answer = world.ask("har treserva kommit igång?")
+    assert not answer.startswith("Ja") and "sedan" in lead(answer)
+
+
+def test_a_thank_you_saying_it_works_now_gets_no_number_to_call(world):
+    answer = world.ask("ok thank you, it works now")
+    assert LKDATA_PHONE not in answer and "post-register" in answer
+
+
+@pytest.mark.parametrize("text", ["Strömavbrott på hela Lambohov! Inga datorer, ingen wifi. Hur gör vi med besöken?",
+                                  "Power cut in our whole area. No computers, no network. What should we do?"])
+def test_a_power_cut_gets_the_whole_reserve_routine_though_computers_are_named(world, text):
+    answer = world.ask(text)
+    assert ("nycklar" in answer or "keys" in answer) and ("utskrivna" in answer or "printed" in answer)
+
+
+@pytest.mark.parametrize("text", ["och om det är helg då?", "and what about weekends?"])
+def test_a_question_naming_only_a_period_gets_that_periods_contact(content, classifier, tmp_path, text):
+    world = World(content, classifier, f"sqlite:///{tmp_path}/s.db", at="2026-12-02T11:00")
+    assert LKDATA_PHONE in world.ask(text)
+
+
+def test_going_on_vacation_gets_the_administrator_first(world):
+    answer = world.ask("I go on vacation tomorrow, can't post-register. what do I do")
+    assert "administrator" in lead(answer)
