@@ -80,7 +80,11 @@ class Composer:
             return "status"  # "vet nån varför?" while a known outage explains it
         if situation.asks_cause and not situation.asks_back and intent in ("outage_now", "status", "outage_causes"):
             return "outage_causes"
-        if situation.asks_where and (intent == "report_fault" or (named and intent in ("out_of_scope", "help"))):
+        if situation.reported and not situation.asks_back and intent in (
+                "report_fault", "report_details", "contact", "help", "out_of_scope"):
+            return "outage_now"  # "jag har ringt in felet, vad mer ska jag göra?": the rest of the routine
+        if situation.asks_where and (intent == "report_fault" or (named and intent in ("out_of_scope", "help")) or (
+                intent == "report_details" and not situation.asks_details)):
             return "contact"  # "vart anmäler jag?", "vem hjälper oss med tes?": whom to turn to, not a report here
         if intent == "status" and situation.past and situation.registration and not situation.asks_back:
             return "post_registration"  # "TES was down for 5 h, can I still register?"
@@ -109,7 +113,7 @@ class Composer:
             return DOCS_BY_ROLE[situation.role]
         if intent in ("out_of_scope", "help") and not situation.outside:
             if situation.claim:   # "should I keep trying to log in?": the claim leads, the outage's routine follows
-                return "outage_now"
+                return self.content.situations.claims[situation.claim].intent or "outage_now"
             if situation.registration and (situation.day_off or situation.long_outage or situation.past):
                 return "post_registration"  # "I go on vacation tomorrow, can't post-register"
         if situation.period and intent in ("out_of_scope", "help", "status") and not (
@@ -119,7 +123,7 @@ class Composer:
 
     def decides(self, situation: Situation) -> bool:
         """True when the situation alone picks the answer, so "did you mean?" is needless."""
-        return bool(situation.systems or situation.problem or situation.asks_back or situation.outside
+        return bool(situation.systems or situation.problem or situation.asks_back or situation.outside or situation.claim
                     or situation.role or situation.planned or situation.registration or situation.day_off
                     or situation.long_outage)
 
@@ -280,6 +284,9 @@ class Composer:
                 follow += self._after(outage, situation, lang)
             elif outage.phase != "ended":
                 follow += self._do_lines(self._reserves([outage.facts.system], situation), lang)
+        if t.no_call_needed and situation.asks_yes_no and situation.asks_call \
+                and any(o.phase == "open" for o in relevant):
+            lead.append(t.no_call_needed)   # "is it known? do I need to call?"
         explained = {o.facts.system for o in relevant}
         unknown = [s for s in asked if s not in explained and not (
             explained & set(self.content.routine.systems[s].explained_by))]
@@ -328,7 +335,9 @@ class Composer:
         subjects = self._subjects(intent, situation, known)
         outages = {system: self._outage_of(system, known) for system in subjects}
         phases = {system: (o.phase if o else None) for system, o in outages.items()}
-        lead = self._known_lines(subjects, known, lang, at)
+        # "tes krånglar igen" after the all-clear: the new fault and whom to contact lead, not "it works again".
+        lead = self._known_lines([x for x in subjects if not (situation.broken_now and phases[x] == "resolved")],
+                                 known, lang, at)
         if known.render is not None and situation.asks_known:
             unknown = [x for x, phase in phases.items() if phase is None]
             if unknown:
@@ -338,8 +347,12 @@ class Composer:
         if not situation.broken_now:
             lead += after  # fixed: what to do now first; if it still fails for them, a new fault below
             after = []
-        # A known outage already reported (or announced) needs no call; anything else does.
-        needs_contact = not subjects or any(phase in (None, "resolved") for phase in phases.values())
+        # A known outage already reported (or announced) needs no call, nor one the writer has reported
+        # ("jag har ringt in felet, vad mer?"); anything else does.
+        needs_contact = not situation.reported and (
+            not subjects or any(phase in (None, "resolved") for phase in phases.values()))
+        if situation.reported:
+            lead.append(s.general.format(**self.answers.facts()))
         decision, now_line, later_line = self.answers.contact_lines(at, lang)
         contact = decision.contact if (needs_contact or intent in PROBLEM_INTENTS) else None
         if self._portal_fails(situation) and not (situation.asks_open and situation.yes_no):

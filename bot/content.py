@@ -184,6 +184,7 @@ class Claim(_Strict):
     any_question: bool = False               # not only a yes/no question
     unless: list[Literal["long_outage", "day_off"]] = []
     systems: list[SystemId] = []             # only about these (or no system named); empty: any
+    intent: IntentId | None = None           # the answer after it when the classifier found none (else outage_now)
 
 
 class SituationWords(_Strict):
@@ -213,6 +214,9 @@ class SituationWords(_Strict):
     negations: list[str] = []
     both_systems: list[str] = []      # TES and Treserva both
     power: list[str] = []             # a power cut: the whole reserve routine applies
+    works_question: list[str] = []    # "funkar tes nu?": a yes/no question whether it works again
+    reported: list[str] = []          # "jag har ringt in felet": already reported
+    asks_call: list[str] = []         # "do I need to call?"
     portal: list[str] = []            # the support desk's self-service portal itself
     outside: dict[str, list[str]] = {}  # topics outside the routine, by id (answers.*.yaml situation.outside)
     asks_yes_no: list[str] = []       # first words of a yes/no question about what to do, in any clause
@@ -322,6 +326,7 @@ class StatusTexts(_Strict):
     back_resolved: OutageText
     none_for: template(frozenset({"systems", "status_url"}))   # nothing known about the systems asked about
     report_hint: str = ""             # with none_for: "not working and nobody reported it? type report"
+    no_call_needed: str = ""          # asked whether to call while the outage is known
     other_systems: str             # introduces outages of systems not asked about
 
 

@@ -60,6 +60,8 @@ class Situation:
     named_contacts: tuple[str, ...] = ()   # contacts named by name, as a question proposes them
     period: str | None = None              # "after_hours" | "office_hours": the moment a contact question is about
     asked_time: tuple[int, int] | None = None  # ... or the clock time it names ("kl 16.05")
+    asks_call: bool = False                # speaks of calling someone
+    reported: bool = False                 # already reported ("jag har ringt in felet")
     power: bool = False                    # a power cut: everything at the site is out
     thanks: bool = False                   # thanks someone ("tack, nu funkar det")
     words: tuple[str, ...] = field(default=(), repr=False)
@@ -96,6 +98,9 @@ class SituationReader:
         self._planned = self._phrases(words.planned)
         self._both = self._phrases(words.both_systems)
         self._power = self._phrases(words.power)
+        self._works_question = self._phrases(words.works_question)
+        self._reported = self._phrases(words.reported)
+        self._asks_call = self._phrases(words.asks_call)
         self._works = {p[0] for p in self._phrases(words.works) if len(p) == 1}
         self._negations = {p[0] for p in self._phrases(words.negations) if len(p) == 1}
         self._portal = self._phrases(words.portal)
@@ -164,11 +169,15 @@ class SituationReader:
         more = hours is not None and _has(tokens, self._more_than)
         long_outage = _has(tokens, self._long) or (hours is not None and (hours > self.long_hours
                                                                            or (more and hours >= self.long_hours)))
+        past = (_has_loose(tokens, self._past) or _starts(opening, self._hypothetical)) and not _has(tokens, self._ongoing)
+        # "funkar inte igen" says it is broken (again), not asking whether it is back; "är TES uppe nu?
+        # det var nere i natt" asks, and "funkar tes nu?" too.
+        asks_back = (_has(tokens, self._back) or (yes_no and _has(opening[:4], self._works_question))) \
+            and (not problem or (past and yes_no))   # (not "TES was down ... I'm back at work now")
         situation = Situation(
-            # "funkar inte igen" says it is broken (again), not asking whether it is back.
-            systems=systems, role=role, asks_back=_has(tokens, self._back) and not problem,
+            systems=systems, role=role, asks_back=asks_back,
             problem=problem,
-            past=(_has(tokens, self._past) or _starts(opening, self._hypothetical)) and not _has(tokens, self._ongoing),
+            past=past,
             ongoing=_has(tokens, self._ongoing),
             yes_no=yes_no, hours=hours, long_outage=long_outage,
             day_off=_has(tokens, self._day_off), planned=_has(tokens, self._planned),
@@ -181,7 +190,8 @@ class SituationReader:
             wants_report=(_has(tokens, self._wants_report) and not _has(tokens, self._asks_where)
                           and not _has(tokens, self._asks_details)),
             asks_details=_has(tokens, self._asks_details), registration=_has(tokens, self._registration),
-            power=_has(tokens, self._power), thanks="thanks" in split.kinds, words=tuple(tokens))
+            power=_has(tokens, self._power), reported=_has(tokens, self._reported),
+            asks_call=_has(tokens, self._asks_call), thanks="thanks" in split.kinds, words=tuple(tokens))
         return self._with_questions(situation, text, tokens)
 
     def _with_questions(self, situation: Situation, text: str, tokens: list[str]) -> Situation:

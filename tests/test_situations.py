@@ -285,3 +285,28 @@ def test_a_question_naming_only_a_period_gets_that_periods_contact(content, clas
 def test_going_on_vacation_gets_the_administrator_first(world):
     answer = world.ask("I go on vacation tomorrow, can't post-register. what do I do")
     assert "administrator" in lead(answer)
+
+
+@pytest.mark.parametrize("text, first", [("funkar tes nu?", "Ja"), ("Godmorgon! Är TES uppe nu? Det var ju nere i natt", "Ja")])
+def test_does_it_work_now_after_the_all_clear_is_answered_yes(world, text, first):
+    world.set_state("tes", "resolved")
+    assert world.ask(text).startswith(first)
+
+
+def test_a_new_fault_after_the_all_clear_leads_with_whom_to_contact(world):
+    world.set_state("tes", "resolved")
+    assert LKDATA_PHONE in lead(world.ask("tes krånglar igen, loggas ut hela tiden"))
+
+
+def test_asked_whether_to_call_while_the_outage_is_known_says_no_need(world):
+    world.set_state("tes", "open")
+    assert "don't need to call again" in world.ask("is the TES outage known? do i need to call?")
+
+
+def test_after_calling_it_in_the_answer_is_the_rest_of_the_routine_not_the_number(world):
+    answer = world.ask("jag har ringt in felet, vad mer ska jag göra?")
+    assert LKDATA_PHONE not in lead(answer) and "kolleg" in answer
+
+
+def test_do_you_speak_english_is_answered_yes(world):
+    assert world.ask("do you speak english?").startswith("Yes")
