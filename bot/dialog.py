@@ -349,6 +349,13 @@ class ReportDialog:
             return self._file(message, state)
         rest = self.read.strip_deny(text)
         change = self.read.change_request(rest) if rest else None
+        if change and change[0] == "description" and change[1] and self.read.adds(rest):
+            # "lägg till i beskrivningen att felkoden är E-117": added to it, not instead of it
+            added = self.read.without_leading_generic(change[1])   # "att felkoden är ..." -> "felkoden är ..."
+            joined = f"{state['fields'].get('description', '').rstrip(' .')}. {added[:1].upper()}{added[1:]}"
+            if form.check_value("description", joined) != "too_long":
+                state["fields"]["description"] = joined.strip(" .")
+                return self._confirm(state)
         if change:
             field, value_text = change
             if value_text:

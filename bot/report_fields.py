@@ -105,6 +105,7 @@ class FieldReader:
         joins = sorted({fold(w) for d in dialogs for w in d.words.clause_joins}, key=len, reverse=True)
         self._clause_split = re.compile(r"[,.;!]" + "".join(rf"|\b{re.escape(w)}\b" for w in joins))
         self._generic = {fold(w) for d in dialogs for w in d.words.generic}
+        self._function_words = set(self._generic)   # before the systems and scopes join them below
         self._plain_words = set(self._generic)   # "Hej Anna" is no name; "Kim Ström" is one ...
         self._system_words = {w for aliases in self._system_aliases.values() for a in aliases for w in a.split()}
         self._titles = {fold(w) for d in dialogs for w in d.words.titles}
@@ -184,6 +185,15 @@ class FieldReader:
             kept = [w for w in text.split() if fold(w).strip(",.") not in set(mean.split())]
             return " ".join(kept).strip(" ,.:-") or None
         return " ".join(text.split()[n:]).lstrip(" ,.:-") or None
+
+    def adds(self, text: str) -> bool:
+        """'lägg till i beskrivningen ...', 'add to the description ...': more, not a replacement."""
+        folded = fold(text)
+        return any(folded.startswith(v + " ") for v in self._add_verbs)
+
+    def without_leading_generic(self, text: str) -> str:
+        words = text.split()
+        return " ".join(words[1:]) if len(words) > 1 and fold(words[0]) in self._function_words else text
 
     def without_negated(self, text: str, names) -> str:
         """'det är inte tes det gäller, det är treserva' without 'inte tes': a system the text says
@@ -448,9 +458,10 @@ class FieldReader:
     # -- scope -------------------------------------------------------------------
 
     def scope_in_text(self, text: str) -> str | None:
-        folded = f" {fold(text)} "
+        # Clause by clause: "öppnas inte, bara jag" is only me, not "inte bara jag".
+        clauses = [f" {fold(c)} " for c in _CLAUSES.split(text) if fold(c)]
         for words, scope in self._scope_words:
-            if f" {words} " in folded:
+            if any(f" {words} " in clause for clause in clauses):
                 return scope
         return None
 
@@ -524,6 +535,10 @@ class FieldReader:
                 rest_words = rest_words[1:]
             return field, " ".join(rest_words).strip(" :=,.")
         return None
+
+
+# Where a clause ends, for phrases that must not run across one.
+_CLAUSES = re.compile(r"[,.;:!?]+(?:\s|$)|\s[-–]\s")
 
 
 def _tidy_name(name: str) -> str:

