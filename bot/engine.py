@@ -254,7 +254,11 @@ class Engine:
         asks = situation.wants_report and not read.asks_anything(text) and not composed.known_open
         # "hej det är Tigist Bekele på Äldreboende Lambohov" and nothing else: the report comes next.
         # So does a name and a unit with no question: "hej Tove Ek, hemtjänst ryd. Ingen av oss kommer in".
-        introduces = read.names_reporter(text) and not read.asks_anything(text)
+        # So does a bare self-introduction ("Ali Rezaei here") or a unit alone ("Hemtjänst Linghem"), the
+        # first of a report sent in pieces.
+        alone = read.name_in_text(text, marked_only=True) or (
+            len(text.split()) <= 4 and read.unit_in_text(text) and not situation.problem)
+        introduces = (read.names_reporter(text) or alone) and not read.asks_anything(text)
         return asks or introduces or (situation.broken_now and read.names_reporter(text))
 
     def _forks(self, first: str, second: str, lang: str, text: str, situation, known) -> bool:

@@ -182,7 +182,16 @@ class FieldReader:
             mean = next((m for m in self._means if f" {m} " in padded), None)
             if mean is None:
                 return None
-            kept = [w for w in text.split() if fold(w).strip(",.") not in set(mean.split())]
+            # "TES. sorry no, I mean Treserva, not TES": what follows is the value; "sen 8 menar jag,
+            # inte 9": what follows is the old one, the value came before.
+            words = text.split()
+            size = len(mean.split())
+            at = next((i for i in range(len(words) - size + 1)
+                       if " ".join(fold(w) for w in words[i:i + size]) == mean), None)
+            after = words[at + size:] if at is not None else []
+            if after and fold(after[0]).strip(",.") not in self.negation_words:
+                return " ".join(after).strip(" ,.:-") or None
+            kept = [w for w in words if fold(w).strip(",.") not in set(mean.split())]
             return " ".join(kept).strip(" ,.:-") or None
         return " ".join(text.split()[n:]).lstrip(" ,.:-") or None
 

@@ -358,3 +358,17 @@ def test_a_bare_hour_is_the_most_recent_one(db, at, said, hour):
     with Chat(db, "--at", at) as chat:
         fill(chat, chat.say("felanmälan"), {**ANSWERS, "started_at": said})
     assert f"T{hour}:00" in exported(db)[0]["started_at"]
+
+
+def test_a_report_sent_in_pieces_starts_with_the_introduction(db):
+    with Chat(db, "--at", AT) as chat:
+        assert chat.say("Ali Rezaei here")["awaiting"] == "unit"
+        fill(chat, chat.say("Hemtjänst Linghem"), {**ANSWERS, "reporter_name": "x"})
+    report = exported(db)[0]
+    assert report["reporter_name"] == "Ali Rezaei" and report["unit"] == "Hemtjänst Linghem"
+
+
+def test_i_mean_says_the_value_after_it(db):
+    with Chat(db, "--at", AT) as chat:
+        fill(chat, chat.say("felanmälan"), {**ANSWERS, "system": "TES. sorry no, I mean Treserva, not TES"})
+    assert [r["system"] for r in exported(db)] == ["treserva"]
