@@ -110,8 +110,10 @@ def _converse(ctx: SlackContext, *, user_id: str, text: str, conversation: str, 
     def deliver(replies: list[Reply]) -> None:
         send(ctx, channel, thread_ts, [render_reply(r, ctx.texts_for(r.lang)) for r in replies])
 
-    turn = ctx.conversations.turn(message, in_private=in_dm, lang=lang, deliver=deliver,
-                                  open_private=lambda: _open_dm(ctx, user_id))
+    # Holding nothing yet, as a slot must be taken; the first Slack call (the post) gives it up.
+    with ctx.answering.slot():
+        turn = ctx.conversations.turn(message, in_private=in_dm, lang=lang, deliver=deliver,
+                                      open_private=lambda: _open_dm(ctx, user_id))
     if turn.failed:
         send(ctx, channel, thread_ts, [render_text(turn.apology)])
     elif turn.moved_to is not None:
