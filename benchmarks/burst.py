@@ -4,9 +4,12 @@ Against `driftbot serve` (HTTP mode) and, in the same run, a bare slack-bolt app
 HTTP server (bot.adapters.slack.http_server), both talking to the fake Slack Web API
 (tests/fakeslack.py) in a process of its own, all on 127.0.0.1:
 
-1. 300 signed DMs from 50 concurrent senders (each sends its next message as soon as the
-   previous one is acknowledged; spread over 5 client processes): acknowledgement latency (p50, p95, p99, max) and the time
-   until every message is answered (a chat.postMessage into the sender's DM).
+1. 300 signed DMs from 50 concurrent senders (each on its own kept-alive connection, sending its
+   next message as soon as the previous one is acknowledged; by default all on one asyncio event
+   loop in a client process, every request signed before the first is sent; `--client threads`:
+   5 processes of threads signing as they go, the generator until 2026-12-03):
+   acknowledgement latency (p50, p95, p99, max) and the time until every message is answered
+   (a chat.postMessage into the sender's DM).
 2. driftbot only: 50 people report the same TES outage at once through their DMs (a message
    with every field, then "ja"): reports stored, posts to the broadcast channel (one is right;
    the later reports edit it).
@@ -15,7 +18,7 @@ HTTP server (bot.adapters.slack.http_server), both talking to the fake Slack Web
 
 Each app gets 10 warm-up messages first (not counted). Every loop is bounded.
 
-    .venv/bin/python benchmarks/burst.py [--db URL] [--rounds N] [--json]
+    .venv/bin/python benchmarks/burst.py [--db URL] [--rounds N] [--client asyncio|threads] [--json]
 
 `--db` runs driftbot on that database (default: a fresh SQLite file); a PostgreSQL URL must
 name an empty database. The goal (issue 10): driftbot's ack p99 under 300 ms and within 2x the
@@ -316,18 +319,81 @@ def _send_all(port: int, users: list[str], counts: list[int], start_at: float) -
     return results
 
 
-def dm_burst(port: int, fake: FakeClient, senders: int, messages: int, tag: str, processes: int = 5) -> dict:
+def _send_all_async(port: int, users: list[str], counts: list[int], start_at: float
+                    ) -> list[list[tuple[float, float, int]]]:
+    """In a client process: every sender a task on one event loop, with its own kept-alive
+    connection, sending its next message as soon as the previous one is acknowledged.
+
+    Every request is built and signed before the first is sent (Slack's signatures are valid
+    for five minutes), so the client does nothing during the burst but write and read: the
+    latency measured is the server's, not the client's own wait for a core or its interpreter
+    lock (what five processes of ten threads each, signing as they go, added on two cores)."""
+    import asyncio
+
+    prepared = [[_request_bytes(port, *_signed_event(_dm(user, QUESTIONS[k % len(QUESTIONS)])))
+                 for k in range(count)] for user, count in zip(users, counts)]
+    results: list[list[tuple[float, float, int]]] = [[] for _ in users]
+
+    async def read_response(reader) -> int:
+        head = await reader.readuntil(b"\r\n\r\n")
+        lines = head.decode("latin-1").split("\r\n")
+        length = 0
+        for line in lines[1:]:
+            key, _, value = line.partition(":")
+            if key.strip().lower() == "content-length":
+                length = int(value.strip())
+        if length:
+            await reader.readexactly(length)
+        return int(lines[0].split()[1])
+
+    async def sender(index: int) -> None:
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        await asyncio.sleep(max(0.0, start_at - time.monotonic()))
+        for request in prepared[index]:
+            started = time.monotonic()
+            try:
+                writer.write(request)
+                status = await asyncio.wait_for(read_response(reader), 15)
+            except (OSError, asyncio.IncompleteReadError, asyncio.TimeoutError, ValueError):
+                status = 0
+            results[index].append((started, time.monotonic() - started, status))
+            if status == 0:
+                writer.close()
+                reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        writer.close()
+
+    async def run() -> None:
+        await asyncio.gather(*(sender(i) for i in range(len(users))))
+
+    asyncio.run(run())
+    return results
+
+
+def _request_bytes(port: int, body: bytes, headers: dict) -> bytes:
+    lines = [f"POST /slack/events HTTP/1.1", f"Host: 127.0.0.1:{port}", f"Content-Length: {len(body)}",
+             *(f"{key}: {value}" for key, value in headers.items())]
+    return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1") + body
+
+
+def dm_burst(port: int, fake: FakeClient, senders: int, messages: int, tag: str, processes: int = 5,
+             client: str = "asyncio") -> dict:
     users = [f"U{tag}{i:03d}" for i in range(senders)]
     fake.add_users([(u, person_name(i)) for i, u in enumerate(users)])
     per_sender = [messages // senders + (1 if i < messages % senders else 0) for i in range(senders)]
-    # The senders are spread over processes, as Slack's are not one Python interpreter: 50
-    # threads in one process would wait for its interpreter lock and time that as ack latency.
+    # The senders run in processes of their own, apart from this one (which polls the fake).
+    # "threads": spread over `processes` processes of threads, as Slack's are not one Python
+    # interpreter (50 threads in one process would wait for its interpreter lock and time that as
+    # ack latency). "asyncio": one process, one event loop, every request signed beforehand.
     from concurrent.futures import ProcessPoolExecutor
 
+    if client == "asyncio":
+        processes, send = 1, _send_all_async
+    else:
+        send = _send_all
     chunks = [list(range(senders))[i::processes] for i in range(processes)]
-    start_at = time.monotonic() + 1.0  # every process starts sending at once
+    start_at = time.monotonic() + 1.0 + 0.002 * messages  # every process starts sending at once
     with ProcessPoolExecutor(max_workers=processes) as pool:
-        futures = [pool.submit(_send_all, port, [users[i] for i in chunk], [per_sender[i] for i in chunk], start_at)
+        futures = [pool.submit(send, port, [users[i] for i in chunk], [per_sender[i] for i in chunk], start_at)
                    for chunk in chunks]
         results: list[list[tuple[float, float, int]]] = [[] for _ in users]
         for chunk, future in zip(chunks, futures):
@@ -444,8 +510,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--messages", type=int, default=300)
     parser.add_argument("--reports", type=int, default=50)
     parser.add_argument("--rounds", type=int, default=1, help="DM bursts per app, alternating (default 1)")
+    parser.add_argument("--client", choices=("asyncio", "threads"), default="asyncio",
+                        help="the load generator: one asyncio process with every request signed "
+                             "beforehand (default), or --client-processes processes of threads signing as they go")
     parser.add_argument("--client-processes", type=int, default=5,
-                        help="processes the senders are spread over (default 5)")
+                        help="with --client threads: processes the senders are spread over (default 5)")
     parser.add_argument("--json", action="store_true", help="print the results as one JSON object")
     args = parser.parse_args(argv)
     if args.role == "fake":
@@ -469,7 +538,8 @@ def main(argv: list[str] | None = None) -> int:
             for round_ in range(args.rounds):
                 for name, process, port, tag in (("bare", bare, bare_port, "B"), ("driftbot", serve, serve_port, "D")):
                     cpu = cpu_seconds(process.pid)
-                    result = dm_burst(port, fake, args.senders, args.messages, f"{tag}{round_}", args.client_processes)
+                    result = dm_burst(port, fake, args.senders, args.messages, f"{tag}{round_}", args.client_processes,
+                                      args.client)
                     result["cpu_ms_per_message"] = (cpu_seconds(process.pid) - cpu) * 1000 / args.messages
                     out[name].append(result)
             out["rss_after_burst_mib"] = rss_mib(serve.pid)[0]
@@ -493,7 +563,9 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def report(out: dict, args) -> str:
-    lines = [f"{args.messages} DMs from {args.senders} concurrent senders in {args.client_processes} processes, "
+    generator = ("one asyncio client process, requests signed beforehand" if args.client == "asyncio"
+                 else f"{args.client_processes} client processes of threads")
+    lines = [f"{args.messages} DMs from {args.senders} concurrent senders ({generator}), "
              f"{len(out['driftbot'])} round(s); "
              f"driftbot on {out['db']}; load average {out['load_before']:.2f} before, {out['load_after']:.2f} after",
              "", "| | ack p50 | ack p95 | ack p99 | ack max | acknowledged | answered | all answered in | answer p50 | answer p99 "

@@ -95,6 +95,12 @@ def notice_queued(session, kind: str, target: str) -> None:
         session.info.setdefault("driftbot_queued", []).append((kind, target_kind(target)))
 
 
+def notice_committed(kind: str, target: str) -> None:
+    """An outbox row queued on a Core connection, counted once its transaction committed."""
+    if _m is not None:
+        _m.queued.labels(kind, target_kind(target)).inc()
+
+
 def notice_sent(kind: str, target: str, seconds: float | None) -> None:
     if _m is not None:
         _m.sent.labels(kind, target_kind(target)).inc()

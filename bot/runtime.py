@@ -80,3 +80,18 @@ def build(settings: Settings, at: str | datetime | None = None, with_store: bool
     engine = Engine(content, build_classifier(content), clock, store=store, outages=outages,
                     support_summaries=bool(settings.support_channel))
     return Runtime(settings=settings, content=content, clock=clock, engine=engine, store=store, outages=outages)
+
+
+def keep_for_good() -> None:
+    """Before serving: what start-up built (content, the classifier, SQLAlchemy's and Bolt's
+    modules) lives as long as the process, so the garbage collector is told to stop walking it.
+
+    A full collection walked all of it, some 110 000 objects: 60-80 ms with every thread stopped,
+    and under a burst of messages that pause landed on acknowledgements (the p99). After
+    gc.freeze() a full collection walks only what was made since. Garbage from start-up is
+    collected first, so nothing freed is kept.
+    """
+    import gc
+
+    gc.collect()
+    gc.freeze()

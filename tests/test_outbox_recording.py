@@ -49,18 +49,24 @@ def reply(text: str, at: datetime = T0) -> NewNotice:
     return personal_message("reply", "slack:D1", "reply:slack:D1", text, at, message={"channel": "D1", "text": text})
 
 
+def _writes_fail_while(store, monkeypatch, down: dict) -> None:
+    """Every write transaction (ORM sessions and Core connections both take their turn to write
+    through `write_turn`) fails while down["now"], as with a connection the server closed."""
+    real_turn = store.session.write_turn
+
+    def write_turn():
+        if down["now"]:
+            raise OperationalError("UPDATE notices", {}, Exception("server closed the connection"))
+        return real_turn()
+
+    monkeypatch.setattr(store.session, "write_turn", write_turn)
+
+
 def test_a_database_failure_after_delivery_neither_repeats_the_message_nor_holds_up_the_next(store, monkeypatch):
     deliverer = Deliverer()
     worker = OutboxWorker(store, deliverer, FixedClock(T0, TZ))
-    real_begin = store.session.begin
     down = {"now": False}
-
-    def begin():
-        if down["now"]:
-            raise OperationalError("UPDATE notices", {}, Exception("server closed the connection"))
-        return real_begin()
-
-    monkeypatch.setattr(store.session, "begin", begin)
+    _writes_fail_while(store, monkeypatch, down)
     deliverer.then = lambda: down.update(now=True)      # Slack took it; then the database went away
     assert worker.send([reply("first")]) is True         # delivered: the adapter must not post it again
     assert _states(store) == ["pending"]                 # not yet recorded
@@ -78,10 +84,7 @@ def test_a_failure_that_cannot_be_recorded_is_recorded_at_the_next_pass(store, m
 
     down = {"now": False}
     worker = OutboxWorker(store, Refusing(), FixedClock(T0, TZ))
-    real_begin = store.session.begin
-    monkeypatch.setattr(store.session, "begin",
-                        lambda: (_ for _ in ()).throw(OperationalError("x", {}, Exception("down")))
-                        if down["now"] else real_begin())
+    _writes_fail_while(store, monkeypatch, down)
     assert worker.send([reply("first")]) is False
     down["now"] = False
     worker.run_once()

@@ -51,7 +51,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import IO, Callable, Protocol, Sequence
 
-from sqlalchemy import and_, exists, or_, select, update
+from sqlalchemy import and_, bindparam, exists, or_, select, update
 from sqlalchemy.orm import Session, aliased
 
 from bot import metrics
@@ -88,6 +88,8 @@ class OutgoingNotice:
     # A message already rendered for its platform (a reply with buttons, in a thread), or None.
     message: dict | None = None
     conversation: str | None = None
+    # The row's payload as stored (known to whoever claimed it): marking it sent needs no read.
+    payload: dict | None = field(default=None, repr=False, compare=False)
 
     def as_json(self, tz=None) -> dict:
         due = self.due_at.astimezone(tz) if tz else self.due_at
@@ -153,10 +155,7 @@ def enqueue(session: Session, notice: NewNotice) -> bool:
 def insert_notice(session: Session, notice: NewNotice) -> int | None:
     """Queue a notice in the caller's transaction; its id, or None when its dedupe_key was already queued."""
     insert = _insert_ignoring_duplicates(session)
-    payload = {"text": notice.text, "system": notice.system, "lang": notice.lang,
-               "sets_outage_ref": notice.sets_outage_ref}
-    if notice.message is not None:
-        payload["message"] = notice.message
+    payload = _payload(notice)
     statement = insert(NoticeRow).values(
         outage_id=notice.outage_id, kind=notice.kind, dedupe_key=notice.dedupe_key, due_at=notice.due_at,
         target=notice.target, action=notice.action, state="pending", attempts=0,
@@ -167,6 +166,47 @@ def insert_notice(session: Session, notice: NewNotice) -> int | None:
     if notice_id is not None:
         metrics.notice_queued(session, notice.kind, notice.target)
     return notice_id
+
+
+def _payload(notice: NewNotice) -> dict:
+    payload = {"text": notice.text, "system": notice.system, "lang": notice.lang,
+               "sets_outage_ref": notice.sets_outage_ref}
+    if notice.message is not None:
+        payload["message"] = notice.message
+    return payload
+
+
+class _SendStatements:
+    """What `OutboxWorker.send` and the mark of a person's message as sent run, built once per
+    dialect (Core on a connection: they run for every message a person gets)."""
+
+    def __init__(self, dialect: str):
+        if dialect == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert
+        else:
+            from sqlalchemy.dialects.sqlite import insert
+        notices = NoticeRow.__table__
+        c = notices.c
+        self.insert_claimed = (insert(notices).on_conflict_do_nothing(index_elements=["dedupe_key"])
+                               .returning(c.id))
+        earlier = notices.alias("earlier")
+        self.waiting = select(exists().where(earlier.c.conversation == bindparam("conversation"),
+                                             earlier.c.state == "pending", earlier.c.id < bindparam("first")))
+        self.unclaim = (update(notices).where(c.id.in_(bindparam("ids", expanding=True)))
+                        .values(claimed_until=None, claim_token=None, attempts=0))
+        self.mark_sent = (update(notices).where(c.id == bindparam("notice_id"), c.claim_token == bindparam("token"))
+                          .values(state="sent", sent_at=bindparam("at"), result_ref=bindparam("ref"),
+                                  claimed_until=None, claim_token=None, payload=bindparam("new_payload")))
+
+
+_send_statements: dict[str, _SendStatements] = {}
+
+
+def _statements_for(store) -> _SendStatements:
+    dialect = store.engine.dialect.name
+    if dialect not in _send_statements:
+        _send_statements[dialect] = _SendStatements(dialect)
+    return _send_statements[dialect]
 
 
 def personal_message(kind: str, conversation: str, target: str, text: str, at: datetime,
@@ -223,7 +263,7 @@ def _outgoing(row: NoticeRow, ref: str | None) -> OutgoingNotice:
     return OutgoingNotice(id=row.id, kind=row.kind, system=payload.get("system"), target=row.target,
                           action=row.action, text=payload.get("text", ""), due_at=row.due_at,
                           outage_id=row.outage_id, ref=ref, message=payload.get("message"),
-                          conversation=row.conversation)
+                          conversation=row.conversation, payload=dict(payload))
 
 
 def _without_text(payload: dict | None) -> dict:
@@ -336,23 +376,38 @@ class OutboxWorker:
         self._record_unrecorded()
         now = self.clock.now()
         token = f"{self.name}-{uuid.uuid4().hex}"
-        with self.store.session.begin() as s:
-            # The INSERT first: it takes SQLite's write lock, so the check below cannot go stale.
-            ids = [i for i in (insert_notice(s, n) for n in notices) if i is not None]
-            if not ids:
+        sql = _statements_for(self.store)
+        queued: list[tuple[int, NewNotice, dict]] = []
+        with self.store.write() as connection:
+            # The INSERT first, claimed: it takes SQLite's write lock, so the check below cannot go
+            # stale; and within this transaction nobody sees the claim unless it stands.
+            for notice in notices:
+                payload = _payload(notice)
+                lease = self.reply_lease if notice.kind in PERSONAL_KINDS else self.lease
+                notice_id = connection.execute(sql.insert_claimed, {
+                    "outage_id": notice.outage_id, "kind": notice.kind, "dedupe_key": notice.dedupe_key,
+                    "due_at": notice.due_at, "target": notice.target, "action": notice.action, "state": "pending",
+                    "attempts": 1, "expires_at": notice.expires_at, "conversation": notice.conversation,
+                    "payload": payload, "claimed_until": now + lease, "claim_token": token}).scalar()
+                if notice_id is not None:
+                    queued.append((notice_id, notice, payload))
+            if not queued:
                 return True
+            ids = [notice_id for notice_id, _, _ in queued]
             conversation = notices[0].conversation
-            waiting = conversation is not None and s.scalar(select(exists().where(
-                NoticeRow.conversation == conversation, NoticeRow.state == "pending", NoticeRow.id < min(ids))))
+            waiting = conversation is not None and connection.execute(
+                sql.waiting, {"conversation": conversation, "first": min(ids)}).scalar()
             if waiting:
-                log.info("messages %s wait for earlier ones in their conversation", ids)
-                return False
-            s.execute(update(NoticeRow).where(NoticeRow.id.in_(ids))
-                      .values(claimed_until=self._lease_end(now), claim_token=token,
-                              attempts=NoticeRow.attempts + 1)
-                      .execution_options(synchronize_session=False))
-            rows = s.scalars(select(NoticeRow).where(NoticeRow.id.in_(ids)).order_by(NoticeRow.id)).all()
-            outgoing = [_outgoing(row, None) for row in rows]
+                connection.execute(sql.unclaim, {"ids": ids})
+        for _, notice, _ in queued:
+            metrics.notice_committed(notice.kind, notice.target)
+        if waiting:
+            log.info("messages %s wait for earlier ones in their conversation", ids)
+            return False
+        outgoing = [OutgoingNotice(id=notice_id, kind=n.kind, system=n.system, target=n.target, action=n.action,
+                                   text=n.text, due_at=n.due_at, outage_id=n.outage_id, ref=None, message=n.message,
+                                   conversation=n.conversation, payload=payload)
+                    for notice_id, n, payload in sorted(queued, key=lambda q: q[0])]
         for index, notice in enumerate(outgoing):
             if not self._deliver(notice, token, self.clock.now()):
                 rest = [n.id for n in outgoing[index + 1:]]
@@ -499,6 +554,20 @@ class OutboxWorker:
                 return
 
     def _sent(self, notice: OutgoingNotice, token: str, at: datetime, ref: str | None) -> None:
+        if notice.kind in PERSONAL_KINDS and notice.payload is not None and not notice.payload.get("sets_outage_ref"):
+            # A person's message (the payload known, no outage to point at it): one UPDATE.
+            with self.store.write() as connection:
+                result = connection.execute(_statements_for(self.store).mark_sent, {
+                    "notice_id": notice.id, "token": token, "at": at, "ref": ref,
+                    "new_payload": _without_text(notice.payload)})
+            if result.rowcount != 1:
+                log.warning("notice %s was delivered after its claim expired (worker %s)", notice.id, self.name)
+                return
+            metrics.notice_sent(notice.kind, notice.target, (self.clock.now() - notice.due_at).total_seconds())
+            log.info("delivered notice %s (%s, %s to %s)", notice.id, notice.kind, notice.action,
+                     _target_kind(notice.target), extra={"notice_id": notice.id, "kind": notice.kind,
+                                                         "target": _target_kind(notice.target)})
+            return
         with self.store.session.begin() as s:
             row = s.get(NoticeRow, notice.id)
             result = s.execute(update(NoticeRow)

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Callable, TypeVar
 
-from sqlalchemy import exists, or_, select, update
+from sqlalchemy import bindparam, exists, or_, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
@@ -39,6 +39,16 @@ from bot.storage.tables import NoticeRow, OutageRow, ReportRow
 log = logging.getLogger(__name__)
 
 OPEN_STATES = ("suspected", "confirmed")
+_outages, _reports = OutageRow.__table__, ReportRow.__table__
+# OutageService.live's statements, built once.
+_LIVE = (select(_outages)
+         .where(_outages.c.created_at <= bindparam("at"), _outages.c.split_from.is_(None),
+                _outages.c.state != "cancelled",
+                or_(_outages.c.state.in_(OPEN_STATES), _outages.c.ends_at >= bindparam("week")))
+         .order_by(_outages.c.starts_at, _outages.c.id))
+_LIVE_REPORTS = (select(_reports.c.incident_id, _reports.c.unit, _reports.c.created_at)
+                 .where(_reports.c.incident_id.in_(bindparam("ids", expanding=True)))
+                 .order_by(_reports.c.created_at, _reports.c.id))
 BROADCAST = "broadcast"
 # Two replicas opening the same outage, or SQLite's single writer being busy,
 # make a write fail; it is retried from the start this many times.
@@ -402,17 +412,17 @@ class OutageService:
         at = at or self.clock.now()
         recent = at - timedelta(hours=self.content.routine.thresholds.recently_resolved_hours)
         week = at - timedelta(days=7)
-        out: list[LiveOutage] = []
-        with self.store.session() as s:
-            rows = s.scalars(select(OutageRow).where(
-                OutageRow.created_at <= at, OutageRow.split_from.is_(None), OutageRow.state != "cancelled",
-                or_(OutageRow.state.in_(OPEN_STATES), OutageRow.ends_at >= week))
-                .order_by(OutageRow.starts_at, OutageRow.id)).all()
-            for row in rows:
-                phase = self._phase(row, at, recent)
-                if phase is not None:
-                    out.append(LiveOutage(facts=self._facts(s, row), phase=phase))
-        return out
+        # Read for every question: Core statements built once, and one query for the reports of
+        # every outage listed (a burst of reports makes that the long part).
+        with self.store.engine.connect() as connection:
+            rows = connection.execute(_LIVE, {"at": at, "week": week}).all()
+            phases = [(row, self._phase(row, at, recent)) for row in rows]
+            phases = [(row, phase) for row, phase in phases if phase is not None]
+            reports: dict[int, list] = {row.id: [] for row, _ in phases}
+            if reports:
+                for report in connection.execute(_LIVE_REPORTS, {"ids": list(reports)}):
+                    reports[report.incident_id].append((report.unit, report.created_at))
+        return [LiveOutage(facts=self._facts_of(row, reports[row.id]), phase=phase) for row, phase in phases]
 
     def _phase(self, row: OutageRow, at: datetime, recent: datetime) -> str | None:
         if row.kind == "unplanned" and row.state in OPEN_STATES:
@@ -524,6 +534,10 @@ class OutageService:
         rows = s.execute(select(ReportRow.unit, ReportRow.created_at)
                          .where(ReportRow.incident_id == outage.id)
                          .order_by(ReportRow.created_at, ReportRow.id)).all()
+        return self._facts_of(outage, rows)
+
+    def _facts_of(self, outage, rows) -> OutageFacts:
+        """`rows`: the outage's reports' (unit, created_at), oldest first."""
         units: dict[str, str] = {}
         for unit, _ in rows:
             name = unit.strip()

@@ -14,9 +14,8 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, delete, event, select
+from sqlalchemy import Engine, bindparam, create_engine, delete, event, select
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.errors import StorageError  # noqa: F401 - re-exported
@@ -127,9 +126,13 @@ class Sessions:
 
     @contextmanager
     def begin(self):
-        with self._write_lock if self._write_lock is not None else nullcontext():
+        with self.write_turn():
             with self._maker.begin() as session:
                 yield session
+
+    def write_turn(self):
+        """This process's turn to write (SQLite); nothing to wait for on PostgreSQL."""
+        return self._write_lock if self._write_lock is not None else nullcontext()
 
 
 class Health:
@@ -160,12 +163,42 @@ class Health:
         self.down_since = None
 
 
+class _Statements:
+    """The statements of a message's turn, built once: SQLAlchemy Core on a connection, not the
+    ORM's unit of work. Under a burst these run for every message, and building a statement and
+    loading ORM objects cost several times what the database does (benchmarks/sql_per_turn.py)."""
+
+    def __init__(self, dialect: str):
+        if dialect == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert
+        else:
+            from sqlalchemy.dialects.sqlite import insert
+        messages, conversations, reports = (ProcessedMessageRow.__table__, ConversationRow.__table__,
+                                            ReportRow.__table__)
+        self.claim = (insert(messages).values(source=bindparam("source"), message_id=bindparam("message_id"),
+                                              seen_at=bindparam("at"))
+                      .on_conflict_do_nothing().returning(messages.c.message_id))
+        self.prune = delete(messages).where(messages.c.seen_at < bindparam("before"))
+        self.load_state = select(conversations.c.state).where(conversations.c.key == bindparam("key"))
+        upsert = insert(conversations).values(key=bindparam("key"), state=bindparam("state"),
+                                              updated_at=bindparam("at"))
+        self.save_state = upsert.on_conflict_do_update(
+            index_elements=[conversations.c.key],
+            set_={"state": upsert.excluded.state, "updated_at": upsert.excluded.updated_at})
+        self.clear_state = delete(conversations).where(conversations.c.key == bindparam("key"))
+        self.last_unit = (select(reports.c.unit)
+                          .where(reports.c.source == bindparam("source"), reports.c.user_id == bindparam("user_id"))
+                          .order_by(reports.c.id.desc()).limit(1))
+
+
 class Store:
     def __init__(self, engine: Engine):
         self.engine = engine
         self._deliveries = 0
+        self._deliveries_lock = threading.Lock()
         self.session = Sessions(engine)
         self.health = Health(engine)
+        self._sql = _Statements(engine.dialect.name)
 
     @classmethod
     def connect(cls, url: str, pool_size: int | None = None) -> "Store":
@@ -177,41 +210,58 @@ class Store:
     def is_postgres(self) -> bool:
         return self.engine.dialect.name == "postgresql"
 
+    @contextmanager
+    def write(self):
+        """A Core connection in a write transaction (committed at the end), in this process's
+        turn to write (Sessions): for the statements every message runs."""
+        with self.session.write_turn():
+            with self.engine.begin() as connection:
+                yield connection
+
     # -- duplicate deliveries ----------------------------------------------
 
     def first_delivery(self, source: str, message_id: str, at: datetime) -> bool:
         """True the first time a platform message id is seen, False after.
         `at` (the clock's time) stamps the row for pruning."""
-        try:
-            with self.session.begin() as s:
-                s.add(ProcessedMessageRow(source=source, message_id=message_id, seen_at=at))
-        except IntegrityError:
-            return False
-        self._deliveries += 1
-        if self._deliveries % PRUNE_EVERY == 0:
-            # Platforms redeliver within minutes; a week of ids is plenty and keeps the table small.
-            with self.session.begin() as s:
-                s.execute(delete(ProcessedMessageRow).where(ProcessedMessageRow.seen_at < at - KEEP_MESSAGE_IDS))
-        return True
+        with self.write() as connection:
+            return self._claim(connection, source, message_id, at)
+
+    def _claim(self, connection, source: str, message_id: str, at: datetime) -> bool:
+        """INSERT ... ON CONFLICT DO NOTHING: a repeat leaves the transaction usable."""
+        first = connection.execute(self._sql.claim, {"source": source, "message_id": message_id,
+                                                     "at": at}).first() is not None
+        if first:
+            with self._deliveries_lock:
+                self._deliveries += 1
+                prune = self._deliveries % PRUNE_EVERY == 0
+            if prune:
+                # Platforms redeliver within minutes; a week of ids is plenty and keeps the table small.
+                connection.execute(self._sql.prune, {"before": at - KEEP_MESSAGE_IDS})
+        return first
 
     # -- dialog state ---------------------------------------------------------
 
+    def begin_turn(self, key: str, source: str, message_id: str | None, at: datetime) -> tuple[bool, dict | None]:
+        """A message's claim and its conversation's state, in one transaction: (first delivery?,
+        the state). A repeated message gets (False, None) and must be dropped."""
+        with self.write() as connection:
+            if message_id and not self._claim(connection, source, message_id, at):
+                return False, None
+            state = connection.execute(self._sql.load_state, {"key": key}).scalar()
+            return True, (dict(state) if state is not None else None)
+
     def load_state(self, key: str) -> dict | None:
-        with self.session() as s:
-            row = s.get(ConversationRow, key)
-            return dict(row.state) if row else None
+        with self.engine.connect() as connection:
+            state = connection.execute(self._sql.load_state, {"key": key}).scalar()
+            return dict(state) if state is not None else None
 
     def save_state(self, key: str, state: dict, at: datetime) -> None:
-        with self.session.begin() as s:
-            row = s.get(ConversationRow, key)
-            if row is None:
-                s.add(ConversationRow(key=key, state=state, updated_at=at))
-            else:
-                row.state, row.updated_at = state, at
+        with self.write() as connection:
+            connection.execute(self._sql.save_state, {"key": key, "state": state, "at": at})
 
     def clear_state(self, key: str) -> None:
-        with self.session.begin() as s:
-            s.execute(delete(ConversationRow).where(ConversationRow.key == key))
+        with self.write() as connection:
+            connection.execute(self._sql.clear_state, {"key": key})
 
     # -- reports ----------------------------------------------------------------
 
@@ -238,6 +288,5 @@ class Store:
                 yield row
 
     def last_unit(self, source: str, user_id: str) -> str | None:
-        with self.session() as s:
-            return s.scalar(select(ReportRow.unit).where(ReportRow.source == source, ReportRow.user_id == user_id)
-                            .order_by(ReportRow.id.desc()).limit(1))
+        with self.engine.connect() as connection:
+            return connection.execute(self._sql.last_unit, {"source": source, "user_id": user_id}).scalar()

@@ -16,7 +16,8 @@ and renders; its own words are content/slack.<lang>.yaml.
     escape.py       user text made inert (&, <, >)
     delivery.py     the outbox's Deliverer for Slack
     dedupe.py       redelivered events dropped by event_id
-    client.py       the WebClient with retry handlers
+    answering.py    at most a few turns compute at once; a wait on Slack holds no slot
+    client.py       the WebClient with retry handlers (its calls give the slot up)
     users.py        users.info: names and locales, cached
     texts.py        content/slack.<lang>.yaml, validated
     http_server.py, socket_mode.py   the two ways Slack reaches the app

@@ -18,6 +18,8 @@ from slack_sdk.http_retry.builtin_handlers import (
 )
 from slack_sdk.http_retry.builtin_interval_calculators import BackoffRetryIntervalCalculator
 
+from bot.adapters.slack.answering import give_up_slot
+
 # chat.postMessage allows about one message per second per channel; two
 # waits of Retry-After cover a short burst without holding a worker forever.
 RATE_LIMIT_RETRIES = 2
@@ -42,8 +44,17 @@ def make_client(token: str, base_url: str, *, rate_limit_retries: int = RATE_LIM
     ]
     if rate_limit_retries:
         handlers.append(RateLimitErrorRetryHandler(max_retry_count=rate_limit_retries))
-    return WebClient(token=token, base_url=base_url, timeout=timeout, retry_handlers=handlers,
-                     logger=logger or logging.getLogger("bot.adapters.slack.web"))
+    return SlackClient(token=token, base_url=base_url, timeout=timeout, retry_handlers=handlers,
+                       logger=logger or logging.getLogger("bot.adapters.slack.web"))
+
+
+class SlackClient(WebClient):
+    """A WebClient whose calls give up the caller's answering slot first (bot.adapters.slack.answering):
+    a thread waiting on Slack must not keep other turns from running."""
+
+    def api_call(self, *args, **kwargs):
+        give_up_slot()
+        return super().api_call(*args, **kwargs)
 
 
 # What a Web API call can raise besides a bug: Slack's refusal (SlackApiError), a timeout or a

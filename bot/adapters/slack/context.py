@@ -6,6 +6,7 @@ from datetime import datetime
 
 from slack_sdk import WebClient
 
+from bot.adapters.slack.answering import AnsweringSlots
 from bot.adapters.slack.delivery import SlackReplies
 from bot.adapters.slack.texts import SlackCatalogue, SlackTexts
 from bot.adapters.slack.users import UserDirectory
@@ -29,6 +30,8 @@ class SlackContext:
     replies: SlackReplies | None = None
     conversations: Conversations | None = None
     admins: Admins = field(default_factory=lambda: Admins(frozenset()))
+    # How many turns compute at once (bot.adapters.slack.answering).
+    answering: AnsweringSlots = field(default_factory=AnsweringSlots)
 
     def __post_init__(self) -> None:
         if self.replies is None:

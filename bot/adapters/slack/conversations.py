@@ -100,17 +100,20 @@ def _converse(ctx: SlackContext, *, user_id: str, text: str, conversation: str, 
         send(ctx, channel, thread_ts, [render_reply(note, ctx.texts_for(lang))])
         if not text.strip():
             return
+    # No unit: the engine looks up the user's last one when a report starts (a read fewer for every
+    # other message).
     message = Message(text=text, user_id=user_id, source=SOURCE, conversation=conversation,
-                      user_name=profile.name, unit=ctx.last_unit(user_id), message_id=message_id,
-                      choice=choice)
+                      user_name=profile.name, message_id=message_id, choice=choice)
     in_dm = channel.startswith("D")
     log.info("message in %s from %s", "dm" if in_dm else "channel", user_id)
 
     def deliver(replies: list[Reply]) -> None:
         send(ctx, channel, thread_ts, [render_reply(r, ctx.texts_for(r.lang)) for r in replies])
 
-    turn = ctx.conversations.turn(message, in_private=in_dm, lang=lang, deliver=deliver,
-                                  open_private=lambda: _open_dm(ctx, user_id))
+    # Holding nothing yet, as a slot must be taken; the first Slack call (the post) gives it up.
+    with ctx.answering.slot():
+        turn = ctx.conversations.turn(message, in_private=in_dm, lang=lang, deliver=deliver,
+                                      open_private=lambda: _open_dm(ctx, user_id))
     if turn.failed:
         send(ctx, channel, thread_ts, [render_text(turn.apology)])
     elif turn.moved_to is not None:

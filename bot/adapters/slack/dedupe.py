@@ -44,6 +44,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections import OrderedDict
+from contextlib import nullcontext
 from functools import wraps
 
 from slack_bolt.request import BoltRequest
@@ -101,11 +102,14 @@ class EventGate:
     `on_storage_failure(body)` tells the person that nothing could be saved (once).
     """
 
-    def __init__(self, store, clock, on_storage_failure=None):
+    def __init__(self, store, clock, on_storage_failure=None, slots=None):
         self.store = store
         self.clock = clock
         self.on_storage_failure = on_storage_failure
         self.recent = RecentIds()
+        # bot.adapters.slack.answering: the claim and the listener run in a slot, so that a burst's
+        # claims do not all run at once either (each would open a database connection of its own).
+        self.slots = slots
 
     # -- before the ack -------------------------------------------------------------
 
@@ -142,10 +146,11 @@ class EventGate:
 
         @wraps(listener)
         def run(**kwargs):
-            event_id = kwargs["context"].get(CONTEXT_KEY)
-            if event_id and not self._claim(event_id, kwargs["body"]):
-                return None
-            return listener(**kwargs)
+            with self.slots.slot() if self.slots is not None else nullcontext():
+                event_id = kwargs["context"].get(CONTEXT_KEY)
+                if event_id and not self._claim(event_id, kwargs["body"]):
+                    return None
+                return listener(**kwargs)
 
         return run
 

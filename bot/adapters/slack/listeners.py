@@ -81,7 +81,8 @@ def guarded(ctx: SlackContext, lang: str, respond, work) -> None:
 
 def register(app: App, ctx: SlackContext) -> None:
     # Redelivered events: dropped in memory before the ack, claimed in the database after it.
-    gate = EventGate(ctx.store, ctx.runtime.clock, on_storage_failure=lambda body: tell_storage_unavailable(ctx, body))
+    gate = EventGate(ctx.store, ctx.runtime.clock, on_storage_failure=lambda body: tell_storage_unavailable(ctx, body),
+                     slots=ctx.answering)
     app.middleware(gate.middleware)
 
     # -- conversations ---------------------------------------------------------

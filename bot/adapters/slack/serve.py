@@ -71,6 +71,9 @@ def serve(settings: Settings, *, port: int = DEFAULT_PORT, host: str = DEFAULT_H
         serving = Serving(runtime, frozen=at is not None)
         serving.install_signals()
         _outbox_worker(serving, ctx, settings, outbox_interval)
+        from bot.runtime import keep_for_good
+
+        keep_for_good()
         try:
             if socket_mode:
                 from bot.adapters.slack.socket_mode import run_socket_mode

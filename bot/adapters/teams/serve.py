@@ -117,6 +117,9 @@ def serve(settings: Settings, *, port: int, host: str, at: str | None = None, ou
     bot = TeamsBot(runtime, texts, Admins(settings.teams_admins), app_id=settings.teams_client_id)
     serving = Serving(runtime, frozen=at is not None)
     serving.install_signals()
+    from bot.runtime import keep_for_good
+
+    keep_for_good()
     try:
         return asyncio.run(_run(bot, settings, serving, host, port, outbox_interval))
     finally:
