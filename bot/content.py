@@ -403,6 +403,7 @@ class DialogWords(_Strict):
     polite: list[str] = []
     correction: list[str] = []        # first words of a correction ("vänta", "förlåt", "förresten")
     also: list[str] = []              # "heller", "too": another system beside the first
+    joins: list[str] = []             # "och", "and": two systems named side by side, two faults
     means: list[str] = []             # "menar jag", "I mean": a correction, wherever it stands
     add_verbs: list[str] = []         # "lägg till", "add": another system, at any question
     change_verbs: list[str] = []      # "ändra", "change": before a field's name, asks to change it

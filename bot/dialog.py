@@ -145,7 +145,7 @@ class ReportDialog:
         # "hemtjänst berga.. nej förlåt, hemtjänst ekholmen": the answer is what comes after the correction.
         # (A message that opens as one, "nej vänta, det gäller alla", is read as a correction below.)
         as_written = text if self.read.strip_correction(text) is not None else None
-        text = self.read.after_correction(text)
+        text = self.read.after_correction(text, strict=field == "description")
         if field != "description":  # "Karin Lund 19800214-3629": the name is what is left
             text = " ".join(text.replace(texts.redaction_marker, " ").split())
         named = self.read.name_in_text(text, marked_only=True) if field != "reporter_name" else None
@@ -312,8 +312,9 @@ class ReportDialog:
         # Not one that the first explains (routine.yaml explained_by): power out explains TES, TES a lock.
         named = self.read.systems_in_text(text)
         # Nor one related to the first either way: the app and the locks are one fault, reported as the first.
-        extra = [s for s in named if s != first and first not in systems[s].explained_by
-                 and s not in systems[first].explained_by]
+        # Unless the text joins them as two faults: "TES-appen och låsen funkar inte".
+        extra = [s for s in named if s != first and (self.read.joins_systems(text, first, s) or (
+            first not in systems[s].explained_by and s not in systems[first].explained_by))]
         # Only a message naming two systems adds one: "appen loggar ut" describing a Treserva fault does not.
         if len(named) >= 2 and extra:
             state["fields"]["extra_systems"] = _merge_list(state["fields"].get("extra_systems"), extra)

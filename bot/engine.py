@@ -259,8 +259,9 @@ class Engine:
         # So does a name and a unit with no question: "hej Tove Ek, hemtjänst ryd. Ingen av oss kommer in".
         # So does a bare self-introduction ("Ali Rezaei here") or a unit alone ("Hemtjänst Linghem"), the
         # first of a report sent in pieces.
-        alone = read.name_in_text(text, marked_only=True) or (
-            len(text.split()) <= 4 and read.unit_in_text(text) and not situation.problem)
+        # (Short, and nothing else: "I'm off tomorrow and couldn't register ..." introduces nobody.)
+        short = len(text.split()) <= INTRODUCTION_WORDS and not situation.problem
+        alone = short and (read.name_in_text(text, marked_only=True) or read.unit_in_text(text))
         introduces = (read.names_reporter(text) or alone) and not read.asks_anything(text)
         return asks or introduces or (situation.broken_now and read.names_reporter(text))
 
@@ -290,6 +291,9 @@ class Engine:
                 return intent
         return None
 
+
+# A self-introduction or a unit alone, the first piece of a report, is at most this many words.
+INTRODUCTION_WORDS = 5
 
 # Dialog states that belong to a report: while one is being written, and just after
 # filing (the receipt repeats the reporter's name and unit).

@@ -95,6 +95,7 @@ class FieldReader:
         self.polite = {w for d in dialogs for p in d.words.polite for w in fold(p).split()}
         self.correction_words = {fold(w) for d in dialogs for w in d.words.correction}
         self.also_words = {fold(w) for d in dialogs for w in d.words.also}
+        self.join_words = {fold(w) for d in dialogs for w in d.words.joins}   # (not "med": "öppna lås med TES")
         self.negation_words = set(content.situations.negations) | {fold(w) for d in dialogs for w in d.words.instead}
         self._means = sorted({fold(w) for d in dialogs for w in d.words.means}, key=len, reverse=True)
         self._add_verbs = sorted({fold(w) for d in dialogs for w in d.words.add_verbs}, key=len, reverse=True)
@@ -126,6 +127,10 @@ class FieldReader:
                         reverse=True)
         self._midway = re.compile(r"[.,!;…]+\s*(?:" + "|".join(map(re.escape, midway)) + r")(?:\s+(?:"
                                   + "|".join(map(re.escape, midway)) + r"))*\b[\s,.:!]*", re.IGNORECASE)
+        # In a description a bare "no" is the fault ("power cut, no computers"): only a correction word counts.
+        fixes = sorted({w for d in dialogs for w in d.words.correction if " " not in w}, key=len, reverse=True)
+        self._midway_strict = re.compile(r"[.,!;…]+\s*(?:(?:" + "|".join(map(re.escape, midway)) + r")\s+)*(?:"
+                                         + "|".join(map(re.escape, fixes)) + r")\b[\s,.:!]*", re.IGNORECASE)
         self.change_words = sorted(((fold(w), field) for d in dialogs for field, ws in d.words.change.items() for w in ws),
                                    key=lambda p: len(p[0]), reverse=True)
 
@@ -219,6 +224,15 @@ class FieldReader:
                 continue
             keep.append(word)
         return " ".join(keep)
+
+    def joins_systems(self, text: str, first: str, other: str) -> bool:
+        """'TES-appen och låsen', 'both TES and the locks': named side by side, a join word a few
+        words between them ("tes öppnar inte låsen" is one fault; "... och ingen kommer in" joins nothing)."""
+        tokens, at = self.situations.named_at(text)
+        if first not in at or other not in at:
+            return False
+        low, high = sorted((at[first], at[other]))
+        return high - low <= JOIN_REACH and bool(set(tokens[low + 1:high]) & self.join_words)
 
     def adds_system(self, text: str) -> bool:
         """'treserva funkar inte heller', 'TES too': another system, beside the one already named."""
@@ -525,9 +539,10 @@ class FieldReader:
         words = [w for w in head.split() if fold(w).strip(".,!") not in self.correction_words]
         return " ".join(words).strip(" .,!:;"), after.strip()
 
-    def after_correction(self, text: str) -> str:
-        """'hemtjänst berga.. nej förlåt, hemtjänst ekholmen' -> 'hemtjänst ekholmen'."""
-        parts = self._midway.split(text)
+    def after_correction(self, text: str, strict: bool = False) -> str:
+        """'hemtjänst berga.. nej förlåt, hemtjänst ekholmen' -> 'hemtjänst ekholmen'.
+        `strict`: only after a correction word, not a bare "nej"/"no" (for a description)."""
+        parts = (self._midway_strict if strict else self._midway).split(text)
         last = parts[-1].strip(" ,.") if len(parts) > 1 else ""
         return last if len(last) >= 2 else text
 
@@ -546,6 +561,8 @@ class FieldReader:
         return None
 
 
+# Two systems joined as two faults ("TES-appen och de digitala låsen"): at most this many words apart.
+JOIN_REACH = 6
 # Where a clause ends, for phrases that must not run across one.
 _CLAUSES = re.compile(r"[,.;:!?]+(?:\s|$)|\s[-–]\s")
 

@@ -228,6 +228,16 @@ class SituationReader:
                 return True
         return False
 
+    def named_at(self, text: str) -> tuple[list[str], dict[str, int]]:
+        """The message's words and where each system is first named among them."""
+        tokens = self.tokens(text)
+        found = {}
+        for system_id, phrases in self._systems:
+            pos = _first(tokens, phrases)
+            if pos is not None:
+                found[system_id] = pos
+        return tokens, found
+
     def systems_in(self, text: str) -> tuple[str, ...]:
         return self.read(text).systems
 

@@ -217,7 +217,8 @@ def test_a_silent_draft_expires_with_a_note(db):
     with Chat(db, "--at", "2026-11-26T16:00") as later:
         turn = later.say("Hemtjänst Ryd")
         assert "30 minuter" in turn["text"]
-        assert turn["awaiting"] is None
+        # The old draft is gone: the unit alone starts a new report, which asks the name again.
+        assert turn["awaiting"] == "reporter_name"
     assert exported(db) == []
 
 
@@ -372,3 +373,20 @@ def test_i_mean_says_the_value_after_it(db):
     with Chat(db, "--at", AT) as chat:
         fill(chat, chat.say("felanmälan"), {**ANSWERS, "system": "TES. sorry no, I mean Treserva, not TES"})
     assert [r["system"] for r in exported(db)] == ["treserva"]
+
+
+@pytest.mark.parametrize("opening, systems", [
+    ("hej Kevin Ali hemtjänst ryd. tes-appen startar inte och de digitala låsen svarar inte heller", ["locks", "tes"]),
+    ("God morgon. Lena Strand, Hemtjänst Sturefors. Ingen av oss kan öppna lås med TES", 1),
+])
+def test_two_systems_joined_as_two_faults_are_both_reported(db, opening, systems):
+    with Chat(db, "--at", AT) as chat:
+        fill(chat, chat.say(opening), ANSWERS)
+    stored = sorted(r["system"] for r in exported(db))
+    assert stored == systems if isinstance(systems, list) else len(stored) == systems   # (one fault: one report)
+
+
+def test_a_description_saying_no_computers_is_no_correction(db):
+    with Chat(db, "--at", AT) as chat:
+        fill(chat, chat.say("felanmälan"), {**ANSWERS, "system": "nätverket", "description": "power cut, no computers no wifi"})
+    assert exported(db)[0]["description"] == "power cut, no computers no wifi"
