@@ -221,7 +221,9 @@ class ReportDialog:
         # answers the question asked, not the scope and the time as well.
         if not (field != "scope" and self.read.scope_answer(text) == UNKNOWN):
             # "tes fungerar inte, kan inte logga in", asked for the system: the description too.
-            self._extract(text, state, now, describe=field != "description")
+            # ("alla på natten", asked for the scope, says who, not when: no time without a number.)
+            times = field != "scope" or any(ch.isdigit() for ch in text)
+            self._extract(text, state, now, describe=field != "description", times=times)
         return self._after_set(state)
 
     def _value(self, field: str, text: str, choice: str, now: datetime):
@@ -486,7 +488,7 @@ class ReportDialog:
         return [answer, resume], state
 
     def _extract(self, text: str, state: dict, now: datetime, describe: bool,
-                 overwrite: bool | frozenset = False) -> None:
+                 overwrite: bool | frozenset = False, times: bool = True) -> None:
         """Set every field the text states confidently (missing ones only, unless overwrite: all, or those named)."""
         fields = state["fields"]
         name = self.read.name_in_text(text)
@@ -498,7 +500,7 @@ class ReportDialog:
             "system": self.read.system_in_text(rest),
             "scope": self.read.scope_in_text(text),
         }
-        started = self.read.started_in_text(text, now)
+        started = self.read.started_in_text(text, now) if times else None
         if started is not None:
             found["started_at"] = UNKNOWN if started.kind == "unknown" else started.value.isoformat()
         # A message that says what does not work is the description itself ("vill felanmäla ett lås" is not).

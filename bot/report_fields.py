@@ -563,8 +563,6 @@ class FieldReader:
 
 # Two systems joined as two faults ("TES-appen och de digitala låsen"): at most this many words apart.
 JOIN_REACH = 6
-# Where a clause ends, for phrases that must not run across one.
-_CLAUSES = re.compile(r"[,.;:!?]+(?:\s|$)|\s[-–]\s")
 
 
 def _tidy_name(name: str) -> str:

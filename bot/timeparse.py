@@ -261,7 +261,7 @@ _PART_BY_PREFIX = (("formiddag", "forenoon"), ("mor", "morning"), ("lunch", "lun
 # "tog lunch"): they need a preposition, a day or a clock time next to them.
 _BARE_PART_WORDS = frozenset(
     "morgon morgonen morning formiddag formiddagen lunch lunchen eftermiddag "
-    "eftermiddagen afternoon kvall kvallen afton aftonen evening natt natten night".split()
+    "eftermiddagen afternoon kvall kvallen afton aftonen evening natt natten night tonight".split()
 )
 
 

@@ -390,3 +390,9 @@ def test_a_description_saying_no_computers_is_no_correction(db):
     with Chat(db, "--at", AT) as chat:
         fill(chat, chat.say("felanmälan"), {**ANSWERS, "system": "nätverket", "description": "power cut, no computers no wifi"})
     assert exported(db)[0]["description"] == "power cut, no computers no wifi"
+
+
+def test_night_staff_as_the_scope_is_no_start_time(db):
+    with Chat(db, "--at", "2026-11-29T05:10") as chat:
+        fill(chat, chat.say("felanmälan"), {**ANSWERS, "scope": "alla oss på natten", "started_at": "runt fem"})
+    assert "T05:00" in exported(db)[0]["started_at"]
