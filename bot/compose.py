@@ -124,6 +124,7 @@ class Composer:
     def decides(self, situation: Situation) -> bool:
         """True when the situation alone picks the answer, so "did you mean?" is needless."""
         return bool(situation.systems or situation.problem or situation.asks_back or situation.outside or situation.claim
+                    or situation.reported
                     or situation.role or situation.planned or situation.registration or situation.day_off
                     or situation.long_outage)
 

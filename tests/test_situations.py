@@ -311,3 +311,8 @@ def test_after_calling_it_in_the_answer_is_the_rest_of_the_routine_not_the_numbe
 
 def test_do_you_speak_english_is_answered_yes(world):
     assert world.ask("do you speak english?").startswith("Yes")
+
+
+def test_already_called_needs_no_did_you_mean(world):
+    answer = world.ask("vi har ringt lkdata redan, vad gör vi nu med besöken")
+    assert "Menade du" not in answer and "kolleg" in lead(answer)
