@@ -153,7 +153,7 @@ class Composer:
             # "what is the number for evenings?" at noon: that moment's contact, right after the lead line.
             answer = composed.answer
             first, _, rest = answer.text.partition("\n")
-            contact = "lkdata" if situation.period == "after_hours" else "anvandarstod"
+            contact = _period_contact(situation.period)
             line = self._texts(lang).contact_rule[contact].format(**self.answers.facts())
             composed.answer = RenderedAnswer(intent=answer.intent, text="\n".join(filter(None, [first, line, rest])),
                                              lang=answer.lang, contact=answer.contact)
@@ -175,10 +175,11 @@ class Composer:
             return None  # (past: "should I still report that it was down?" is not about whom to contact)
         if self._portal_fails(situation) and not (situation.period or situation.asked_time):
             return None  # "ligger portalen nere?": the portal itself fails
-        contact = self.answers.contact_lines(at, lang)[0].contact
+        decision, line, _ = self.answers.contact_lines(at, lang)
+        contact = decision.contact
         # "it's midsummer eve, is user support open?" names the moment it is now
         other_moment = situation.asked_time is not None or (
-            situation.period is not None and contact != ("lkdata" if situation.period == "after_hours" else "anvandarstod"))
+            situation.period is not None and contact != _period_contact(situation.period))
         if situation.asks_open and texts.contact_open and "anvandarstod" in named and not other_moment:
             # "is user support open, or do I call LKDATA?": whether it is open now, and the contact if not
             return texts.contact_open["open_now" if contact == "anvandarstod" else "closed_now"].format(
@@ -190,11 +191,8 @@ class Composer:
             decision, line, _ = self.answers.contact_lines(moment, lang)
             contact = decision.contact
         elif situation.period is not None:
-            contact = "lkdata" if situation.period == "after_hours" else "anvandarstod"
+            contact = _period_contact(situation.period)
             line = texts.contact_rule[contact].format(**self.answers.facts())
-        else:
-            decision, line, _ = self.answers.contact_lines(at, lang)
-            contact = decision.contact
         return texts.contact_at["yes" if contact == named[0] else "no"] + " " + line
 
     @staticmethod
@@ -220,7 +218,7 @@ class Composer:
         if intent not in ("contact", "report_fault", "outage_now") or situation.period is None:
             return False
         now = contact_at(at, self.content.routine).contact
-        return now != ("lkdata" if situation.period == "after_hours" else "anvandarstod")
+        return now != _period_contact(situation.period)
 
     def _compose_in_routine(self, intent: str, situation: Situation, known: Known, lang: str,
                             at: datetime) -> Composed:
@@ -491,6 +489,11 @@ class Composer:
         body = "\n\n".join(part.strip() for part in detail if part and part.strip())
         return RenderedAnswer(intent=intent, text=(head + ("\n\n" + body if body else "")).strip(),
                               lang=lang, contact=contact)
+
+
+def _period_contact(period: str) -> str:
+    """The contact for a period a question names (situations.yaml periods): after hours LKDATA."""
+    return "lkdata" if period == "after_hours" else "anvandarstod"
 
 
 def _status_key(outage, back: bool) -> str:

@@ -178,7 +178,7 @@ class FieldReader:
             said = said or words[n] in self.deny or words[n] in self.correction_words
             n += 1
         folded = " ".join(words)
-        added = next((v for v in self._add_verbs if folded.startswith(v + " ")), None)
+        added = self._add_verb(folded)
         if added and not said:
             return " ".join(text.split()[len(added.split()):]).lstrip(" ,.:-") or None
         if not said:
@@ -202,8 +202,10 @@ class FieldReader:
 
     def adds(self, text: str) -> bool:
         """'lägg till i beskrivningen ...', 'add to the description ...': more, not a replacement."""
-        folded = fold(text)
-        return any(folded.startswith(v + " ") for v in self._add_verbs)
+        return self._add_verb(fold(text)) is not None
+
+    def _add_verb(self, folded: str) -> str | None:
+        return next((v for v in self._add_verbs if folded.startswith(v + " ")), None)
 
     def without_leading_generic(self, text: str) -> str:
         words = text.split()

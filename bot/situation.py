@@ -231,12 +231,7 @@ class SituationReader:
     def named_at(self, text: str) -> tuple[list[str], dict[str, int]]:
         """The message's words and where each system is first named among them."""
         tokens = self.tokens(text)
-        found = {}
-        for system_id, phrases in self._systems:
-            pos = _first(tokens, phrases)
-            if pos is not None:
-                found[system_id] = pos
-        return tokens, found
+        return tokens, self._positions(tokens)
 
     def systems_in(self, text: str) -> tuple[str, ...]:
         return self.read(text).systems
@@ -248,14 +243,20 @@ class SituationReader:
 
     def _find_systems(self, tokens: list[str], asking: bool = False) -> tuple[str, ...]:
         """The systems named, in order; not one said to work ("tes funkar dock"), unless that is asked."""
+        found = {system_id: pos for system_id, pos in self._positions(tokens).items()
+                 if asking or not self._said_to_work(tokens, pos)}
+        return tuple(sorted(found, key=found.get))
+
+    def _positions(self, tokens: list[str]) -> dict[str, int]:
+        """Where each system is first named (misspelt names too), by system id."""
         found: dict[str, int] = {}
         for system_id, phrases in self._systems:
             pos = _first(tokens, phrases)
             if pos is None:
                 pos = _fuzzy_first(tokens, phrases, self._known_words)
-            if pos is not None and (asking or not self._said_to_work(tokens, pos)):
+            if pos is not None:
                 found[system_id] = pos
-        return tuple(sorted(found, key=found.get))
+        return found
 
     def _said_to_work(self, tokens: list[str], pos: int) -> bool:
         """'tes på telefonen funkar dock': a "works" word within three words after the name, not negated."""
