@@ -405,6 +405,7 @@ class DialogWords(_Strict):
     also: list[str] = []              # "heller", "too": another system beside the first
     joins: list[str] = []             # "och", "and": two systems named side by side, two faults
     means: list[str] = []             # "menar jag", "I mean": a correction, wherever it stands
+    slips: list[str] = []             # "skrev fel", "my bad": what else the message says replaces the old
     add_verbs: list[str] = []         # "lägg till", "add": another system, at any question
     change_verbs: list[str] = []      # "ändra", "change": before a field's name, asks to change it
     instead: list[str] = []           # "inte", "not": "Ekholmen, inte Berga" names the old value after it

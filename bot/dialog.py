@@ -83,6 +83,8 @@ class ReportDialog:
         for text in filter(None, (seed, message.text)):
             self._extract(text, state, now, describe=True)
             written = self.read.name_in_text(text)
+            if not written and text == message.text and self.read.is_written_name(text):
+                written = self.read.name_answer(text)   # "Sam Taylor", typed after the offer to report
             if written:  # a name written in the message beats the messenger profile's
                 fields["reporter_name"] = written
         texts = self.content.dialog_for(lang)
@@ -144,7 +146,9 @@ class ReportDialog:
 
         # "hemtjänst berga.. nej förlåt, hemtjänst ekholmen": the answer is what comes after the correction.
         # (A message that opens as one, "nej vänta, det gäller alla", is read as a correction below.)
-        as_written = text if self.read.strip_correction(text) is not None else None
+        # ("ändra namn till X förresten, ...": a change named at the start is read whole, as written.)
+        as_written = text if self._strip_correction(text, field, now) is not None or self.read.leading_change(text) \
+            else None
         text = self.read.after_correction(text, strict=field == "description")
         if field != "description":  # "Karin Lund 19800214-3629": the name is what is left
             text = " ".join(text.replace(texts.redaction_marker, " ").split())
@@ -169,6 +173,8 @@ class ReportDialog:
             return corrected
 
         value = self._value(field, text, choice, now)
+        if field == "description" and state.get("said_broken") and self.read.scope_answer(text) == UNKNOWN:
+            value = state["said_broken"]   # "vet inte": what the opening said is all there is
         if value is not None and field != "started_at" and form.check_value(field, value) == "too_long":
             turn = self._ask(state, field)
             limit = form.BY_NAME[field].max_length
@@ -187,7 +193,8 @@ class ReportDialog:
                 return [Reply(text=texts.unit_choose, awaiting="unit", options=options, lang=state["lang"],
                               intent="report_fault")], state
             elif len(text) >= 2 and any(ch.isalpha() for ch in text) and not self.read.is_smash(text):
-                state["unit_check"] = _cut(text, "unit")
+                # "nej, Hemtjänst Kärna": the unit, not the no before it
+                state["unit_check"] = _cut(self.read.strip_deny(text) or text, "unit")
                 self._count_ask(state, "unit")
                 return [Reply(text=texts.unit_unknown.format(unit=state["unit_check"]), awaiting="unit", lang=state["lang"],
                               intent="report_fault")], state
@@ -223,7 +230,8 @@ class ReportDialog:
             # "tes fungerar inte, kan inte logga in", asked for the system: the description too.
             # ("alla på natten", asked for the scope, says who, not when: no time without a number.)
             times = field != "scope" or any(ch.isdigit() for ch in text)
-            self._extract(text, state, now, describe=field != "description", times=times)
+            slip = RESTATED if self.read.admits_slip(text) else False   # "..., inte äldreboendet, skrev fel"
+            self._extract(text, state, now, describe=field != "description", times=times, overwrite=slip)
         return self._after_set(state)
 
     def _value(self, field: str, text: str, choice: str, now: datetime):
@@ -247,7 +255,9 @@ class ReportDialog:
                     or self.read.is_deny(text):
                 return None   # "ja" describes nothing
             # "sen 06.45", "alla" asked for a description: another field's answer, read as that one.
-            if self.read.says_only_broken(text) and not self.situations.read(text).problem:
+            # ("no network on the phone" names only systems, yet it is what they have to say.)
+            if self.read.is_smash(text) or (self.read.says_only_broken(text) and not self.situations.read(text).problem
+                                            and self.says_fields(text, now)):
                 return None
             return self.read.without_greeting(text)   # "hej hjälp dörren ..." -> "dörren ..."
         if field == "started_at":
@@ -262,7 +272,7 @@ class ReportDialog:
     def _correction(self, field: str, text: str, state: dict, now: datetime) -> Turn | None:
         """'nej förlåt, enheten är hemtjänst ryd', 'vänta, det är treserva inte tes', 'förresten, treserva
         funkar inte heller', written while another question is asked: the field they name is changed."""
-        rest = self.read.strip_correction(text)
+        rest = self._strip_correction(text, field, now)
         leading = self.read.leading_change(text)   # "ändra namn till Lisa Holm", "tiden är 8.30 förresten"
         names = lambda word: self.situations.read(word).systems  # noqa: E731
         if rest is None and leading is None and self.read.without_negated(text, names) != text \
@@ -300,6 +310,12 @@ class ReportDialog:
             else:
                 fields["system"] = named
             return self._next(state)
+        described = self.read.description_correction(rest, fields["description"]) \
+            if field != "description" and fields.get("description") else None
+        if described:  # "förresten den kraschar inte, den fryser bara ...": the description, said again
+            fields["description"] = described
+            self._extract(rest, state, now, describe=False, overwrite=RESTATED)
+            return self._next(state)
         before = dict(fields)
         value_text, after = self.read.split_value(rest)   # "det var sen 9 inte 10": 9, not 10
         self._extract(value_text, state, now, describe=False, overwrite=True)
@@ -307,6 +323,16 @@ class ReportDialog:
             self._extract(after, state, now, describe=False, overwrite=RESTATED)
         # What the correction changed may be the very field asked: then the form moves on.
         return self._next(state) if fields != before else None
+
+    def _strip_correction(self, text: str, field: str, now: datetime) -> str | None:
+        """What a correction says after its "nej förlåt"; None when the text is none. Asked for the
+        description, a bare "no" starts one only if what follows states another field ("nej, tiden var
+        14.45"); "no network on the phone" is the description."""
+        rest = self.read.strip_correction(text)
+        if rest is not None and field == "description" and self.read.strip_correction(text, strict=True) is None \
+                and not (self.read.leading_change(rest) or self.says_fields(rest, now)):
+            return None
+        return rest
 
     def _note_extra_systems(self, text: str, state: dict) -> None:
         """'TES och genomförandewebben', 'både tes och treserva': a second system, beside the first."""
@@ -339,6 +365,7 @@ class ReportDialog:
         return result.intent not in ("out_of_scope", "help") and result.confidence >= COMMAND_WORD_CONFIDENCE
 
     def _after_set(self, state: dict) -> Turn:
+        self._tidy_description(state)
         if state.pop("back_to_confirm", False) or self._complete(state):
             return self._confirm(state)
         return self._next(state)
@@ -350,6 +377,13 @@ class ReportDialog:
         text = message.text.strip()
         if message.choice == "confirm" or self.read.is_affirm(text):
             return self._file(message, state)
+        told = self.read.after_affirm(text)
+        if told is not None and not self.read.change_request(told) and not self.read.strip_correction(told):
+            # "ja skicka. det gällde en brukare på Ryd": a yes, and something said beside it that changes nothing.
+            scratch = {**state, "fields": dict(state["fields"])}
+            self._extract(told, scratch, now, describe=False, overwrite=True)
+            if scratch["fields"] == state["fields"]:
+                return self._file(message, state)
         rest = self.read.strip_deny(text)
         change = self.read.change_request(rest) if rest else None
         if change and change[0] == "description" and change[1] and self.read.adds(rest):
@@ -361,6 +395,7 @@ class ReportDialog:
                 return self._confirm(state)
         if change:
             field, value_text = change
+            value_text = self.read.strip_deny(value_text)   # "the unit is wrong, I'm at Ekholmen": not "wrong"
             if value_text:
                 value = self._value(field, value_text, "", now)
                 head = self.read.split_value(value_text)[0] or value_text   # "tannefors, jag skrev fel"
@@ -418,7 +453,21 @@ class ReportDialog:
     def _complete(self, state: dict) -> bool:
         return all(state["fields"].get(f) for f in REQUIRED) and "started_at" in state["fields"]
 
+    def _tidy_description(self, state: dict) -> None:
+        """A description taken from the opening loses what only repeats the name and the unit ('Treserva
+        is broken. Lucas Meyer, Tannefors homecare'); if nothing but 'it is broken' is left, it is asked."""
+        fields = state["fields"]
+        if not state.get("described") or fields.get("description") != state["described"]:
+            return
+        tidy = self.read.tidy_description(fields["description"], fields.get("reporter_name"), fields.get("unit"))
+        if not tidy or self.read.says_only_broken(tidy, fields.get("reporter_name"), fields.get("unit")):
+            state["said_broken"] = fields.pop("description")   # kept for a "vet inte" to the question
+            state.pop("described")
+        else:
+            fields["description"] = state["described"] = tidy
+
     def _next(self, state: dict, lead: list[str] | None = None) -> Turn:
+        self._tidy_description(state)
         for field in REPORT_FIELDS:
             if not state["fields"].get(field):
                 return self._ask(state, field, lead)
@@ -435,7 +484,12 @@ class ReportDialog:
             options = tuple(Option(label=label, value=f"scope:{sid}") for sid, label in texts.scopes.items())
         elif field == "started_at":
             options = (Option(label=texts.scopes["unknown"], value="started:unknown"),)
-        body = "\n".join([*(lead or []), texts.ask[field]])
+        question = texts.ask[field]
+        if field == "unit" and state.get("unit_guess") and not state["fields"].get("unit"):
+            # The unit they wrote is not in the list: ask whether it is right, rather than which it is.
+            state["unit_check"] = _cut(state.pop("unit_guess"), "unit")
+            question = texts.unit_unknown.format(unit=state["unit_check"])
+        body = "\n".join([*(lead or []), question])
         return [Reply(text=body, awaiting=field, options=options, lang=state["lang"], intent="report_fault")], state
 
     @staticmethod
@@ -509,9 +563,15 @@ class ReportDialog:
             if not self.read.says_only_broken(description, fields.get("reporter_name") or name,
                                               found["unit"] or fields.get("unit")):
                 found["description"] = description
+        if not found["unit"] and not fields.get("unit"):
+            guess = self.read.unknown_unit_in_text(text)   # "Hemtjänst Kärna": asked to confirm, not guessed at
+            if guess:
+                state["unit_guess"] = guess
         for field, value in found.items():
             if value and (overwrite is True or (overwrite and field in overwrite) or not fields.get(field)):
                 fields[field] = value
+                if field == "description":
+                    state["described"] = value   # taken from a free message: tidied once the rest is known
         if fields.get("system"):
             self._note_extra_systems(rest, state)
 

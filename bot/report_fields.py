@@ -28,6 +28,7 @@ MAX_UNIT_CHOICES = 4
 DESCRIPTION_LIMIT = BY_NAME["description"].max_length
 _NAME_STOP = re.compile(r"\s*(?:,|\.|;|!|\?|\bpå\b|\bfrån\b|\boch\b|\bsom\b|\bi\b|\bfrom\b|\bat\b|\band\b|\bjobbar\b|\bjobba\b|\barbetar\b|\barbeta\b|\bwork)", re.IGNORECASE)
 _CLAUSES = re.compile(r"(?<=[,.;!?])\s+")
+_TIDY_CLAUSES = re.compile(r"(?<=[,.;!?:])\s+")
 _NAME_OK = re.compile(r"^[^\W\d_]+(?:[ '\-][^\W\d_]+){0,4}$")
 _APOSTROPHE = re.compile(r"(\w)['’](\w)")
 # A name signed at the end of a message.
@@ -97,6 +98,7 @@ class FieldReader:
         self.also_words = {fold(w) for d in dialogs for w in d.words.also}
         self.join_words = {fold(w) for d in dialogs for w in d.words.joins}   # (not "med": "öppna lås med TES")
         self.negation_words = set(content.situations.negations) | {fold(w) for d in dialogs for w in d.words.instead}
+        self._slips = {fold(w) for d in dialogs for w in d.words.slips}
         self._means = sorted({fold(w) for d in dialogs for w in d.words.means}, key=len, reverse=True)
         self._add_verbs = sorted({fold(w) for d in dialogs for w in d.words.add_verbs}, key=len, reverse=True)
         self.offer_accepted = {fold(w) for d in dialogs for w in d.offer_accepted_words}
@@ -146,6 +148,14 @@ class FieldReader:
             return True   # "yes ja", "ja ja", "ok yes": every word a yes
         return bool(words) and len(words) < len(folded.split()) and " ".join(words) in self.affirm
 
+    def after_affirm(self, text: str) -> str | None:
+        """'ja skicka. det gällde en brukare på Ryd' -> 'det gällde en brukare på Ryd': a yes said first,
+        in a sentence or clause of its own, and what follows it; None when it does not start with one."""
+        parts = re.split(r"(?<=[.,!])\s+", text.strip(), maxsplit=1)
+        if len(parts) == 2 and self.is_affirm(parts[0].strip(" .,!")):
+            return parts[1]
+        return None
+
     def is_deny(self, text: str) -> bool:
         return fold(text) in self.deny
 
@@ -167,15 +177,16 @@ class FieldReader:
         return any(words and words[0] in self.question_words
                    for words in (c.split() for c in self._clause_split.split(fold(text))))
 
-    def strip_correction(self, text: str) -> str | None:
+    def strip_correction(self, text: str, strict: bool = False) -> str | None:
         """The rest of a message that is a correction: it starts as one ("nej förlåt, ...", "vänta, ...",
         "förresten ...", "lägg till treserva också"), or says so anywhere ("eh sen 8 menar jag, inte 9");
-        None when it is not one."""
+        None when it is not one. `strict` (a description): a bare "no" starts none ("no network at all")."""
         words = fold(text).split()
+        denies = set() if strict else self.deny   # strict: "nej" may stand first, but does not make one
         n, said = 0, False   # said: a word that makes it a correction, not only "eh" before one
         while n < len(words) and (words[n] in self.deny or words[n] in self.correction_words
                                   or (n == 0 and words[n] in self._fillers and len(words) > 1)):
-            said = said or words[n] in self.deny or words[n] in self.correction_words
+            said = said or words[n] in denies or words[n] in self.correction_words
             n += 1
         folded = " ".join(words)
         added = self._add_verb(folded)
@@ -199,6 +210,11 @@ class FieldReader:
             kept = [w for w in words if fold(w).strip(",.") not in set(mean.split())]
             return " ".join(kept).strip(" ,.:-") or None
         return " ".join(text.split()[n:]).lstrip(" ,.:-") or None
+
+    def admits_slip(self, text: str) -> bool:
+        """'..., skrev fel', 'my bad': the message corrects what it states, wherever it says so."""
+        padded = " " + " ".join(re.findall(r"[^\W_]+", fold(text))) + " "
+        return any(f" {slip} " in padded for slip in self._slips)
 
     def adds(self, text: str) -> bool:
         """'lägg till i beskrivningen ...', 'add to the description ...': more, not a replacement."""
@@ -306,11 +322,13 @@ class FieldReader:
             clause = " ".join(words)
             kind_at = next((j for j, w in enumerate(words) if fold(w) in self._unit_kinds), None)
             if kind_at is None:   # "Jonas Wikström hemsjukvården": a unit's whole name after the name
-                kind_at = next((j for j in range(1, len(words)) if self.unit_in_text(" ".join(words[j:]))
+                # (the shortest such end: "Sam Taylor from home care Berga" is Sam Taylor, not Sam)
+                kind_at = next((j for j in range(len(words) - 1, 0, -1) if self.unit_in_text(" ".join(words[j:]))
                                 and not self.unit_in_text(" ".join(words[:j]))), None)
             if kind_at:   # the name, then the unit (known or not: "Maria Lund på Äldreboende Hjulsbro")
                 candidate = _NAME_STOP.split(" ".join(words[:kind_at]), maxsplit=1)[0].strip()
-            elif any(self.unit_in_text(c) for c in clauses[max(i - 1, 0):i] + clauses[i + 1:i + 2]):
+            elif any(self.unit_in_text(c) or self.unknown_unit_in_text(c)
+                     for c in clauses[max(i - 1, 0):i] + clauses[i + 1:i + 2]):
                 candidate = clause                              # the name, the unit beside it
             elif i == len(clauses) - 1 and i and any(self.unit_in_text(c) for c in clauses[:i]):
                 candidate = clause                              # signed at the end: "..., sen 9. Stina Holm"
@@ -391,6 +409,27 @@ class FieldReader:
         winners = [i for s, i in scored if s == best]
         return self.units[winners[0]] if len(winners) == 1 else None
 
+    def unknown_unit_in_text(self, text: str) -> str | None:
+        """'Therese Olofsson, Hemtjänst Kärna': a unit's kind and a capitalised place that is no configured
+        unit ('Hemtjänst Kärna', 'Äldreboende Vreta Kloster'), as written; the dialog asks to confirm it."""
+        words = text.split()
+        for i, word in enumerate(words[:-1]):
+            if fold(word.strip(",.:;!")) not in self._unit_kinds:
+                continue
+            place = []
+            for nxt in words[i + 1:i + 3]:
+                bare = nxt.strip(",.:;!?")
+                if not bare[:1].isupper() or not bare.isalpha() or fold(bare) in self._generic:
+                    break
+                place.append(bare)
+                if bare != nxt:
+                    break   # the clause ends here
+            if place:
+                candidate = " ".join([word.strip(",.:;!").capitalize(), *place])
+                if not self.unit_in_text(candidate):
+                    return candidate
+        return None
+
     def unit_answer(self, text: str) -> UnitMatch:
         folded = fold(text)
         for marker in self._unit_markers:
@@ -459,6 +498,33 @@ class FieldReader:
         words = re.findall(r"[^\W\d_]+", fold(text))
         return not [w for w in words if w not in skip and len(w) > 1]
 
+    def tidy_description(self, text: str, name: str | None = None, unit: str | None = None) -> str:
+        """A description taken from a free message, without the clauses that only say what the other
+        fields hold: 'Felanmäla: treserva kraschar' -> 'treserva kraschar'; 'Treserva is broken. Lucas
+        Meyer, Tannefors homecare' -> '' (nothing but the system, the name and the unit)."""
+        skip = self._generic | self._kind_words | set(fold(name or "").split()) | set(fold(unit or "").split())
+        clauses = [c for c in _TIDY_CLAUSES.split(text.strip()) if c.strip()]
+        bare = lambda c: not [w for w in re.findall(r"[^\W\d_]+", fold(c)) if w not in skip and len(w) > 1]  # noqa: E731
+        # A clause of field words goes unless it states the fault ("Felanmäla:", "Hemtjänst Ryd, sen 7,",
+        # "Mvh Elin Sjöberg" go; "TES ligger nere!" stays).
+        clauses = [c for c in clauses if not bare(c) or self.situations.read(c).problem]
+        kept = " ".join(c.strip() for c in clauses).strip(" ,:;")
+        return kept[:1].upper() + kept[1:] if kept and text[:1].isupper() else kept
+
+    def description_correction(self, text: str, old: str) -> str | None:
+        """'den kraschar inte, den fryser bara när jag sparar. Hemtjänst Linghem', the description being
+        'treserva kraschar': a clause that denies a word of the old description, and the new one beside it."""
+        old_words = {w for w in re.findall(r"[^\W\d_]+", fold(old)) if w not in self._generic and len(w) > 2}
+        clauses = [c.strip() for c in _TIDY_CLAUSES.split(text.strip()) if c.strip()]
+        denied = next((i for i, c in enumerate(clauses)
+                       if set(fold(c).replace(",", " ").split()) & self.negation_words
+                       and set(re.findall(r"[^\W\d_]+", fold(c))) & old_words), None)
+        if denied is None:
+            return None
+        rest = " ".join(c for i, c in enumerate(clauses) if i != denied)
+        kept = self.tidy_description(rest)
+        return kept[:1].upper() + kept[1:] if kept and not self.says_only_broken(kept) else None
+
     def description_in_text(self, text: str) -> str:
         """The part of a message that describes the fault: from the first clause
         naming a system, leaving out an introduction ("Jag heter X på Y, ...") and
@@ -485,6 +551,10 @@ class FieldReader:
     def scope_in_text(self, text: str) -> str | None:
         # Clause by clause: "öppnas inte, bara jag" is only me, not "inte bara jag".
         clauses = [f" {fold(c)} " for c in _CLAUSES.split(text) if fold(c)]
+        # "... på Äldreboende Ryd. Gäller även Äldreboende Lambohov": two units' places, one said to be "also".
+        words = set(re.findall(r"[^\W\d_]+", fold(text)))
+        if len(words & self._unit_places - self._unit_kinds) >= 2 and words & self.also_words:
+            return "multiple_units"
         for words, scope in self._scope_words:
             if any(f" {words} " in clause for clause in clauses):
                 return scope
@@ -551,10 +621,10 @@ class FieldReader:
     def change_request(self, text: str) -> tuple[str, str] | None:
         """'enheten är Hemtjänst Berga' -> ('unit', 'Hemtjänst Berga'); 'ändra namn' -> ('reporter_name', '')."""
         folded = fold(text)
-        for word, field in self.change_words:
-            m = re.search(r"(?:^|\s)" + re.escape(word) + r"(?:\s|$)", folded)
-            if not m:
-                continue
+        # The field named first ("ändra namn till X ... Enheten är Y": the name); the longest word at a place.
+        found = [(m.start(), -len(word), m, field) for word, field in self.change_words
+                 for m in [re.search(r"(?:^|\s)" + re.escape(word) + r"(?:\s|$)", folded)] if m]
+        for _, _, m, field in sorted(found, key=lambda f: f[:2])[:1]:
             words_before = len(folded[:m.end()].split())
             rest_words = text.split()[words_before:]
             while rest_words and fold(rest_words[0]) in self.change_links:  # "ska vara", "should be"

@@ -396,3 +396,65 @@ def test_night_staff_as_the_scope_is_no_start_time(db):
     with Chat(db, "--at", "2026-11-29T05:10") as chat:
         fill(chat, chat.say("felanmälan"), {**ANSWERS, "scope": "alla oss på natten", "started_at": "runt fem"})
     assert "T05:00" in exported(db)[0]["started_at"]
+
+
+def test_a_name_change_at_the_start_wins_over_the_unit_named_after_it(db):
+    with Chat(db, "--at", AT) as chat:
+        fill(chat, chat.say("Hej, felanmälan. Jag heter Anders"),
+             {**ANSWERS, "unit": "ändra namn till Anders Bergqvist förresten, finns flera Anders här. "
+                                 "Enheten är hemtjänst vasastaden"})
+    [report] = exported(db)
+    assert (report["reporter_name"], report["unit"]) == ("Anders Bergqvist", "Hemtjänst Vasastaden")
+
+
+def test_the_unit_is_wrong_at_the_summary_names_the_new_one(db):
+    with Chat(db, "--at", AT) as chat:
+        turn = chat.say("Hi, Sam Taylor from home care Berga. TES app shows a blank screen for all of us since 7:45")
+        turn = chat.say("yes") if turn["awaiting"] is None else turn
+        assert turn["awaiting"] == "confirm"           # name and unit came with the message
+        turn = chat.say("wait, the unit is wrong, I'm at Ekholmen home care today, not Berga")
+        assert "Hemtjänst Ekholmen" in turn["text"]
+        chat.say("yes")
+    assert exported(db)[0]["unit"] == "Hemtjänst Ekholmen"
+
+
+def test_a_yes_with_a_personnummer_beside_it_files_without_it(db):
+    with Chat(db, "--at", AT) as chat:
+        turn = answer_until(chat, chat.say("felanmälan"), "confirm")
+        turn = chat.say("ja skicka. det gällde 19360530-1122 om ni behöver veta")
+        assert turn["awaiting"] is None
+    [report] = exported(db)
+    assert "19360530" not in str(report)
+
+
+def test_an_unknown_unit_in_the_opening_is_asked_to_be_confirmed_not_guessed(db):
+    with Chat(db, "--at", AT) as chat:
+        turn = chat.say("felanmälan låsen, Hemtjänst Vreta Kloster")
+        turn = chat.say("Annika Dahl")
+        assert turn["awaiting"] == "unit" and "Hemtjänst Vreta Kloster" in turn["text"]
+        fill(chat, chat.say("nej, Hemtjänst Vreta Kloster, det är inte Ljungsbro"), ANSWERS)
+    assert exported(db)[0]["unit"] == "Hemtjänst Vreta Kloster"
+
+
+def test_a_description_that_only_repeats_name_and_unit_is_asked_for(db):
+    with Chat(db, "--at", AT) as chat:
+        turn = chat.say("Hello, report please. Treserva is broken. Lucas Meyer, Tannefors homecare")
+        turn = fill(chat, turn, {**ANSWERS, "reporter_name": "Lucas Meyer", "unit": "Tannefors homecare",
+                                 "description": "it logs me out when I open a client"})
+    assert exported(db)[0]["description"] == "it logs me out when I open a client"
+
+
+def test_a_description_corrected_while_the_unit_is_asked(db):
+    with Chat(db, "--at", AT) as chat:
+        fill(chat, chat.say("Felanmäla: treserva kraschar"),
+             {**ANSWERS, "unit": "förresten den kraschar inte, den fryser bara när jag ska spara en anteckning. "
+                                 "Hemtjänst Linghem"})
+    [report] = exported(db)
+    assert report["unit"] == "Hemtjänst Linghem"
+    assert report["description"].startswith("Den fryser bara") and "kraschar" not in report["description"]
+
+
+def test_a_description_starting_with_no_is_the_description(db):
+    with Chat(db, "--at", AT) as chat:
+        fill(chat, chat.say("felanmälan"), {**ANSWERS, "description": "no network on the phone"})
+    assert exported(db)[0]["description"] == "no network on the phone"
