@@ -229,7 +229,8 @@ class ReportDialog:
         if not (field != "scope" and self.read.scope_answer(text) == UNKNOWN):
             # "tes fungerar inte, kan inte logga in", asked for the system: the description too.
             # ("alla på natten", asked for the scope, says who, not when: no time without a number.)
-            times = field != "scope" or any(ch.isdigit() for ch in text)
+            # (Nor "gamla besök från igår", asked for the description: a time there needs a number.)
+            times = field not in ("scope", "description") or any(ch.isdigit() for ch in text)
             slip = RESTATED if self.read.admits_slip(text) else False   # "..., inte äldreboendet, skrev fel"
             self._extract(text, state, now, describe=field != "description", times=times, overwrite=slip)
         return self._after_set(state)
@@ -299,6 +300,10 @@ class ReportDialog:
             return self._ask(state, change[0])
         if rest is None:
             return None
+        respelt = self.read.renamed(rest, fields.get("reporter_name")) if field != "reporter_name" else None
+        if respelt:   # "förlåt stavade fel, Eva Lind ska det va, utan h"
+            fields["reporter_name"] = respelt
+            return self._next(state)
         # "det är inte tes det gäller, det är treserva": not the system it says it is not.
         unnegated = self.read.without_negated(rest, names)
         systems = [s for s in self.situations.read(unnegated).systems if s in self.content.routine.systems]

@@ -28,6 +28,7 @@ MAX_UNIT_CHOICES = 4
 DESCRIPTION_LIMIT = BY_NAME["description"].max_length
 _NAME_STOP = re.compile(r"\s*(?:,|\.|;|!|\?|\bpå\b|\bfrån\b|\boch\b|\bsom\b|\bi\b|\bfrom\b|\bat\b|\band\b|\bjobbar\b|\bjobba\b|\barbetar\b|\barbeta\b|\bwork)", re.IGNORECASE)
 _CLAUSES = re.compile(r"(?<=[,.;!?])\s+")
+_CAPITALISED = re.compile(r"\b[A-ZÅÄÖ][^\W\d_]+(?:[ -][A-ZÅÄÖ][^\W\d_]+){1,2}\b")
 _TIDY_CLAUSES = re.compile(r"(?<=[,.;!?:])\s+")
 _NAME_OK = re.compile(r"^[^\W\d_]+(?:[ '\-][^\W\d_]+){0,4}$")
 _APOSTROPHE = re.compile(r"(\w)['’](\w)")
@@ -210,6 +211,15 @@ class FieldReader:
             kept = [w for w in words if fold(w).strip(",.") not in set(mean.split())]
             return " ".join(kept).strip(" ,.:-") or None
         return " ".join(text.split()[n:]).lstrip(" ,.:-") or None
+
+    def renamed(self, text: str, name: str | None) -> str | None:
+        """'förlåt stavade fel, Eva Lind ska det va', the name being Eva Lindh: the name spelt anew."""
+        if not name:
+            return None
+        for found in _CAPITALISED.findall(text):
+            if found != name and fuzz.ratio(fold(found), fold(name)) >= 75 and self.name_answer(found):
+                return self._trim_name(found)
+        return None
 
     def admits_slip(self, text: str) -> bool:
         """'..., skrev fel', 'my bad': the message corrects what it states, wherever it says so."""
@@ -594,11 +604,12 @@ class FieldReader:
         """A message that starts by naming a field to change: 'ändra namn till X', 'tiden är 8.30',
         'unit is Ryd'. Only at the start: "det började strula" in a description is no correction."""
         words = fold(text).split()
-        if words and words[0] in self.change_verbs:
+        verb = bool(words) and words[0] in self.change_verbs   # "ändra beskrivningen, den ...": named to change
+        if verb:
             words = words[1:]
-        if len(words) < 2 or not any(words[0] == w for w, _ in self.change_words):
+        if len(words) < 2 or not any(words[0].strip(",.:") == w for w, _ in self.change_words):
             return None
-        if words[1] not in self.change_links and words[0] not in self.change_verbs:
+        if words[1] not in self.change_links and not verb:
             return None
         return self.change_request(text)
 

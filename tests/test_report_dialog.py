@@ -458,3 +458,26 @@ def test_a_description_starting_with_no_is_the_description(db):
     with Chat(db, "--at", AT) as chat:
         fill(chat, chat.say("felanmälan"), {**ANSWERS, "description": "no network on the phone"})
     assert exported(db)[0]["description"] == "no network on the phone"
+
+
+def test_a_name_spelt_anew_while_the_unit_is_asked(db):
+    with Chat(db, "--at", AT) as chat:
+        chat.say("hej det är Eva Lindh, vill felanmäla")
+        turn = chat.say("förlåt stavade fel, Eva Lind ska det va, utan h")
+        assert turn["awaiting"] == "unit"
+        fill(chat, turn, ANSWERS)
+    assert exported(db)[0]["reporter_name"] == "Eva Lind"
+
+
+def test_change_the_description_named_with_a_verb(db):
+    with Chat(db, "--at", AT) as chat:
+        fill(chat, chat.say("Felanmälan: appen loggar ut mig hela tiden"),
+             {**ANSWERS, "scope": "ändra beskrivningen, den loggar inte ut, den fryser när jag ska kvittera"})
+    assert "fryser" in exported(db)[0]["description"]
+
+
+def test_yesterday_in_a_description_is_no_start_time(db):
+    with Chat(db, "--at", AT) as chat:
+        turn = answer_until(chat, chat.say("felanmälan"), "description")
+        turn = chat.say("appen visar gamla besök från igår")
+        assert turn["awaiting"] == "started_at"
