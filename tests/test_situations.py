@@ -316,3 +316,15 @@ def test_do_you_speak_english_is_answered_yes(world):
 def test_already_called_needs_no_did_you_mean(world):
     answer = world.ask("vi har ringt lkdata redan, vad gör vi nu med besöken")
     assert "Menade du" not in answer and "kolleg" in lead(answer)
+
+
+def test_have_the_locks_started_working_while_they_are_down_is_answered_no(world):
+    world.set_state("locks", "open")
+    answer = world.ask("har låsen börjat funka?")
+    assert not answer.startswith("*Ja") and "sedan" in lead(answer)
+
+
+def test_does_it_work_after_yesterdays_trouble_is_answered_yes_after_the_all_clear(world):
+    world.set_state("tes", "resolved")
+    answer = world.ask("funkar appen nu efter gårdagens strul?")
+    assert answer.lstrip("*").startswith("Ja")
