@@ -568,9 +568,10 @@ class ReportDialog:
             if not self.read.says_only_broken(description, fields.get("reporter_name") or name,
                                               found["unit"] or fields.get("unit")):
                 found["description"] = description
-        if not found["unit"] and not fields.get("unit"):
-            guess = self.read.unknown_unit_in_text(text)   # "Hemtjänst Kärna": asked to confirm, not guessed at
-            if guess:
+        guess = self.read.unknown_unit_in_text(text)   # "Hemtjänst Kärna": asked to confirm, not guessed at
+        if guess and (not found["unit"] or fold(found["unit"]) in fold(guess)):
+            found["unit"] = None   # (nor "Hemtjänst Ryd Norra" taken for Hemtjänst Ryd)
+            if not fields.get("unit"):
                 state["unit_guess"] = guess
         for field, value in found.items():
             if value and (overwrite is True or (overwrite and field in overwrite) or not fields.get(field)):

@@ -436,7 +436,9 @@ class FieldReader:
                     break   # the clause ends here
             if place:
                 candidate = " ".join([word.strip(",.:;!").capitalize(), *place])
-                if not self.unit_in_text(candidate):
+                known = self.unit_in_text(candidate)
+                # "Hemtjänst Ryd Norra" is not Hemtjänst Ryd: a configured unit's name and more after it.
+                if not known or set(fold(known).split()) < set(fold(candidate).split()):
                     return candidate
         return None
 

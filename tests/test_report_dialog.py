@@ -481,3 +481,11 @@ def test_yesterday_in_a_description_is_no_start_time(db):
         turn = answer_until(chat, chat.say("felanmälan"), "description")
         turn = chat.say("appen visar gamla besök från igår")
         assert turn["awaiting"] == "started_at"
+
+
+def test_a_configured_units_name_with_more_after_it_is_an_unknown_unit(db):
+    with Chat(db, "--at", NIGHT) as chat:
+        turn = chat.say("låsen funkar inte hos brukaren, vill anmäla. Per Ek, Hemtjänst Ryd Norra")
+        assert turn["awaiting"] == "unit" and "Hemtjänst Ryd Norra" in turn["text"]
+        fill(chat, chat.say("ja"), ANSWERS)
+    assert exported(db)[0]["unit"] == "Hemtjänst Ryd Norra"
