@@ -521,7 +521,7 @@ class FieldReader:
         # "Mvh Elin Sjöberg" go; "TES ligger nere!" stays).
         clauses = [c for c in clauses if not bare(c) or self.situations.read(c).problem]
         kept = " ".join(c.strip() for c in clauses).strip(" ,:;")
-        return kept[:1].upper() + kept[1:] if kept and text[:1].isupper() else kept
+        return _capitalised(kept) if text[:1].isupper() else kept
 
     def description_correction(self, text: str, old: str) -> str | None:
         """'den kraschar inte, den fryser bara när jag sparar. Hemtjänst Linghem', the description being
@@ -534,8 +534,8 @@ class FieldReader:
         if denied is None:
             return None
         rest = " ".join(c for i, c in enumerate(clauses) if i != denied)
-        kept = self.tidy_description(rest)
-        return kept[:1].upper() + kept[1:] if kept and not self.says_only_broken(kept) else None
+        kept = _capitalised(self.tidy_description(rest))
+        return kept if kept and not self.says_only_broken(kept) else None
 
     def description_in_text(self, text: str) -> str:
         """The part of a message that describes the fault: from the first clause
@@ -564,8 +564,8 @@ class FieldReader:
         # Clause by clause: "öppnas inte, bara jag" is only me, not "inte bara jag".
         clauses = [f" {fold(c)} " for c in _CLAUSES.split(text) if fold(c)]
         # "... på Äldreboende Ryd. Gäller även Äldreboende Lambohov": two units' places, one said to be "also".
-        words = set(re.findall(r"[^\W\d_]+", fold(text)))
-        if len(words & self._unit_places - self._unit_kinds) >= 2 and words & self.also_words:
+        said = set(re.findall(r"[^\W\d_]+", fold(text)))
+        if len(said & self._unit_places - self._unit_kinds) >= 2 and said & self.also_words:
             return "multiple_units"
         for words, scope in self._scope_words:
             if any(f" {words} " in clause for clause in clauses):
@@ -648,6 +648,11 @@ class FieldReader:
 
 # Two systems joined as two faults ("TES-appen och de digitala låsen"): at most this many words apart.
 JOIN_REACH = 6
+
+
+def _capitalised(text: str) -> str:
+    """The first letter upper case ('den fryser ...' -> 'Den fryser ...'), the rest as written."""
+    return text[:1].upper() + text[1:]
 
 
 def _tidy_name(name: str) -> str:
