@@ -88,6 +88,9 @@ class Composer:
             return "contact"  # "vart anmäler jag?", "vem hjälper oss med tes?": whom to turn to, not a report here
         if intent == "status" and situation.past and situation.registration and not situation.asks_back:
             return "post_registration"  # "TES was down for 5 h, can I still register?"
+        if intent in PROBLEM_INTENTS and situation.registration and (situation.long_outage or situation.day_off) \
+                and not situation.ongoing:
+            return "post_registration"  # "tes down 14h since morning, do we post-register as usual?"
         if intent == "status" and situation.broken_now and named and not (situation.yes_no or situation.asks_back):
             return "outage_now"  # "Treserva also down now" tells, it does not ask
         if situation.planned and named and intent in ("outage_causes", "planned_outage", "outage_now", "help") and (
@@ -95,7 +98,7 @@ class Composer:
             return "status"  # "is it planned?": what is known about that system
         if situation.asks_back and (named or (known and known.outages)) and intent in (
                 "conventional_keys", "outage_now", "help", "planned_outage", "status", "report_details",
-                *DOCS_INTENTS):
+                "outage_causes", *DOCS_INTENTS):
             return "status"
         if situation.yes_no and named and intent in ("outage_now", "help", "conventional_keys", "planned_outage",
                                                      "outage_causes", "out_of_scope") \
@@ -286,6 +289,9 @@ class Composer:
         if t.no_call_needed and situation.asks_yes_no and situation.asks_call \
                 and any(o.phase == "open" for o in relevant):
             lead.append(t.no_call_needed)   # "is it known? do I need to call?"
+        if situation.problem and relevant and all(o.phase in ("resolved", "ended") for o in relevant):
+            # "is tes down again? it's acting weird": fixed as far as known, so a new fault is theirs to report.
+            lead.append(self.answers.contact_lines(at, lang)[1])
         explained = {o.facts.system for o in relevant}
         unknown = [s for s in asked if s not in explained and not (
             explained & set(self.content.routine.systems[s].explained_by))]

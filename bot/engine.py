@@ -251,6 +251,8 @@ class Engine:
         """
         if composed.planned or situation.claim:
             return False  # (a claim: "do I need to report one that was announced?" is a question)
+        if situation.asks_yes_no and situation.named_contacts:
+            return False  # "kan jag felanmäla via portalen nu?" asks whether that contact applies
         if intent == "report_fault" and not composed.known_open and not situation.past:
             return True   # (not "should I still report that it was down this morning?": answered, offered)
         read = self.dialog.read

@@ -24,6 +24,7 @@ FUZZY_MIN_LEN = 7
 # ... and must match a word of the message this well (rapidfuzz ratio, 0-100).
 FUZZY_CUTOFF = 84
 _NUMBER = re.compile(r"^\d{1,3}$")
+_NUMBER_WITH_UNIT = re.compile(r"^(\d{1,3})([a-z]+)$")  # "14h", "9tim"
 # "kl 16.05", "15:59", "10 pm": the moment a question about whom to contact is about.
 _CLOCK = re.compile(r"(?<![\d/])([01]?\d|2[0-3])[:.]([0-5]\d)(?![\d.:])")
 _AM_PM = re.compile(r"(?<![\d:.])(1[0-2]|0?[1-9])\s*([ap])\.?m\b", re.IGNORECASE)
@@ -163,7 +164,9 @@ class SituationReader:
         systems = self._find_systems(tokens, asking=yes_no)
         if _has(tokens, self._both):
             systems = _merge(systems, self._both_systems)
-        role = next((r for r, phrases in self._roles if _has(tokens, phrases)), None)
+        # The longest role phrase wins: "assistant nurse" is care staff, though "nurse" is licensed.
+        role = max(((_longest(tokens, phrases), r) for r, phrases in self._roles), default=(0, None))
+        role = role[1] if role[0] else None
         problem = _has_loose(tokens, self._problem)
         hours = _stated_hours(tokens, self._hour_words)
         more = hours is not None and _has(tokens, self._more_than)
@@ -302,6 +305,12 @@ def _fuzzy_first(tokens: list[str], phrases: list[tuple[str, ...]], known: set[s
     return None
 
 
+def _longest(tokens: list[str], phrases: Phrases) -> int:
+    """The number of words in the longest of the phrases found in the tokens (0: none)."""
+    return max((len(phrase) for i, token in enumerate(tokens) for phrase in phrases.by_first.get(token, ())
+                if tuple(tokens[i:i + len(phrase)]) == phrase), default=0)
+
+
 def _starts(tokens: list[str], phrases: Phrases) -> bool:
     return bool(tokens) and any(tuple(tokens[:len(p)]) == p for p in phrases.by_first.get(tokens[0], ()))
 
@@ -353,7 +362,8 @@ def _merge(first: tuple[str, ...], more: tuple[str, ...]) -> tuple[str, ...]:
 
 
 def _stated_hours(tokens: list[str], hour_words: set[str]) -> float | None:
-    """'i 12 timmar', '11h' (folded to '11 h'), 'over 10 hours': the largest stated number of hours."""
+    """'i 12 timmar', '11h', '14tim', 'over 10 hours': the largest stated number of hours."""
     hours = [int(tokens[i]) for i in range(len(tokens) - 1)
              if _NUMBER.match(tokens[i]) and tokens[i + 1] in hour_words]
+    hours += [int(m.group(1)) for m in map(_NUMBER_WITH_UNIT.match, tokens) if m and m.group(2) in hour_words]
     return float(max(hours)) if hours else None

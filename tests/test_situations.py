@@ -328,3 +328,71 @@ def test_does_it_work_after_yesterdays_trouble_is_answered_yes_after_the_all_cle
     world.set_state("tes", "resolved")
     answer = world.ask("funkar appen nu efter gårdagens strul?")
     assert answer.lstrip("*").startswith("Ja")
+
+
+def test_an_assistant_nurse_is_care_staff_though_nurse_alone_is_licensed(world):
+    answer = world.ask("genomförandewebben funkar inte, jag är assistant nurse, what about the care plans")
+    assert "genomförandeplan" in answer and "HSL" not in lead(answer)
+
+
+def test_ur_funktion_is_broken_not_your(world):
+    answer = world.ask("fysioterapeut, helgjobb. treserva ur funktion. kan en kollega föra in mina anteckningar sen?")
+    assert answer.startswith("Ja") and LKDATA_PHONE in answer
+
+
+def test_anyone_know_if_the_locks_fail_today_is_a_status_question(world):
+    answer = world.ask("nån som vet om låsen strular idag?")
+    assert "känner inte till" in lead(answer).lower() or "inget" in lead(answer).lower()
+
+
+def test_acting_weird_after_the_all_clear_gets_whom_to_contact(world):
+    world.set_state("tes", "resolved")
+    answer = world.ask("is tes down again? its acting weird")
+    assert LKDATA_PHONE in answer
+
+
+def test_power_back_on_while_the_network_is_down_is_answered_not_yet(world):
+    world.set_state("infrastructure", "open")
+    answer = world.ask("power back on in the area?")
+    assert lead(answer).startswith("No")
+
+
+def test_fourteen_hours_written_14h_passes_the_ten_hour_line(world):
+    answer = world.ask("tes down 14h since early morning. do we post-register in the app like normal?")
+    assert "announce" in lead(answer) and LKDATA_PHONE not in lead(answer)
+
+
+def test_waiting_for_word_after_nine_hours_is_answered_no_register_yourself(world):
+    answer = world.ask("hej, tes låg nere 9 timmar idag. ska vi vänta på besked från förvaltningen?")
+    assert answer.startswith("Nej") and "TES-appen" in lead(answer)
+
+
+def test_asking_the_hours_of_user_support_also_gives_the_evening_number(world):
+    answer = world.ask("vilka tider gäller för användarstöd?")
+    assert "08:00" in lead(answer) and LKDATA_PHONE in lead(answer)
+
+
+def test_where_a_planned_outage_was_announced_is_the_notice_board(world):
+    world.set_state("tes", "planned")
+    assert "notice board" in lead(world.ask("who decided to shut down tes tonight?? where was this announced"))
+
+
+def test_may_i_report_through_the_portal_now_is_answered_not_a_report_started(content, classifier, tmp_path):
+    world = World(content, classifier, f"sqlite:///{tmp_path}/p.db", at="2027-09-27T15:30")  # a Monday
+    answer = world.ask("kan jag felanmäla treserva via portalen nu?")
+    assert answer.startswith("Ja") and "Vad heter du" not in answer
+
+
+def test_booking_a_vacation_is_outside_the_routine_with_no_keys(world):
+    answer = world.ask("kan du hjälpa mig boka semester?")
+    assert "ingår inte" in answer and "nycklar" not in answer
+
+
+def test_waiting_with_documentation_is_answered_no_by_hand(world):
+    answer = world.ask("is it ok to wait with documentation until treserva is back?")
+    assert answer.startswith("No") and "by hand" in lead(answer)
+
+
+def test_thanks_now_it_works_is_thanked_not_answered_with_a_status(world):
+    answer = world.ask("tack, nu funkar det 👍")
+    assert "013" not in answer and "driftstopp just nu" not in answer
