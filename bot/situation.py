@@ -165,8 +165,8 @@ class SituationReader:
         if _has(tokens, self._both):
             systems = _merge(systems, self._both_systems)
         # The longest role phrase wins: "assistant nurse" is care staff, though "nurse" is licensed.
-        role = max(((_longest(tokens, phrases), r) for r, phrases in self._roles), default=(0, None))
-        role = role[1] if role[0] else None
+        length, role = max(((_longest(tokens, phrases), r) for r, phrases in self._roles), default=(0, None))
+        role = role if length else None
         problem = _has_loose(tokens, self._problem)
         hours = _stated_hours(tokens, self._hour_words)
         more = hours is not None and _has(tokens, self._more_than)
