@@ -97,6 +97,10 @@ class System(_Strict):
     reserve: list[ReserveId] = []
     # A known outage of one of these explains this system's (the network is down, so TES is).
     explained_by: list[SystemId] = []
+    # Words that name this system only when no other system is named; beside another system they
+    # name `alone_aliases_beside` (routine.yaml: the computers are the site's IT alone, Treserva beside TES).
+    alone_aliases: list[str] = []
+    alone_aliases_beside: SystemId | None = None
 
 
 class Routine(_Strict):
@@ -212,6 +216,7 @@ class SituationWords(_Strict):
     planned: list[str] = []
     works: list[str] = []             # said of a system that works
     negations: list[str] = []
+    neither: list[str] = []
     both_systems: list[str] = []      # TES and Treserva both
     power: list[str] = []             # a power cut: the whole reserve routine applies
     works_question: list[str] = []    # "funkar tes nu?": a yes/no question whether it works again
@@ -403,6 +408,7 @@ class DialogWords(_Strict):
     polite: list[str] = []
     correction: list[str] = []        # first words of a correction ("vänta", "förlåt", "förresten")
     also: list[str] = []              # "heller", "too": another system beside the first
+    same: list[str] = []              # "säger samma", "same here": another unit named has it too
     joins: list[str] = []             # "och", "and": two systems named side by side, two faults
     means: list[str] = []             # "menar jag", "I mean": a correction, wherever it stands
     slips: list[str] = []             # "skrev fel", "my bad": what else the message says replaces the old

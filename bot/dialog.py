@@ -43,6 +43,7 @@ SIDE_INTENTS = frozenset({"contact", "report_details", "conventional_keys", "pos
                           "status", "backup_care_docs", "backup_hsl_docs", "deviation", "outage_causes",
                           "local_routine"})
 SIDE_MIN_CONFIDENCE = 0.7
+SIDE_MIN_CONFIDENCE_NO_FAULT = 0.4
 MIN_DESCRIPTION = form.BY_NAME["description"].min_length
 # A question is asked at most this many times in a row; then the answer is taken as given.
 MAX_ASKS = 2
@@ -85,7 +86,11 @@ class ReportDialog:
             written = self.read.name_in_text(text)
             if not written and text == message.text and self.read.is_written_name(text):
                 written = self.read.name_answer(text)   # "Sam Taylor", typed after the offer to report
-            if written:  # a name written in the message beats the messenger profile's
+            # A name written in the message beats the messenger profile's, unless it is only a part
+            # of it ("I'm Ahmed", the profile Ahmed Hassan).
+            profile_words = fold(fields.get("reporter_name") or "").split()
+            if written and not (len(profile_words) > len(written.split())
+                                and set(fold(written).split()) <= set(profile_words)):
                 fields["reporter_name"] = written
         texts = self.content.dialog_for(lang)
         return self._next(state, lead=[*(lead or []), texts.start])
@@ -163,7 +168,7 @@ class ReportDialog:
         if state.get("asked", [None, 0]) == [field, MAX_ASKS] and not self.read.is_affirm(text):
             # Asked twice already: never a third time. The answer as given (or "don't know");
             # the summary lets them fix it.
-            value = self._value(field, text, choice, now) or self._fallback(field, text)
+            value = self._value(field, text, choice, now, state["fields"].get("unit")) or self._fallback(field, text)
             if value is not None:
                 state.pop("unit_check", None), state.pop("unit_choices", None)
                 state["fields"][field] = value
@@ -172,7 +177,7 @@ class ReportDialog:
         if corrected:
             return corrected
 
-        value = self._value(field, text, choice, now)
+        value = self._value(field, text, choice, now, state["fields"].get("unit"))
         if field == "description" and state.get("said_broken") and self.read.scope_answer(text) == UNKNOWN:
             value = state["said_broken"]   # "vet inte": what the opening said is all there is
         if value is not None and field != "started_at" and form.check_value(field, value) == "too_long":
@@ -235,7 +240,7 @@ class ReportDialog:
             self._extract(text, state, now, describe=field != "description", times=times, overwrite=slip)
         return self._after_set(state)
 
-    def _value(self, field: str, text: str, choice: str, now: datetime):
+    def _value(self, field: str, text: str, choice: str, now: datetime, unit: str | None = None):
         if field == "reporter_name":
             if len(text.split()) == 1 and self._is_command_word(text):
                 return None  # "rapportera", "status", "hjälp": not a name
@@ -250,7 +255,7 @@ class ReportDialog:
         if field == "scope":
             if choice.startswith("scope:"):
                 return choice.removeprefix("scope:")
-            return self.read.scope_answer(text)
+            return self.read.scope_answer(text, unit)
         if field == "description":
             if form.check_value("description", text) == "too_short" or self.read.is_affirm(text) \
                     or self.read.is_deny(text):
@@ -346,7 +351,9 @@ class ReportDialog:
         named = self.read.systems_in_text(text)
         # Nor one related to the first either way: the app and the locks are one fault, reported as the first.
         # Unless the text joins them as two faults: "TES-appen och låsen funkar inte".
-        extra = [s for s in named if s != first and (self.read.joins_systems(text, first, s) or (
+        # ("... and the door locks aren't working either": said to be a second fault.)
+        joined = self.read.adds_system(text)
+        extra = [s for s in named if s != first and (joined or self.read.joins_systems(text, first, s) or (
             first not in systems[s].explained_by and s not in systems[first].explained_by))]
         # Only a message naming two systems adds one: "appen loggar ut" describing a Treserva fault does not.
         if len(named) >= 2 and extra:
@@ -413,7 +420,23 @@ class ReportDialog:
                     return self._confirm(state)
             state["back_to_confirm"] = True
             return self._ask(state, field)
-        before = dict(state["fields"])
+        fields = state["fields"]
+        names = lambda word: self.situations.read(word).systems  # noqa: E731
+        unnegated = self.read.without_negated(rest or "", names)
+        swapped = [s for s in self.read.systems_in_text(unnegated) if s in self.content.routine.systems]
+        if unnegated != rest and swapped:
+            # "inte tes utan treserva!": the system it names instead, not one more beside the first.
+            negated = set(self.read.systems_in_text(rest)) - set(swapped)
+            fields["system"] = swapped[0]
+            fields["extra_systems"] = [s for s in _merge_list(fields.get("extra_systems"), swapped[1:])
+                                       if s not in negated and s != swapped[0]]
+            return self._confirm(state)
+        added = [s for s in self.read.systems_in_text(rest or "") if s != fields.get("system")]
+        if added and self.read.adds_system(rest):
+            # "nej, treserva ligger också nere": another system beside the first, not instead of it.
+            fields["extra_systems"] = _merge_list(fields.get("extra_systems"), added)
+            return self._confirm(state)
+        before = dict(fields)
         self._extract(rest, state, now, describe=False, overwrite=True)
         if state["fields"] != before:
             return self._confirm(state)
@@ -536,7 +559,12 @@ class ReportDialog:
         if field == "description" and not text.endswith("?"):
             return None
         result = self.classify(text)
-        if result.intent not in SIDE_INTENTS or result.confidence < SIDE_MIN_CONFIDENCE:
+        # Asked for the description, a question that names no fault ("should we write on paper meanwhile?")
+        # is no description: a weaker reading of it will do.
+        least = SIDE_MIN_CONFIDENCE
+        if field == "description" and not self.situations.read(text).problem:
+            least = SIDE_MIN_CONFIDENCE_NO_FAULT
+        if result.intent not in SIDE_INTENTS or result.confidence < least:
             return None
         answer = self.answer_intent(result.intent, state["lang"], text)
         texts = self.content.dialog_for(state["lang"])
@@ -557,13 +585,16 @@ class ReportDialog:
             "reporter_name": name,
             "unit": self.read.unit_in_text(text),
             "system": self.read.system_in_text(rest),
-            "scope": self.read.scope_in_text(text),
+            "scope": self.read.scope_in_text(text, fields.get("unit") or self.read.unit_in_text(text)),
         }
         started = self.read.started_in_text(text, now) if times else None
         if started is not None:
             found["started_at"] = UNKNOWN if started.kind == "unknown" else started.value.isoformat()
         # A message that says what does not work is the description itself ("vill felanmäla ett lås" is not).
-        if describe and found["system"] and len(text.strip()) >= MIN_DESCRIPTION and self.situations.read(text).problem:
+        situation = self.situations.read(text)
+        # (Not a question: "är det bara vi eller är TES nere?" asks; the description is asked for.)
+        if describe and found["system"] and len(text.strip()) >= MIN_DESCRIPTION and situation.problem \
+                and not (situation.yes_no or situation.asks_known):
             description = self.read.description_in_text(text)
             if not self.read.says_only_broken(description, fields.get("reporter_name") or name,
                                               found["unit"] or fields.get("unit")):

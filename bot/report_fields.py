@@ -44,6 +44,11 @@ _LIST_SPLIT = re.compile(r"[,;:!?]+|\.+(?:\s|$)|(?:^|\s)/+\s*|\s-\s")
 # Emoji, punctuation and a signature's slash around a name.
 _EDGES = re.compile(r"^[\W_]+|[\W_]+$")
 # A keyboard smash: five consonants in a row, or a long word without a vowel.
+# Markers that also say what something is ("this is ridiculous", "it's broken").
+_WEAK_NAME_MARKERS = frozenset({"this is", "its", "it s", "i am", "im", "i m", "jag e"})
+_UNIT_AFTER_NAME = re.compile(r"\s+(?:from|at|på|i|in|on)\b|\s*,\s*(?:hemtj|äldre|night|natt|home)", re.IGNORECASE)
+_HELD_DOWN = re.compile(r"([^\W\d_])\1{3,}")
+_COMMA_TIME = re.compile(r"^\s*(\d{1,2}),(\d{2})\s*$")
 _SMASH = re.compile(r"[bcdfghjklmnpqrstvwxz]{6}|^[^aeiouy]{4,}$")
 
 
@@ -68,6 +73,7 @@ class FieldReader:
         # "äb skäggetorp", "home care Ryd", "night patrol": read as the kind's or the unit's own name.
         renames = {fold(a): fold(kind) for kind, aliases in content.unit_kind_aliases.items() for a in aliases}
         renames |= {fold(a): fold(unit) for unit, aliases in content.unit_aliases.items() for a in aliases}
+        self._unit_renames_words = {w for a in renames for w in a.split()}   # "hemtj", "night", "patrol"
         self._unit_renames = [(re.compile(rf"(?<!\S){re.escape(a)}(?!\S)"), name)
                               for a, name in sorted(renames.items(), key=lambda x: len(x[0]), reverse=True) if a]
         # The words that tell units apart ("berga", "ekholmen"), for "vi och Berga också".
@@ -97,6 +103,10 @@ class FieldReader:
         self.polite = {w for d in dialogs for p in d.words.polite for w in fold(p).split()}
         self.correction_words = {fold(w) for d in dialogs for w in d.words.correction}
         self.also_words = {fold(w) for d in dialogs for w in d.words.also}
+        self.same_words = {fold(w) for d in dialogs for w in [*d.words.also, *d.words.same, *d.words.joins]}
+        # A unit's whole name as staff write it ("larmgruppen", "the night patrol"): for the scope.
+        self._unit_phrases = [(re.compile(rf"(?<!\S){re.escape(u)}(?!\S)"), unit)
+                              for u, unit in zip(self._folded_units, self.units)]
         self.join_words = {fold(w) for d in dialogs for w in d.words.joins}   # (not "med": "öppna lås med TES")
         self.negation_words = set(content.situations.negations) | {fold(w) for d in dialogs for w in d.words.instead}
         self._slips = {fold(w) for d in dialogs for w in d.words.slips}
@@ -263,8 +273,11 @@ class FieldReader:
         return high - low <= JOIN_REACH and bool(set(tokens[low + 1:high]) & self.join_words)
 
     def adds_system(self, text: str) -> bool:
-        """'treserva funkar inte heller', 'TES too': another system, beside the one already named."""
-        return bool(set(fold(text).split()) & self.also_words)
+        """'treserva funkar inte heller', 'TES too': another system, beside the one already named.
+        Not an also-word that leads into a system ("kan inte öppna lås med TES"): there it joins the two."""
+        words = fold(text).split()
+        return any(w in self.also_words and not (i + 1 < len(words) and self.systems_in_text(words[i + 1]))
+                   for i, w in enumerate(words))
 
     def strip_deny(self, text: str) -> str:
         """'nej, enheten är X' -> 'enheten är X'."""
@@ -300,9 +313,12 @@ class FieldReader:
             rest = " ".join(original_words[at + len(parts):])
             candidate = _NAME_STOP.split(rest, maxsplit=1)[0].strip(" ,.")
             words = fold(candidate).split()
-            # "it's maria from ryd" names her; "it's down", "det är treserva" name nobody.
+            # "it's maria from ryd" names her; "it's down", "det är treserva" name nobody,
+            # nor does "this is ridiculous, ...": one word in lower case, no unit after it.
+            said_of = candidate.islower() and len(words) == 1 and marker in _WEAK_NAME_MARKERS \
+                and not _UNIT_AFTER_NAME.match(rest[len(candidate):])
             if candidate and _NAME_OK.match(candidate) and words[0] not in self._system_words \
-                    and not set(words) & self._plain_words:
+                    and not set(words) & self._plain_words and not said_of:
                 return self._trim_name(candidate)
         inverted = _INVERTED.search(text)  # "Sofie Karlberg heter jag"
         if inverted:
@@ -361,6 +377,11 @@ class FieldReader:
         kind_at = next((j for j, w in enumerate(words) if j and fold(w) in self._unit_kinds), None)
         if kind_at:
             words = words[:kind_at]
+        # "Jelena Marković nattpatrullen", "Johanna Berg hemtj vasastan": the unit written after the name.
+        unit_at = next((j for j in range(2, len(words)) if fold(words[j]).strip(",.") in self._kind_words | set(
+            self._unit_renames_words) and self.unit_in_text(" ".join(words[j:]))), None)
+        if unit_at:
+            words = words[:unit_at]
         return _tidy_name(" ".join(words))
 
     def name_answer(self, text: str) -> str | None:
@@ -373,12 +394,16 @@ class FieldReader:
         if folded in self.affirm or folded in self.deny or folded in self.cancel:
             return None  # "ja" is not a name
         if self.unit_in_text(candidate) or any(folded.startswith(k + " ") for k in self._unit_kinds):
+            trimmed = self._trim_name(candidate)   # "Johanna Berg hemtj vasastan": her name, then the unit
+            if _NAME_OK.match(trimmed) and len(trimmed.split()) >= 2 and not self.unit_in_text(trimmed) \
+                    and not set(fold(trimmed).split()) & (self._plain_words | self._unit_kinds):
+                return trimmed
             return None  # a unit typed at the name question: the dialog reads it as the unit
         words = folded.split()
         if words and (words[0] in self._system_words or set(words) & self._plain_words):
             return None  # "treserva också faktiskt", "appen är nere": not a name
         if 2 <= len(candidate) <= 100 and _NAME_OK.match(candidate) and len(candidate.split()) <= 5 \
-                and not any(_SMASH.search(part) for part in folded.split()):
+                and not any(_SMASH.search(part) for part in folded.split()) and not self.is_smash(candidate):
             return self._trim_name(candidate)
         return None
 
@@ -391,13 +416,17 @@ class FieldReader:
         folded = fold(name)
         if any(w in self._unit_kinds or w in self._kind_words for w in folded.split()):
             return False
-        return self.name_answer(name) is not None
+        # "Bettan 🌸", "Jojo": a nickname; the support desk needs the full name, so it is asked for.
+        found = self.name_answer(name)
+        return found is not None and len(found.split()) >= 2
 
     @staticmethod
     def is_smash(text: str) -> bool:
         """'jjjjjjj', 'asdfghjkl': a keyboard smash, not a name or a unit."""
         words = fold(text).split()
-        return bool(words) and all(_SMASH.search(w) or len(set(w)) == 1 for w in words)
+        # ("jjjjjjjjkkkkk": keys held down, which folding would squeeze to "jk")
+        held = bool(_HELD_DOWN.search(text.casefold()))
+        return bool(words) and (held or all(_SMASH.search(w) or len(set(w)) == 1 for w in words))
 
     # -- unit ------------------------------------------------------------------
 
@@ -456,7 +485,7 @@ class FieldReader:
                   for u in self._folded_units]
         best = max(scores)
         if best < UNIT_ANSWER_CUTOFF:
-            return UnitMatch(())
+            return UnitMatch(self._unit_by_prefix(folded))
         exact = [i for i, u in enumerate(self._folded_units) if u == folded]
         if exact:
             return UnitMatch((self.units[exact[0]],))
@@ -469,6 +498,19 @@ class FieldReader:
             close = [i for i, v in whole.items() if v == top]
         winners = [self.units[i] for i in close]
         return UnitMatch(tuple(winners[:MAX_UNIT_CHOICES])) if len(winners) <= MAX_UNIT_CHOICES else UnitMatch(())
+
+    def _unit_by_prefix(self, answer: str) -> tuple[str, ...]:
+        """'hemtjänst vasa', 'Tanneforsgruppen': a unit's place cut short or run on, the kind (if
+        written) its own. Only one unit may fit."""
+        kinds = [w for w in answer.split() if w in self._unit_kinds]
+        words = [w for w in answer.split() if w not in self._unit_kinds and len(w) >= 4]
+        if not words or len(words) > 2:
+            return ()
+        fits = [unit for unit, folded in zip(self.units, self._folded_units)
+                if (not kinds or any(k in folded.split() for k in kinds))
+                and any(p not in self._unit_kinds and len(p) >= 3 and (p.startswith(w) or w.startswith(p))
+                        for p in folded.split() for w in words)]
+        return tuple(fits) if len(fits) == 1 else ()
 
     def _place_matches(self, answer: str, unit: str) -> bool:
         """'Äldreboende Eklunda' is not 'Äldreboende Ryd': a unit's own name (not its kind) must be there."""
@@ -560,7 +602,31 @@ class FieldReader:
 
     # -- scope -------------------------------------------------------------------
 
-    def scope_in_text(self, text: str) -> str | None:
+    def units_named(self, text: str) -> list[str]:
+        """The configured units the text names in full ("Nattpatrullen", "the night patrol", "Hemtjänst Ryd")."""
+        folded = self._renamed(fold(text))
+        return [unit for pattern, unit in self._unit_phrases if pattern.search(folded)]
+
+    def _others_share(self, text: str, own_unit: str | None) -> bool:
+        """Another unit than the writer's has it too: "både vi och larmgruppen", "the night patrol too",
+        "hemsjukvården säger samma". (Two units and no such word is a correction: "Ryd, inte Berga".)"""
+        named = self.units_named(text)
+        others = [u for u in named if u != own_unit] if own_unit else named[1:]
+        words = set(re.findall(r"[^\W\d_]+", fold(text)))
+        if own_unit and not others:   # "Innerstaden har också samma problem": another unit by its place
+            others = sorted((words & self._unit_places) - set(fold(own_unit).split()) - self._unit_kinds)
+        if not others:
+            return False
+        # "hemtjänst lambohov, inte äldreboendet, skrev fel": one unit put right, not two sharing it.
+        names_unit = lambda w: any(fold(w).startswith(k) for k in self._unit_kinds) or fold(w) in self._unit_places  # noqa: E731
+        if self.admits_slip(text) or self.without_negated(text, names_unit) != text:
+            return False
+        folded = f" {fold(text)} "
+        return bool(words & self.same_words) or any(f" {w} " in folded for w in self.same_words if " " in w)
+
+    def scope_in_text(self, text: str, own_unit: str | None = None) -> str | None:
+        if self._others_share(text, own_unit):
+            return "multiple_units"
         # Clause by clause: "öppnas inte, bara jag" is only me, not "inte bara jag".
         clauses = [f" {fold(c)} " for c in _CLAUSES.split(text) if fold(c)]
         # "... på Äldreboende Ryd. Gäller även Äldreboende Lambohov": two units' places, one said to be "also".
@@ -572,14 +638,26 @@ class FieldReader:
                 return scope
         return None
 
-    def scope_answer(self, text: str) -> str | None:
+    def scope_answer(self, text: str, own_unit: str | None = None) -> str | None:
         folded = fold(text)
         if folded in self._labels_scope:
             return self._labels_scope[folded]
         scopes = list(self.content.dialog_for("sv").scopes)
         if folded.isdigit() and 1 <= int(folded) <= len(scopes):
             return scopes[int(folded) - 1]
-        found = self.scope_in_text(text)
+        # Asked who is affected, another unit named is another unit affected ("the night patrol too").
+        if own_unit and any(u != own_unit for u in self.units_named(text)):
+            return "multiple_units"
+        found = self.scope_in_text(text, own_unit)
+        if found == "unknown":
+            # "vet inte om det är fler, men alla vi här": what they do know.
+            known = [c for c in _CLAUSES.split(text) if c.strip() and self.scope_in_text(c) != "unknown"]
+            definite = self._scope_signal(" ".join(known)) if known else None
+            # (Not "vet inte, jag är ute själv" nor "ingen aning, jag är ensam på kontoret": alone there,
+            # they still don't know about the others.)
+            alone = bool(set(fold(" ".join(known)).split()) & dict(self._scope_signals)["single_user"])
+            if definite in ("unit", "multiple_units") and not alone:
+                return definite
         if found:
             return found
         words = set(folded.split())
@@ -587,7 +665,11 @@ class FieldReader:
         places = words & self._unit_places
         if len(places) >= 2 or (places and words & self.also_words):
             return "multiple_units"
-        # An answer to the question, in the person's own words: "vi alla på nattpatrullen", "no idea".
+        return self._scope_signal(text)
+
+    def _scope_signal(self, text: str) -> str | None:
+        """An answer to the question, in the person's own words: "vi alla på nattpatrullen", "no idea"."""
+        words = set(fold(text).split())
         return next((scope for scope, signals in self._scope_signals if words & signals), None)
 
     # -- time ----------------------------------------------------------------------
@@ -598,7 +680,8 @@ class FieldReader:
 
     @staticmethod
     def started_answer(text: str, now: datetime) -> StartTime | None:
-        return parse_start_time(text, now)
+        # "14,20" typed as the whole answer (a comma for the dot on a phone keyboard) is 14.20.
+        return parse_start_time(_COMMA_TIME.sub(r"\1.\2", text), now)
 
     # -- corrections -----------------------------------------------------------------
 

@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass, field, replace
 
 from bot.content import Content
-from intents.normalise import Normaliser
+from intents.normalise import Normaliser, fold
 from intents.social import SocialWords
 
 # A single-word alias this long may be misspelt ("tresrva", "genomforandewebb") ...
@@ -30,6 +30,8 @@ _CLOCK = re.compile(r"(?<![\d/])([01]?\d|2[0-3])[:.]([0-5]\d)(?![\d.:])")
 _AM_PM = re.compile(r"(?<![\d:.])(1[0-2]|0?[1-9])\s*([ap])\.?m\b", re.IGNORECASE)
 # Where a new clause (and maybe a new question) begins.
 _CLAUSE_BREAK = re.compile(r"[.,!?;:]+(?:\s|$)|\s[-–]\s|\n")
+# A sentence ends here: "can't log in Treserva. Others are fine" says nothing of Treserva working.
+_SENTENCE_END = re.compile(r"[.!?]+(?:\s+|$)|\n+")
 _CONTRACTION = re.compile(r"\b(won|can|don|doesn|isn|wasn|didn|aren|couldn|wouldn|shouldn|haven|hasn) t\b")
 
 
@@ -86,6 +88,11 @@ class SituationReader:
         self.long_hours = content.routine.thresholds.post_registration_hours
         self._systems = [(system_id, self._phrases([s.name, *s.aliases]))
                          for system_id, s in content.routine.systems.items() if system_id != "other"]
+        # (system named when alone, system named beside another, the words): routine.yaml's alone_aliases.
+        self._alone = [(system_id, s.alone_aliases_beside, self._phrases(s.alone_aliases))
+                       for system_id, s in content.routine.systems.items() if s.alone_aliases]
+        # (The alone words are another thing than the system's own name: "strömmen gick, inga datorer funkar".)
+        self._every_system = self._systems + [(None, phrases) for *_, phrases in self._alone]
         self._roles = [(role, self._phrases(ws)) for role, ws in words.roles.items()]
         self._back = self._phrases(words.status_back)
         self._problem = self._phrases(words.problem)
@@ -103,7 +110,10 @@ class SituationReader:
         self._reported = self._phrases(words.reported)
         self._asks_call = self._phrases(words.asks_call)
         self._works = {p[0] for p in self._phrases(words.works) if len(p) == 1}
-        self._negations = {p[0] for p in self._phrases(words.negations) if len(p) == 1}
+        # (also as written: "arent" is how "aren't" is read, though the spelling map spells "arent" out)
+        self._neither = {fold(w) for w in words.neither}
+        self._negations = {p[0] for p in self._phrases(words.negations) if len(p) == 1} | {
+            w for w in map(fold, words.negations) if " " not in w}
         self._portal = self._phrases(words.portal)
         self._outside = [(topic, self._phrases(ws)) for topic, ws in words.outside.items()]
         self._more_than = self._phrases(words.more_than)
@@ -161,7 +171,7 @@ class SituationReader:
         # The question as asked, without the politeness before it (for "does it start with ...").
         opening = tokens[next((i for i, keep in enumerate(split.keep) if keep), len(tokens)):]
         yes_no = _starts(opening, self._yes_no)
-        systems = self._find_systems(tokens, asking=yes_no)
+        systems = self._find_systems(tokens, asking=yes_no, ends=self._sentence_ends(text, tokens))
         if _has(tokens, self._both):
             systems = _merge(systems, self._both_systems)
         # The longest role phrase wins: "assistant nurse" is care staff, though "nurse" is licensed.
@@ -244,10 +254,22 @@ class SituationReader:
         return tuple(c for c, phrases in self._contacts
                      if _has(tokens, phrases) or (self._phone_digits.get(c) and self._phone_digits[c] in digits))
 
-    def _find_systems(self, tokens: list[str], asking: bool = False) -> tuple[str, ...]:
+    def _sentence_ends(self, text: str, tokens: list[str]) -> frozenset[int]:
+        """The token positions that start a new sentence (none if the sentences do not add up)."""
+        ends, at = set(), 0
+        for sentence in _SENTENCE_END.split(text):
+            at += len(self.tokens(sentence))
+            ends.add(at)
+        return frozenset(ends) if at == len(tokens) else frozenset()
+
+    def _find_systems(self, tokens: list[str], asking: bool = False, ends: frozenset[int] = frozenset()) \
+            -> tuple[str, ...]:
         """The systems named, in order; not one said to work ("tes funkar dock"), unless that is asked."""
-        found = {system_id: pos for system_id, pos in self._positions(tokens).items()
-                 if asking or not self._said_to_work(tokens, pos)}
+        found = {}
+        for system_id, pos in self._positions(tokens).items():
+            end = min((e for e in ends if e > pos), default=len(tokens))
+            if asking or not self._said_to_work(tokens[:end], pos, system_id):
+                found[system_id] = pos
         return tuple(sorted(found, key=found.get))
 
     def _positions(self, tokens: list[str]) -> dict[str, int]:
@@ -259,12 +281,27 @@ class SituationReader:
                 pos = _fuzzy_first(tokens, phrases, self._known_words)
             if pos is not None:
                 found[system_id] = pos
+        for system_id, beside, phrases in self._alone:   # "datorn": the site's IT alone, Treserva beside TES
+            pos = _first(tokens, phrases)
+            if pos is None:
+                pos = _fuzzy_first(tokens, phrases, self._known_words)
+            # (Nothing more beside the site's IT itself: "datorerna och wifi funkar inte".)
+            named = system_id if not found else beside if set(found) - {system_id} else None
+            if pos is not None and named and named not in found:
+                found[named] = pos
         return found
 
-    def _said_to_work(self, tokens: list[str], pos: int) -> bool:
+    def _said_to_work(self, tokens: list[str], pos: int, system_id: str) -> bool:
         """'tes på telefonen funkar dock': a "works" word within three words after the name, not negated."""
         after = tokens[pos + 1:pos + 5]
+        if self._neither & set(tokens[max(0, pos - 4):pos]):
+            return False
         hit = next((i for i, t in enumerate(after) if t in self._works), None)
+        # "treserva. Others computers work fine": another system named before the "works" word is what works
+        # ("TES, appen funkar annars" is TES again).
+        if hit is not None and any(_first(after[:hit], phrases) is not None for other, phrases in self._every_system
+                                   if other != system_id):
+            return False
         # The negation may fall after the window: "TES-appen och genomförandewebben funkar inte".
         return hit is not None and not self._negations & set(tokens[pos + 2 + hit:pos + 4 + hit]) \
             and not self._negations & set(after[:hit])

@@ -489,3 +489,88 @@ def test_a_configured_units_name_with_more_after_it_is_an_unknown_unit(db):
         assert turn["awaiting"] == "unit" and "Hemtjänst Ryd Norra" in turn["text"]
         fill(chat, chat.say("ja"), ANSWERS)
     assert exported(db)[0]["unit"] == "Hemtjänst Ryd Norra"
+
+
+@pytest.mark.parametrize("said", ["Lambohov har samma", "vi och hemtjänst lambohov", "hela området"])
+def test_another_unit_sharing_the_fault_is_several_units(db, said):
+    with Chat(db, "--at", AT) as chat:
+        fill(chat, chat.say("felanmälan"), {**ANSWERS, "scope": said})
+    assert exported(db)[0]["scope"] == "multiple_units"
+
+
+@pytest.mark.parametrize("profile", ["Bettan 🌸", "Jojo"])
+def test_a_nickname_profile_is_no_name_so_the_name_is_asked(db, profile):
+    with Chat(db, "--at", AT, "--user", profile) as chat:
+        assert chat.say("felanmälan")["awaiting"] == "reporter_name"
+
+
+def test_a_first_name_of_the_profiles_name_keeps_the_profile(db):
+    with Chat(db, "--at", AT, "--user", "Ahmed Hassan") as chat:
+        fill(chat, chat.say("I'm Ahmed, the TES app is down, want to report it"), ANSWERS)
+    assert exported(db)[0]["reporter_name"] == "Ahmed Hassan"
+
+
+@pytest.mark.parametrize("smash", ["aaaaaaa", "jjjjjjjjj"])
+def test_a_held_down_key_is_no_name(db, smash):
+    with Chat(db, "--at", AT) as chat:
+        chat.say("felanmälan")
+        assert chat.say(smash)["awaiting"] == "reporter_name"
+
+
+def test_a_name_with_the_unit_after_it_keeps_only_the_name(db):
+    with Chat(db, "--at", AT) as chat:
+        chat.say("felanmälan")
+        fill(chat, chat.say("Johanna Berg hemtj vasastan"), ANSWERS)
+    [report] = exported(db)
+    assert (report["reporter_name"], report["unit"]) == ("Johanna Berg", "Hemtjänst Vasastaden")
+
+
+def test_a_time_written_with_a_comma(db):
+    with Chat(db, "--at", AT) as chat:
+        fill(chat, chat.say("felanmälan"), {**ANSWERS, "started_at": "14,20"})
+    assert exported(db)[0]["started_at"] == "2026-11-26T14:20:00+01:00"
+
+
+@pytest.mark.parametrize("typed, unit", [("hemtjänst vasa", "Hemtjänst Vasastaden"),
+                                         ("Tanneforsgruppen", "Hemtjänst Tannefors")])
+def test_a_unit_shortened_to_its_start(db, typed, unit):
+    with Chat(db, "--at", AT) as chat:
+        turn = answer_until(chat, chat.say("felanmälan"), "unit")
+        turn = chat.say(typed)
+        turn = chat.say("ja") if turn["awaiting"] == "unit" else turn
+        fill(chat, turn, ANSWERS)
+    assert exported(db)[0]["unit"] == unit
+
+
+def test_a_second_system_named_at_the_summary_is_added(db):
+    with Chat(db, "--at", AT) as chat:
+        turn = answer_until(chat, chat.say("felanmälan"), "confirm")
+        turn = chat.say("nej, treserva ligger också nere")
+        fill(chat, turn, ANSWERS)
+    assert sorted(r["system"] for r in exported(db)) == ["tes", "treserva"]
+
+
+def test_one_system_not_working_either_is_two_faults(db):
+    with Chat(db, "--at", AT) as chat:
+        fill(chat, chat.say("Report: TES is down and Treserva isn't working either. Sam Berg, Hemtjänst Ryd"), ANSWERS)
+    assert sorted(r["system"] for r in exported(db)) == ["tes", "treserva"]
+
+
+def test_computers_are_infrastructure(db):
+    with Chat(db, "--at", AT) as chat:
+        fill(chat, chat.say("felanmälan"), {**ANSWERS, "system": "datorerna"})
+    assert exported(db)[0]["system"] == "infrastructure"
+
+
+def test_an_exclamation_is_no_name(db):
+    with Chat(db, "--at", AT) as chat:
+        turn = chat.say("this is ridiculous, the TES app is down again, I want to report it")
+        assert turn["awaiting"] == "reporter_name"
+
+
+@pytest.mark.parametrize("said", ["inte tes utan treserva! sorry", "it's treserva not TES"])
+def test_a_system_swapped_at_the_summary_replaces_the_first(db, said):
+    with Chat(db, "--at", AT) as chat:
+        turn = answer_until(chat, chat.say("felanmälan"), "confirm")
+        fill(chat, chat.say(said), ANSWERS)
+    assert [r["system"] for r in exported(db)] == ["treserva"]
