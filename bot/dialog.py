@@ -265,6 +265,10 @@ class ReportDialog:
             if self.read.is_smash(text) or (self.read.says_only_broken(text) and not self.situations.read(text).problem
                                             and self.says_fields(text, now)):
                 return None
+            # "since about 10 past 11": nothing but a time, the answer to the next question.
+            if self.read.started_answer(text, now) is not None and not self.situations.read(text).problem \
+                    and not self.read.systems_in_text(text):
+                return None
             return self.read.without_greeting(text)   # "hej hjälp dörren ..." -> "dörren ..."
         if field == "started_at":
             if choice == "started:unknown":

@@ -37,6 +37,10 @@ _SIGNATURE = re.compile(r"(?:^|\s)(?:/|//|-|mvh|hälsningar|/mvh)\s*([A-ZÅÄÖ]
                         re.IGNORECASE)
 _INTRO = re.compile(r"\b(?:[Dd]et är|[Dd]et e|[Hh]är är|[Tt]his is|[Ii]t's|[Ii]t is)\s+([A-ZÅÄÖ][^\W\d_]+ [A-ZÅÄÖ][^\W\d_]+)")
 _HERE = re.compile(r"(?:^|[,.!:;]\s*)(?:\W*(?:hej|hejsan|hallå|hi|hello|hey)\W+)?([A-ZÅÄÖ][^\W\d_]+(?: [A-ZÅÄÖ][^\W\d_]+){1,2}) (?:här|here)\b")
+# A first name alone, with where they are right after it: "Malin här på Hemtjänst X", "det är Amir på Nattpatrullen".
+_FIRST_NAME_AT = re.compile(r"(?:(?:^|[,.!:;]\s*)(?:\W*(?:hej|hejsan|hallå|hi|hello|hey)\W+)?([A-ZÅÄÖ][^\W\d_]+) (?:här|here)"
+                            r"|\b(?:[Dd]et är|[Dd]et e|[Tt]his is|[Ii]t's|[Ii]t is) ([A-ZÅÄÖ][^\W\d_]+))"
+                            r",? (?:på|från|from|at|in)\s")
 _INVERTED = re.compile(r"\b([A-ZÅÄÖ][^\W\d_]+(?:[ -][A-ZÅÄÖ][^\W\d_]+){1,2}) (?:heter jag|heter ja|is my name)\b")
 # A name in a list of facts: two or three capitalised words ("Per Ek", "Ann-Britt Ek", "Peter O'Neil").
 _LISTED_NAME = re.compile(r"^[A-ZÅÄÖ][^\W\d_]+(?:['’-][A-ZÅÄÖ]?[^\W\d_]+)?(?: [A-ZÅÄÖ][^\W\d_]+(?:['’-][A-ZÅÄÖ]?[^\W\d_]+)?){1,2}$")
@@ -314,12 +318,12 @@ class FieldReader:
             candidate = _NAME_STOP.split(rest, maxsplit=1)[0].strip(" ,.")
             words = fold(candidate).split()
             # "it's maria from ryd" names her; "it's down", "det är treserva" name nobody,
-            # nor does "this is ridiculous, ...": one word in lower case, no unit after it.
-            said_of = candidate.islower() and len(words) == 1 and marker in _WEAK_NAME_MARKERS \
+            # nor do "this is ridiculous, ..." and "its saturday night": lower case, no unit after it.
+            said_of = candidate.islower() and marker in _WEAK_NAME_MARKERS \
                 and not _UNIT_AFTER_NAME.match(rest[len(candidate):])
             if candidate and _NAME_OK.match(candidate) and words[0] not in self._system_words \
                     and not set(words) & self._plain_words and not said_of:
-                return self._trim_name(candidate)
+                return self._fuller(self._trim_name(candidate), text)
         inverted = _INVERTED.search(text)  # "Sofie Karlberg heter jag"
         if inverted:
             return self._trim_name(inverted.group(1))
@@ -329,12 +333,29 @@ class FieldReader:
         here = _HERE.search(text)  # "Hej, Selma Öst här, Hemtjänst Ekholmen"; not "Hemtjänst Ryd här"
         if here and _NAME_OK.match(here.group(1)) and not self.unit_in_text(here.group(1)):
             return self._trim_name(here.group(1))
+        first = _FIRST_NAME_AT.search(text)
+        if first:
+            word = first.group(1) or first.group(2)
+            if fold(word) not in self._system_words | self._plain_words and not self.unit_in_text(word) \
+                    and fold(word) not in self._unit_places | self._unit_kinds:
+                return self._fuller(word, text)
         if marked_only:  # only a name the text says is one ("jag heter", "X här"), not a signature or a list
             return None
         signed = _SIGNATURE.search(text.strip())  # "... sen 6. /Moa Lindgren", "mvh Moa Lindgren"
         if signed and _NAME_OK.match(signed.group(1)):
             return self._trim_name(signed.group(1))
         return self._listed_name(text)
+
+    def _fuller(self, name: str | None, text: str) -> str | None:
+        """'det är Omar från nattpatrullen, Omar Khalil alltså': a first name written again in full
+        (not "I'm Anders Treserva funkar inte": no system, unit or plain word as the surname)."""
+        if not name or " " in name:
+            return name
+        full = re.search(rf"\b{re.escape(name)} ([A-ZÅÄÖ][^\W\d_]+(?:-[A-ZÅÄÖ][^\W\d_]+)?)\b", text)
+        surname = fold(full.group(1)) if full else ""
+        if not surname or surname in self._system_words | self._plain_words | self._unit_places | self._unit_kinds:
+            return name
+        return f"{name} {full.group(1)}"
 
     def _listed_name(self, text: str) -> str | None:
         """'Per Ek, hemtjänst innerstaden', 'Hej, Kim Ström, nattpatrullen', 'Lisa Holn hemtjänst

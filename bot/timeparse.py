@@ -289,7 +289,7 @@ _CLOCK = (
     r"(?:(?P<c_min>kvart|tjugofem|tjugo|fem|tio|25|20|10|5) (?P<c_dir>over|i) (?:(?P<c_half2>halv) )?"
     rf"|(?P<c_half>halv) )(?P<c_h>\d{{1,2}}|{_SV_HOUR})"
     # "half past 7", "quarter to eight"
-    r"|(?P<e_min>half|a quarter|quarter|twenty[ -]five|twenty|ten|five) (?P<e_dir>past|to) "
+    r"|(?P<e_min>half|a quarter|quarter|twenty[ -]five|twenty|ten|five|25|20|10|5) (?P<e_dir>past|to) "
     rf"(?P<e_h>\d{{1,2}}|{_EN_HOUR})"
     # "2-tiden", "14 tiden", "tvåtiden", "ettiden", "halv tretiden"
     rf"|(?:(?P<t_half>halv) )?(?P<t_h>\d{{1,2}}|{_SV_HOUR})(?: ?- ?| )?t?iden"
@@ -550,7 +550,7 @@ def _clock(m: re.Match, g: dict, whole: bool, has_context: bool) -> _Clock | Non
     if g.get("t_h"):  # "vid 2-tiden"
         return _spoken(_hour_value(g["t_h"]), -30 if g["t_half"] else 0)
     if g.get("e_h"):  # "half past 7"
-        minutes = _SPOKEN_MINUTES[g["e_min"]]
+        minutes = _SPOKEN_MINUTES.get(g["e_min"]) or int(g["e_min"])   # "10 past 11" as "ten past eleven"
         return _spoken(_hour_value(g["e_h"]), minutes if g["e_dir"] == "past" else -minutes)
     if g.get("a_h"):  # "2pm"
         hour, minute = int(g["a_h"]), int(g["a_m"] or 0)

@@ -574,3 +574,55 @@ def test_a_system_swapped_at_the_summary_replaces_the_first(db, said):
         turn = answer_until(chat, chat.say("felanmälan"), "confirm")
         fill(chat, chat.say(said), ANSWERS)
     assert [r["system"] for r in exported(db)] == ["treserva"]
+
+
+@pytest.mark.parametrize("opening, name", [
+    ("Hej! Malin här på Hemtjänst Skäggetorp, TES-appen har legat nere för hela gruppen sen sju", "Malin"),
+    ("hej det är Omar från nattpatrullen, Omar Khalil alltså. låsen går inte att öppna, för alla, sen 20.45",
+     "Omar Khalil"),
+])
+def test_a_first_name_with_where_they_are_is_the_name(db, opening, name):
+    with Chat(db, "--at", AT) as chat:
+        fill(chat, chat.say(opening), ANSWERS)
+    assert exported(db)[0]["reporter_name"] == name
+
+
+@pytest.mark.parametrize("said, scope", [
+    ("Lotta Blom Hemtjänst Lambohov – internet ligger nere på kontoret, vi är alla drabbade, sedan 8.50", "unit"),
+    ("Hi, Treserva funkar inte, only for me. Mikael Persson, Hemtjänst Tannefors, since 13.10", "single_user"),
+    ("Hi there, Hemsjukvården, Erik Johansson. Can't get into Treserva, none of the nurses here can, since 19:30", "unit"),
+])
+def test_the_extent_written_in_the_opening_is_not_asked(db, said, scope):
+    with Chat(db, "--at", AT) as chat:
+        turn = chat.say(said)
+        turn = chat.say("ja") if turn["awaiting"] is None else turn
+        asked = []
+        while turn["awaiting"]:
+            asked.append(turn["awaiting"])
+            turn = chat.say(ANSWERS[turn["awaiting"]])
+    assert "scope" not in asked and exported(db)[0]["scope"] == scope
+
+
+def test_a_time_given_when_the_description_is_asked_is_the_time(db):
+    with Chat(db, "--at", AT) as chat:
+        turn = answer_until(chat, chat.say("felanmälan"), "description")
+        turn = chat.say("since about 10 past 2")
+        assert turn["awaiting"] == "description"
+        fill(chat, chat.say("it says session expired when I open a client"), ANSWERS)
+    [report] = exported(db)
+    assert report["description"].startswith("it says session expired") and "T14:10" in report["started_at"]
+
+
+def test_its_with_lower_case_words_after_it_names_nobody(db):
+    with Chat(db, "--at", AT) as chat:
+        answer_until(chat, chat.say("felanmälan"), "confirm")
+        turn = chat.say("ok so who do i call its saturday night")
+    assert "Saturday" not in turn["text"]
+
+
+def test_a_name_typed_after_a_swedish_report_is_answered_in_swedish(db, tmp_path):
+    with Chat(db, "--at", AT) as chat:
+        fill(chat, chat.say("felanmälan"), ANSWERS)
+        turn = chat.say("Fatima Nilsson")
+    with Chat(f"sqlite:///{tmp_path}/sv.db", "--at", AT, "--lang", "sv") as swedish:
+        assert turn["text"] == swedish.say("Fatima Nilsson")["text"]   # not the English reply

@@ -241,6 +241,8 @@ ENGLISH = [
     ("14:30", wall(11, 27, 14, 30)),
     ("half past 7", wall(11, 27, 7, 30)),
     ("quarter to eight", wall(11, 27, 7, 45)),
+    ("since about 10 past 11", wall(11, 27, 11, 10)),
+    ("20 to 8", wall(11, 27, 7, 40)),
     ("at noon", wall(11, 27, 12, 0)),
     ("half an hour ago", wall(11, 27, 14, 40)),
     ("30 minutes ago", wall(11, 27, 14, 40)),
