@@ -169,6 +169,10 @@ class Engine:
             if message.choice == "report" or fold(text) in self.dialog.read.offer_accepted:
                 return self._start_report(message, lang, seed=state.get("seed"))
             read = self.dialog.read
+            if read.strip_deny(text) != text.strip() and not read.asks_anything(text) \
+                    and not self.situations.read(text).problem:
+                # "nej tack, ville bara gnälla lite": the offer declined, nothing more to do.
+                return [Reply(text=self.content.answers_for(lang).situation.acknowledged, intent="help", lang=lang)], None
             if not read.asks_anything(text) and (self.dialog.says_fields(text, self.clock.now())
                                                  or read.is_written_name(text)):
                 # "hemtjänst linghem, Kent Larsson", "sen 18", "Sam Taylor" after the offer: the

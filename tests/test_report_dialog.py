@@ -626,3 +626,11 @@ def test_a_name_typed_after_a_swedish_report_is_answered_in_swedish(db, tmp_path
         turn = chat.say("Fatima Nilsson")
     with Chat(f"sqlite:///{tmp_path}/sv.db", "--at", AT, "--lang", "sv") as swedish:
         assert turn["text"] == swedish.say("Fatima Nilsson")["text"]   # not the English reply
+
+
+def test_no_thanks_to_the_offer_ends_it(db):
+    with Chat(db, "--at", AT) as chat:
+        chat.say("tes är sååå segt idag 🙄")
+        turn = chat.say("nej tack, ville bara gnälla lite 😅")
+    assert not turn["options"] and turn["awaiting"] is None and not exported(db)
+    assert "?" not in turn["text"]   # no "did you mean", no question back
