@@ -88,9 +88,15 @@ class Composer:
             return "contact"  # "vart anmäler jag?", "vem hjälper oss med tes?": whom to turn to, not a report here
         if intent == "status" and situation.past and situation.registration and not situation.asks_back:
             return "post_registration"  # "TES was down for 5 h, can I still register?"
-        if intent in PROBLEM_INTENTS and situation.registration and (situation.long_outage or situation.day_off) \
-                and not situation.ongoing:
-            return "post_registration"  # "tes down 14h since morning, do we post-register as usual?"
+        if intent in (*PROBLEM_INTENTS, "out_of_scope", "help") and (situation.registration or situation.past) and (
+                situation.long_outage or situation.day_off) and not situation.ongoing:
+            # "tes down 14h since morning, do we post-register as usual?", "tes var nere igår, jag har semester
+            # från imorgon, hur gör jag?"
+            return "post_registration"
+        if intent == "post_registration" and situation.broken_now and not (
+                situation.registration or situation.past or situation.day_off or situation.long_outage
+                or situation.planned):
+            return "outage_now"  # "no electricity, night visits soon": visits to make, not to register
         if intent == "status" and situation.broken_now and named and not (situation.yes_no or situation.asks_back):
             return "outage_now"  # "Treserva also down now" tells, it does not ask
         if situation.planned and named and intent in ("outage_causes", "planned_outage", "outage_now", "help") and (
@@ -297,15 +303,18 @@ class Composer:
             explained & set(self.content.routine.systems[s].explained_by))]
         contact = None
         if unknown or not relevant:
-            lead.append(t.none_for.format(systems=self._names(unknown, lang), **self.answers.facts()) if unknown
-                        else self.answers.text("live_status_none", lang))
+            block = [t.none_for.format(systems=self._names(unknown, lang), **self.answers.facts()) if unknown
+                     else self.answers.text("live_status_none", lang)]
             # Nothing known: if it does not work for them, they may be the first to notice.
             decision, now_line, _ = self.answers.contact_lines(at, lang)
-            lead.append(now_line)
+            block.append(now_line)
             contact = decision.contact
             if situation.problem:
-                lead += self._do_lines(self._reserves(unknown, situation) if unknown
-                                       else self._role_reserves(DEFAULT_RESERVES, situation), lang)
+                block += self._do_lines(self._reserves(unknown, situation) if unknown
+                                        else self._role_reserves(DEFAULT_RESERVES, situation), lang)
+            # "treserva är ju planerat nere men nu funkar inte tes heller!" tells of a new fault: it leads.
+            new_fault = unknown and situation.broken_now and not (situation.yes_no or situation.asks_back)
+            lead = block + lead if new_fault else lead + block
         if others:
             lead.append(t.other_systems)
             lead += [getattr(t, _status_key(o, back=False)).format(**known.values(o, lang, at)) for o in others]
@@ -392,7 +401,8 @@ class Composer:
         if intent in DOCS_INTENTS:
             detail.append(self._intent_detail(intent, lang, at))
         elif intent != "contact" or situation.systems:
-            detail.append(s.general.format(**self.answers.facts()))
+            if not situation.reported:  # (then it leads already)
+                detail.append(s.general.format(**self.answers.facts()))
             detail += [s.detail[r].format(**self.answers.facts()) for r in reserves]
         if "care_docs" in reserves and situation.role is None:
             detail.append(s.licensed_hint)

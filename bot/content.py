@@ -217,6 +217,7 @@ class SituationWords(_Strict):
     works: list[str] = []             # said of a system that works
     negations: list[str] = []
     neither: list[str] = []
+    works_job: list[str] = []
     both_systems: list[str] = []      # TES and Treserva both
     power: list[str] = []             # a power cut: the whole reserve routine applies
     works_question: list[str] = []    # "funkar tes nu?": a yes/no question whether it works again
@@ -648,7 +649,7 @@ def load_content(directory: Path | str | None = None) -> Content:
     root = Path(directory) if directory else BUILTIN_CONTENT_DIR
     if not root.is_dir():
         raise ContentError(f"content folder not found: {root}")
-    key = (str(root.resolve()), *sorted((p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in root.iterdir()))
+    key = folder_key(root)
     if key not in _LOADED:
         _LOADED.clear()  # one folder at a time is all a process uses
         _LOADED[key] = _cached(key) or _store(key, _load_content(root))
@@ -661,13 +662,28 @@ def load_content(directory: Path | str | None = None) -> Content:
 _CACHE_FILES_KEPT = 8
 
 
-def _cache_file(key: tuple) -> Path:
+def folder_key(root: Path) -> tuple:
+    """What a content folder's cached forms are keyed by: its files' names, times and sizes."""
+    return (str(root.resolve()), *sorted((p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in root.iterdir()))
+
+
+def cache_file(kind: str, key: tuple, *sources: Path, suffix: str = ".pickle") -> Path:
+    """The file in the user's cache folder for `key` and the source files that make its meaning
+    (this module's own always), so that editing either content or code finds no stale file."""
     import hashlib
     import os
 
-    digest = hashlib.sha256(repr(key).encode() + Path(__file__).read_bytes()).hexdigest()[:32]
+    digest = hashlib.sha256(repr(key).encode())
+    for source in (Path(__file__), *sources):
+        digest.update(source.read_bytes())
     base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base) / "driftbot" / f"content-{digest}.pickle"
+    return Path(base) / "driftbot" / f"{kind}-{digest.hexdigest()[:32]}{suffix}"
+
+
+def _cache_file(key: tuple) -> Path:
+    import intents.normalise  # (content holds folded words: a change of folding is a change of content)
+
+    return cache_file("content", key, Path(intents.normalise.__file__))
 
 
 def _cached(key: tuple) -> Content | None:

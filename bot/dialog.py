@@ -237,7 +237,9 @@ class ReportDialog:
             # (Nor "gamla besök från igår", asked for the description: a time there needs a number.)
             times = field not in ("scope", "description") or any(ch.isdigit() for ch in text)
             slip = RESTATED if self.read.admits_slip(text) else False   # "..., inte äldreboendet, skrev fel"
-            self._extract(text, state, now, describe=field != "description", times=times, overwrite=slip)
+            # ("vi är flera som inte kommer åt journalerna", asked for the scope, says who: what fails is asked.)
+            self._extract(text, state, now, describe=field not in ("description", "scope"), times=times,
+                          overwrite=slip)
         return self._after_set(state)
 
     def _value(self, field: str, text: str, choice: str, now: datetime, unit: str | None = None):
@@ -279,14 +281,17 @@ class ReportDialog:
             return UNKNOWN if parsed.kind == "unknown" else parsed.value.isoformat()
         return None
 
+    def _systems_of(self, word: str) -> tuple[str, ...]:
+        """The systems a word names ("tes", "appen"), for reading "inte tes" out of a message."""
+        return self.situations.read(word).systems
+
     def _correction(self, field: str, text: str, state: dict, now: datetime) -> Turn | None:
         """'nej förlåt, enheten är hemtjänst ryd', 'vänta, det är treserva inte tes', 'förresten, treserva
         funkar inte heller', written while another question is asked: the field they name is changed."""
         rest = self._strip_correction(text, field, now)
         leading = self.read.leading_change(text)   # "ändra namn till Lisa Holm", "tiden är 8.30 förresten"
-        names = lambda word: self.situations.read(word).systems  # noqa: E731
-        if rest is None and leading is None and self.read.without_negated(text, names) != text \
-                and self.situations.read(self.read.without_negated(text, names)).systems:
+        if rest is None and leading is None and self.read.without_negated(text, self._systems_of) != text \
+                and self.situations.read(self.read.without_negated(text, self._systems_of)).systems:
             rest = text   # "det är treserva inte tes, sorry": said as a swap, without "nej" or "vänta"
         if rest is None and leading is None:
             return None
@@ -314,7 +319,7 @@ class ReportDialog:
             fields["reporter_name"] = respelt
             return self._next(state)
         # "det är inte tes det gäller, det är treserva": not the system it says it is not.
-        unnegated = self.read.without_negated(rest, names)
+        unnegated = self.read.without_negated(rest, self._systems_of)
         systems = [s for s in self.situations.read(unnegated).systems if s in self.content.routine.systems]
         # "no wifi at all, the tablets can't connect" names the system already there: no correction.
         if systems and field != "system" and systems[0] != fields.get("system"):
@@ -425,8 +430,7 @@ class ReportDialog:
             state["back_to_confirm"] = True
             return self._ask(state, field)
         fields = state["fields"]
-        names = lambda word: self.situations.read(word).systems  # noqa: E731
-        unnegated = self.read.without_negated(rest or "", names)
+        unnegated = self.read.without_negated(rest or "", self._systems_of)
         swapped = [s for s in self.read.systems_in_text(unnegated) if s in self.content.routine.systems]
         if unnegated != rest and swapped:
             # "inte tes utan treserva!": the system it names instead, not one more beside the first.

@@ -47,12 +47,13 @@ _LISTED_NAME = re.compile(r"^[A-ZÅÄÖ][^\W\d_]+(?:['’-][A-ZÅÄÖ]?[^\W\d_]+
 _LIST_SPLIT = re.compile(r"[,;:!?]+|\.+(?:\s|$)|(?:^|\s)/+\s*|\s-\s")
 # Emoji, punctuation and a signature's slash around a name.
 _EDGES = re.compile(r"^[\W_]+|[\W_]+$")
-# A keyboard smash: five consonants in a row, or a long word without a vowel.
 # Markers that also say what something is ("this is ridiculous", "it's broken").
 _WEAK_NAME_MARKERS = frozenset({"this is", "its", "it s", "i am", "im", "i m", "jag e"})
-_UNIT_AFTER_NAME = re.compile(r"\s+(?:from|at|på|i|in|on)\b|\s*,\s*(?:hemtj|äldre|night|natt|home)", re.IGNORECASE)
+# "it's maria from ryd": where they work, right after the name.
+_FROM_AFTER_NAME = re.compile(r"\s+(?:from|at|på|i|in|on)\b", re.IGNORECASE)
 _HELD_DOWN = re.compile(r"([^\W\d_])\1{3,}")
 _COMMA_TIME = re.compile(r"^\s*(\d{1,2}),(\d{2})\s*$")
+# A keyboard smash: five consonants in a row, or a long word without a vowel.
 _SMASH = re.compile(r"[bcdfghjklmnpqrstvwxz]{6}|^[^aeiouy]{4,}$")
 
 
@@ -126,6 +127,11 @@ class FieldReader:
         self._function_words = set(self._generic)   # before the systems and scopes join them below
         self._plain_words = set(self._generic)   # "Hej Anna" is no name; "Kim Ström" is one ...
         self._system_words = {w for aliases in self._system_aliases.values() for a in aliases for w in a.split()}
+        # Never a name, nor a surname after a first name ("I'm Anders Treserva ...", "Omar Ryd").
+        self._no_name_words = self._system_words | self._plain_words | self._unit_places | self._unit_kinds
+        # How a unit starts when written after a name: its kind, a kind's short form, its own first word.
+        self._unit_start_words = self._unit_kinds | self._kind_words | self._unit_renames_words | {
+            u.split()[0] for u in self._folded_units}
         self._titles = {fold(w) for d in dialogs for w in d.words.titles}
         # Single words that open a message without saying anything: greetings (social.yaml), "hjälp".
         greeting = content.social.kinds.get("greeting")
@@ -320,7 +326,7 @@ class FieldReader:
             # "it's maria from ryd" names her; "it's down", "det är treserva" name nobody,
             # nor do "this is ridiculous, ..." and "its saturday night": lower case, no unit after it.
             said_of = candidate.islower() and marker in _WEAK_NAME_MARKERS \
-                and not _UNIT_AFTER_NAME.match(rest[len(candidate):])
+                and not self._unit_follows(rest[len(candidate):])
             if candidate and _NAME_OK.match(candidate) and words[0] not in self._system_words \
                     and not set(words) & self._plain_words and not said_of:
                 return self._fuller(self._trim_name(candidate), text)
@@ -336,8 +342,7 @@ class FieldReader:
         first = _FIRST_NAME_AT.search(text)
         if first:
             word = first.group(1) or first.group(2)
-            if fold(word) not in self._system_words | self._plain_words and not self.unit_in_text(word) \
-                    and fold(word) not in self._unit_places | self._unit_kinds:
+            if fold(word) not in self._no_name_words and not self.unit_in_text(word):
                 return self._fuller(word, text)
         if marked_only:  # only a name the text says is one ("jag heter", "X här"), not a signature or a list
             return None
@@ -346,6 +351,14 @@ class FieldReader:
             return self._trim_name(signed.group(1))
         return self._listed_name(text)
 
+    def _unit_follows(self, after: str) -> bool:
+        """'… from ryd', '…, hemtj ryd', '…, nattpatrullen': a unit (or where they work) right after a name."""
+        if _FROM_AFTER_NAME.match(after):
+            return True
+        first = fold(after).lstrip(" ,").split()[:1]
+        return bool(first) and len(first[0]) >= 4 and after.lstrip().startswith(",") and any(
+            first[0].startswith(w) or w.startswith(first[0]) for w in self._unit_start_words)
+
     def _fuller(self, name: str | None, text: str) -> str | None:
         """'det är Omar från nattpatrullen, Omar Khalil alltså': a first name written again in full
         (not "I'm Anders Treserva funkar inte": no system, unit or plain word as the surname)."""
@@ -353,7 +366,7 @@ class FieldReader:
             return name
         full = re.search(rf"\b{re.escape(name)} ([A-ZÅÄÖ][^\W\d_]+(?:-[A-ZÅÄÖ][^\W\d_]+)?)\b", text)
         surname = fold(full.group(1)) if full else ""
-        if not surname or surname in self._system_words | self._plain_words | self._unit_places | self._unit_kinds:
+        if not surname or surname in self._no_name_words:
             return name
         return f"{name} {full.group(1)}"
 

@@ -100,6 +100,7 @@ class SituationReader:
         self._hypothetical = self._phrases(words.hypothetical)
         self._ongoing = self._phrases(words.ongoing)
         self._yes_no = self._phrases(words.yes_no)
+        self._status_down = self._phrases(words.status_down)
         self._day_off = self._phrases(words.day_off)
         self._long = self._phrases(words.long_outage)
         self._hour_words = {w for p in self._phrases(words.hour_words) for w in p}
@@ -112,6 +113,7 @@ class SituationReader:
         self._works = {p[0] for p in self._phrases(words.works) if len(p) == 1}
         # (also as written: "arent" is how "aren't" is read, though the spelling map spells "arent" out)
         self._neither = {fold(w) for w in words.neither}
+        self._works_job = {fold(w) for w in words.works_job}
         self._negations = {p[0] for p in self._phrases(words.negations) if len(p) == 1} | {
             w for w in map(fold, words.negations) if " " not in w}
         self._portal = self._phrases(words.portal)
@@ -170,8 +172,12 @@ class SituationReader:
         split = self._social.split(tokens)
         # The question as asked, without the politeness before it (for "does it start with ...").
         opening = tokens[next((i for i, keep in enumerate(split.keep) if keep), len(tokens)):]
-        yes_no = _starts(opening, self._yes_no)
-        systems = self._find_systems(tokens, asking=yes_no, ends=self._sentence_ends(text, tokens))
+        # "tes nere?" asks as "är tes nere?" does: a few words, a "down" word and a question mark.
+        yes_no = _starts(opening, self._yes_no) or (
+            len(opening) <= 4 and text.rstrip().endswith("?") and _has(opening, self._status_down))
+        # (Sentence ends matter only to a "works" word: the text is tokenised again only then.)
+        ends = self._sentence_ends(text, tokens) if self._works & set(tokens) else frozenset()
+        systems = self._find_systems(tokens, asking=yes_no, ends=ends)
         if _has(tokens, self._both):
             systems = _merge(systems, self._both_systems)
         # The longest role phrase wins: "assistant nurse" is care staff, though "nurse" is licensed.
@@ -196,7 +202,8 @@ class SituationReader:
             day_off=_has(tokens, self._day_off), planned=_has(tokens, self._planned),
             portal=_has(tokens, self._portal),
             outside=next((t for t, phrases in self._outside if _has(tokens, phrases)), None),
-            asks_known=_has(tokens, self._asks_known), asks_cause=_has(tokens, self._asks_cause),
+            # ("Bara jag som inte kommer in i Treserva." tells, "bara jag?" asks.)
+            asks_known=_has(tokens, self._asks_known) and (yes_no or "?" in text), asks_cause=_has(tokens, self._asks_cause),
             contacts=self._named_contacts(tokens, text),
             asks_where=_has(tokens, self._asks_where),
             asks_open=_has(tokens, self._asks_open),
@@ -276,20 +283,21 @@ class SituationReader:
         """Where each system is first named (misspelt names too), by system id."""
         found: dict[str, int] = {}
         for system_id, phrases in self._systems:
-            pos = _first(tokens, phrases)
-            if pos is None:
-                pos = _fuzzy_first(tokens, phrases, self._known_words)
+            pos = self._named_at(tokens, phrases)
             if pos is not None:
                 found[system_id] = pos
         for system_id, beside, phrases in self._alone:   # "datorn": the site's IT alone, Treserva beside TES
-            pos = _first(tokens, phrases)
-            if pos is None:
-                pos = _fuzzy_first(tokens, phrases, self._known_words)
+            pos = self._named_at(tokens, phrases)
             # (Nothing more beside the site's IT itself: "datorerna och wifi funkar inte".)
             named = system_id if not found else beside if set(found) - {system_id} else None
             if pos is not None and named and named not in found:
                 found[named] = pos
         return found
+
+    def _named_at(self, tokens: list[str], phrases) -> int | None:
+        """Where one of the phrases is first written, or misspelt."""
+        pos = _first(tokens, phrases)
+        return _fuzzy_first(tokens, phrases, self._known_words) if pos is None else pos
 
     def _said_to_work(self, tokens: list[str], pos: int, system_id: str) -> bool:
         """'tes på telefonen funkar dock': a "works" word within three words after the name, not negated."""
@@ -297,6 +305,8 @@ class SituationReader:
         if self._neither & set(tokens[max(0, pos - 4):pos]):
             return False
         hit = next((i for i, t in enumerate(after) if t in self._works), None)
+        if hit is not None and after[hit + 1:hit + 2] and after[hit + 1] in self._works_job:
+            return False  # "Treserva, working in hemtjänst": the writer's job, not the system
         # "treserva. Others computers work fine": another system named before the "works" word is what works
         # ("TES, appen funkar annars" is TES again).
         if hit is not None and any(_first(after[:hit], phrases) is not None for other, phrases in self._every_system

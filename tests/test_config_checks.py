@@ -48,3 +48,14 @@ def test_an_unreachable_database_is_one_line():
     url = f"postgresql+psycopg://driftbot@127.0.0.1:{port}/driftbot"
     line = _one_line(run_cli("outage", "list", env={"DRIFTBOT_DATABASE_URL": url}))
     assert line.startswith("driftbot: configuration error: DRIFTBOT_DATABASE_URL: cannot prepare the database")
+
+
+def test_a_content_file_broken_after_a_passing_start_is_still_named(content_copy, tmp_path):
+    # A folder that passed once is not validated again while unchanged (a stamp in the cache folder
+    # saves `ask` the channels' text models); an edit after that is found all the same.
+    env = {"DRIFTBOT_CONTENT_DIR": str(content_copy), "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    first = run_cli("ask", "hej", env=env, input="")
+    assert first.returncode == 0, first.stderr
+    assert list((tmp_path / "cache" / "driftbot").glob("validated-*.ok"))
+    _break(content_copy / "slack.sv.yaml", "lang: sv\nhome: [\n")
+    assert "slack.sv.yaml" in _one_line(run_cli("ask", "hej", env=env, input=""))

@@ -396,3 +396,66 @@ def test_waiting_with_documentation_is_answered_no_by_hand(world):
 def test_thanks_now_it_works_is_thanked_not_answered_with_a_status(world):
     answer = world.ask("tack, nu funkar det 👍")
     assert "013" not in answer and "driftstopp just nu" not in answer
+
+
+# From situations set P's misses (2026-12-03).
+
+def test_a_thank_you_for_the_help_is_thanked_not_introduced(world):
+    for text in ("tack så mycket för hjälpen!! 🙏", "thanks a lot for the help"):
+        answer = world.ask(text)
+        assert answer.startswith(("Varsågod", "You're welcome")), answer
+
+
+def test_tes_nere_with_a_question_mark_asks_whether_it_is_down(world):
+    world.set_state("treserva", "open")
+    answer = world.ask("tes nere?")
+    assert lead(answer).startswith("Inget känt driftstopp i TES"), answer
+    assert "Treserva" in answer   # what else is known
+
+
+def test_a_new_fault_beside_a_planned_outage_leads_with_whom_to_contact(world):
+    world.set_state("treserva", "planned")
+    answer = world.ask("treserva är ju planerat nere men nu funkar inte tes heller!")
+    assert LKDATA_PHONE in lead(answer) and "TES" in lead(answer), answer
+
+
+def test_treserva_and_the_writers_job_is_still_treserva(world):
+    answer = world.ask("Hi, I can't log into Treserva, working in hemtjänst. Who do I call today?")
+    assert LKDATA_PHONE in lead(answer) and "conventional keys" not in answer, answer
+
+
+def test_treserva_that_wont_load_says_whom_to_contact(world):
+    answer = world.ask("Treserva won't load. i need to see the care plan for next client, what to do")
+    assert LKDATA_PHONE in answer and "printed documents" in answer, answer
+
+
+def test_no_electricity_before_night_visits_is_an_outage_not_post_registration(world):
+    answer = world.ask("whole district has no electricity, night visits soon, help")
+    assert LKDATA_PHONE in lead(answer) and "conventional keys" in answer, answer
+
+
+def test_off_from_tomorrow_after_yesterdays_outage_is_told_to_tell_the_administrator(world):
+    answer = world.ask("jag har semester från imorgon, tes var nere igår kväll 2 tim. hur gör jag?")
+    assert "administratören" in lead(answer) and "TES Webb" in answer, answer
+
+
+@pytest.mark.parametrize("text, words", [
+    ("var ska dom manuella anteckningarna förvaras vid driftstopp?", "respektive hus"),
+    ("where do we keep the handwritten notes during outage?", "each house"),
+    ("har ändrat i genomförandeplanen under driftstoppet, vem ska veta det?", "ansvarig chef"),
+    ("during the outage I changed something in the care plan, who should I tell?", "responsible manager"),
+    ("tjänsteman i beredskap, vad är det? ringde lkdata om låsen", "Tjänsteman i beredskap"),
+])
+def test_a_question_the_routine_answers_in_one_sentence_leads_with_it(world, text, words):
+    answer = world.ask(text)
+    assert words in answer.splitlines()[0], answer
+
+
+def test_a_medication_machine_is_outside_the_routine(world):
+    answer = world.ask("läkemedelsautomaten hos brukaren piper och ger inget, vad gör jag?")
+    assert "ingår inte" in lead(answer) and "Menade du" not in answer, answer
+
+
+def test_besides_reporting_gets_whom_to_report_to_and_not_a_report(world):
+    answer = world.ask("vad gör jag förutom att anmäla när tes ligger nere?")
+    assert "Vad heter du" not in answer and LKDATA_PHONE in lead(answer), answer

@@ -15,10 +15,43 @@ def print_json(obj) -> None:
     sys.stdout.flush()
 
 
+_STAMPS_KEPT = 8
+
+
 def check_content(directory):
     """Every content file, validated, as every command does at start: the routine's own and the
     notices', the Slack app's and the Teams bot's texts, so that a mistake in any is one line now,
-    not a failure later. (Here, not in bot.runtime: the core knows no channel.)"""
+    not a failure later. (Here, not in bot.runtime: the core knows no channel.)
+
+    A folder that passed once, unchanged since (names, times and sizes of its files, and the
+    loaders' code), is not validated again: an empty stamp file in the cache folder says so, and
+    saves `driftbot ask` a tenth of a second (mostly the import of the channels' text models). Any
+    edit of driftbot's own code validates again too, since the loaders' rules live there."""
+    from pathlib import Path
+
+    from bot.content import BUILTIN_CONTENT_DIR, ContentError, cache_file, folder_key, load_content
+
+    root = Path(directory) if directory else BUILTIN_CONTENT_DIR
+    if not root.is_dir():
+        raise ContentError(f"content folder not found: {root}")
+    package = Path(__file__).resolve().parent.parent
+    code = sorted((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in package.rglob("*.py"))
+    stamp = cache_file("validated", (folder_key(root), tuple(code)), suffix=".ok")
+    if stamp.exists():
+        return load_content(directory)
+    content = _validate_all(directory)
+    try:
+        stamp.parent.mkdir(parents=True, exist_ok=True)
+        stamp.touch()
+        old = sorted(stamp.parent.glob("validated-*.ok"), key=lambda p: p.stat().st_mtime, reverse=True)
+        for stale in old[_STAMPS_KEPT:]:
+            stale.unlink(missing_ok=True)
+    except OSError:
+        pass  # a read-only home: validated every time, nothing lost
+    return content
+
+
+def _validate_all(directory):
     from bot.adapters.slack.texts import load_slack_texts
     from bot.adapters.teams.texts import load_teams_texts
     from bot.content import load_content

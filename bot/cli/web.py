@@ -46,7 +46,7 @@ def cmd_web(args, settings) -> int:
 
 def add_commands(sub, with_db) -> None:
     from bot.cli.serve import _port
-    from bot.status.server import DEFAULT_PORT
+    from bot.status import DEFAULT_PORT
 
     p = with_db(sub.add_parser("web", help="serve only the read-only status page (/status, /status.json, /status.atom)"))
     p.add_argument("--port", type=_port, default=None, help=f"the port to listen on (default {DEFAULT_PORT}; 0 picks a free one)")

@@ -8,9 +8,10 @@ import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit
 
+from bot.status import DEFAULT_PORT  # noqa: F401 (re-exported: the port `driftbot web` serves on)
+
 log = logging.getLogger(__name__)
 
-DEFAULT_PORT = 8080
 
 
 class StatusHTTPServer(ThreadingHTTPServer):
