@@ -139,15 +139,18 @@ class Units(_Strict):
     # How staff shorten a kind ("ÄB Skäggetorp", "hemtj malmslätt"): read as the kind itself.
     kind_aliases: dict[str, list[str]] = {}
     aliases: dict[str, list[str]] = {}   # other names for a whole unit ("night patrol")
+    # Names that are the unit only as the whole answer to "which unit?" ("natten"; in a sentence it is the night).
+    answer_aliases: dict[str, list[str]] = {}
 
     @model_validator(mode="after")
     def _aliases_of_kinds(self) -> "Units":
         unknown = [k for k in self.kind_aliases if k not in self.kinds]
         if unknown:
             raise ValueError(f"kind_aliases: not among kinds: {', '.join(unknown)}")
-        unknown = [u for u in self.aliases if u not in self.units]
-        if unknown:
-            raise ValueError(f"aliases: not among units: {', '.join(unknown)}")
+        for key in ("aliases", "answer_aliases"):
+            unknown = [u for u in getattr(self, key) if u not in self.units]
+            if unknown:
+                raise ValueError(f"{key}: not among units: {', '.join(unknown)}")
         return self
 
 
@@ -424,6 +427,8 @@ class DialogWords(_Strict):
     fillers: list[str] = []           # after a name: "Hana Suzuki btw"
     openers: list[str] = []           # before a description: "hjälp", "help", "akut"
     clause_joins: list[str] = []      # "men", "but": a new clause, which may be a question
+    start_words: list[str] = []       # "började", "started": a time said with them is the start, digits or not
+    place_prepositions: list[str] = []  # "på", "from": before a place that names one unit ("på sturefors")
 
 
 class DialogTexts(_Strict):
@@ -557,6 +562,7 @@ class Content(BaseModel):
     unit_kinds: list[str] = []
     unit_kind_aliases: dict[str, list[str]] = {}
     unit_aliases: dict[str, list[str]] = {}
+    unit_answer_aliases: dict[str, list[str]] = {}
     answers: dict[Lang, AnswersFile]
     dialog: dict[Lang, DialogTexts]
     phrasings: dict[Lang, dict[str, list[str]]]
@@ -720,6 +726,7 @@ def _load_content(root: Path) -> Content:
     units_file = _validate(Units, _read_yaml(units_path), units_path)
     units, unit_kinds, unit_kind_aliases = units_file.units, units_file.kinds, units_file.kind_aliases
     unit_aliases = units_file.aliases
+    unit_answer_aliases = units_file.answer_aliases
     # A language is in the content when any of its files is: then it needs all of them, or a
     # half-translated folder would pass until someone writes in that language.
     for lang in sorted({p.name.split(".")[1] for kind in LANG_FILE_KINDS for p in root.glob(f"{kind}.*.yaml")}):
@@ -766,7 +773,7 @@ def _load_content(root: Path) -> Content:
     common_words = load_common_words(root / "common_words.txt")
 
     return Content(directory=root, routine=routine, units=units, unit_kinds=unit_kinds,
-                   unit_kind_aliases=unit_kind_aliases, unit_aliases=unit_aliases, answers=answers, dialog=dialog,
+                   unit_kind_aliases=unit_kind_aliases, unit_aliases=unit_aliases, unit_answer_aliases=unit_answer_aliases, answers=answers, dialog=dialog,
                    phrasings=phrasings, spelling=spelling, social=social, common_words=common_words,
                    situations=situations)
 

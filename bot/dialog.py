@@ -82,7 +82,7 @@ class ReportDialog:
         if unit:
             fields["unit"] = unit
         for text in filter(None, (seed, message.text)):
-            self._extract(text, state, now, describe=True)
+            self._extract(text, state, now, describe=True, opening=True)
             written = self.read.name_in_text(text)
             if not written and text == message.text and self.read.is_written_name(text):
                 written = self.read.name_answer(text)   # "Sam Taylor", typed after the offer to report
@@ -235,7 +235,8 @@ class ReportDialog:
             # "tes fungerar inte, kan inte logga in", asked for the system: the description too.
             # ("alla på natten", asked for the scope, says who, not when: no time without a number.)
             # (Nor "gamla besök från igår", asked for the description: a time there needs a number.)
-            times = field not in ("scope", "description") or any(ch.isdigit() for ch in text)
+            times = field not in ("scope", "description") or any(ch.isdigit() for ch in text) \
+                or self.read.says_start(text)
             slip = RESTATED if self.read.admits_slip(text) else False   # "..., inte äldreboendet, skrev fel"
             # ("vi är flera som inte kommer åt journalerna", asked for the scope, says who: what fails is asked.)
             self._extract(text, state, now, describe=field not in ("description", "scope"), times=times,
@@ -426,6 +427,12 @@ class ReportDialog:
                     value = _cut(head, "unit")  # a correction names the unit as the user wants it
                 if value is not None:
                     state["fields"][field] = value
+                    # "nej, det är bara jag, kollegorna kom in nu. och det började 14.45": what comes before the
+                    # named field is a correction too.
+                    before = rest[:len(rest) - len(change[1])] if rest.endswith(change[1]) else ""
+                    if before.strip():
+                        self._extract(before, state, now, describe=False, times=False,
+                                      overwrite=RESTATED - {field})
                     return self._confirm(state)
             state["back_to_confirm"] = True
             return self._ask(state, field)
@@ -583,8 +590,10 @@ class ReportDialog:
         return [answer, resume], state
 
     def _extract(self, text: str, state: dict, now: datetime, describe: bool,
-                 overwrite: bool | frozenset = False, times: bool = True) -> None:
-        """Set every field the text states confidently (missing ones only, unless overwrite: all, or those named)."""
+                 overwrite: bool | frozenset = False, times: bool = True, opening: bool = False) -> None:
+        """Set every field the text states confidently (missing ones only, unless overwrite: all, or those named).
+        `opening`: the message that started the report, which describes the fault in its own words
+        ("the door lock app can't find any locks") whether or not they are words of a fault."""
         fields = state["fields"]
         name = self.read.name_in_text(text)
         # "Lena Ström" names a person, not a power cut: systems are read from the rest.
@@ -601,11 +610,13 @@ class ReportDialog:
         # A message that says what does not work is the description itself ("vill felanmäla ett lås" is not).
         situation = self.situations.read(text)
         # (Not a question: "är det bara vi eller är TES nere?" asks; the description is asked for.)
-        if describe and found["system"] and len(text.strip()) >= MIN_DESCRIPTION and situation.problem \
+        if describe and found["system"] and len(text.strip()) >= MIN_DESCRIPTION and (situation.problem or opening) \
                 and not (situation.yes_no or situation.asks_known):
             description = self.read.description_in_text(text)
-            if not self.read.says_only_broken(description, fields.get("reporter_name") or name,
-                                              found["unit"] or fields.get("unit")):
+            who, where = fields.get("reporter_name") or name, found["unit"] or fields.get("unit")
+            tidy = self.read.tidy_description(description, who, where)
+            if not self.read.says_only_broken(description, who, where) and (
+                    situation.problem or self.read.describes(tidy, who, where)):
                 found["description"] = description
         guess = self.read.unknown_unit_in_text(text)   # "Hemtjänst Kärna": asked to confirm, not guessed at
         if guess and (not found["unit"] or fold(found["unit"]) in fold(guess)):
@@ -613,6 +624,8 @@ class ReportDialog:
             if not fields.get("unit"):
                 state["unit_guess"] = guess
         for field, value in found.items():
+            if value == UNKNOWN and fields.get(field):
+                continue   # a "vet inte" to another question never unsays what is known
             if value and (overwrite is True or (overwrite and field in overwrite) or not fields.get(field)):
                 fields[field] = value
                 if field == "description":

@@ -203,9 +203,11 @@ class Engine:
             return [Reply(text=self.content.answers_for(lang).situation.acknowledged, intent="help", lang=lang)], None
         intent = result.intent
         situation, known = self.situations.read(text), self._known()
-        if situation.thanks and situation.asks_back and not (situation.yes_no or situation.asks_yes_no
-                                                             or situation.systems or "?" in text):
-            # "ok tack, nu funkar det": no question, and no number to call.
+        gives_up = self.dialog is not None and self.dialog.read.is_cancel(text)
+        if (situation.thanks or gives_up) and situation.asks_back and not (
+                situation.yes_no or situation.asks_yes_no or (situation.systems and not gives_up) or "?" in text):
+            # "ok tack, nu funkar det", "wanted to report tes but it works again now, never mind": no question,
+            # and no number to call.
             return [Reply(text=self.content.answers_for(lang).situation.thanks_working, intent="help", lang=lang)], None
         runner_up = result.alternatives[0] if result.alternatives else None
         if (runner_up and intent != "out_of_scope" and runner_up.intent != "out_of_scope"
@@ -232,7 +234,10 @@ class Engine:
                    and not self.dialog.read.is_deny((text.split() or [""])[0].strip(",.!")))
         if self.dialog is not None and not composed.planned and (
                 offered or intent in ("outage_now", "report_fault") or composed.known_open
-                or (situation.broken_now and situation.systems and not situation.outside)):
+                or (situation.broken_now and situation.systems and not situation.outside)
+                # ("🔒❌ låsen", "treserva problem": whom to contact about a system, so a report to file)
+                or (rendered.contact is not None and situation.systems and not situation.outside
+                    and not situation.past)):
             # A known outage: adding a report joins it; otherwise offer to file one.
             offer = (self.content.answers_for(lang).situation.known.add_report if composed.known_open
                      else self.answers.text("offer_report", lang))
@@ -255,6 +260,8 @@ class Engine:
         """
         if composed.planned or situation.claim:
             return False  # (a claim: "do I need to report one that was announced?" is a question)
+        if self.dialog.read.is_cancel(text):
+            return False  # "wanted to report tes but it works again now. never mind": no report to take
         if situation.asks_yes_no and situation.named_contacts:
             return False  # "kan jag felanmäla via portalen nu?" asks whether that contact applies
         if intent == "report_fault" and not composed.known_open and not situation.past:

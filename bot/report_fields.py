@@ -36,9 +36,9 @@ _APOSTROPHE = re.compile(r"(\w)['’](\w)")
 _SIGNATURE = re.compile(r"(?:^|\s)(?:/|//|-|mvh|hälsningar|/mvh)\s*([A-ZÅÄÖ][^\W\d_]+(?: [A-ZÅÄÖ][^\W\d_]+){0,3})[\s.!]*$",
                         re.IGNORECASE)
 _INTRO = re.compile(r"\b(?:[Dd]et är|[Dd]et e|[Hh]är är|[Tt]his is|[Ii]t's|[Ii]t is)\s+([A-ZÅÄÖ][^\W\d_]+ [A-ZÅÄÖ][^\W\d_]+)")
-_HERE = re.compile(r"(?:^|[,.!:;]\s*)(?:\W*(?:hej|hejsan|hallå|hi|hello|hey)\W+)?([A-ZÅÄÖ][^\W\d_]+(?: [A-ZÅÄÖ][^\W\d_]+){1,2}) (?:här|here)\b")
+_HERE = re.compile(r"(?:^|[,.!:;]\s*)(?:\W*(?i:hej|hejsan|hallå|hi|hello|hey)\W+)?([A-ZÅÄÖ][^\W\d_]+(?: [A-ZÅÄÖ][^\W\d_]+){1,2}) (?:här|here)\b")
 # A first name alone, with where they are right after it: "Malin här på Hemtjänst X", "det är Amir på Nattpatrullen".
-_FIRST_NAME_AT = re.compile(r"(?:(?:^|[,.!:;]\s*)(?:\W*(?:hej|hejsan|hallå|hi|hello|hey)\W+)?([A-ZÅÄÖ][^\W\d_]+) (?:här|here)"
+_FIRST_NAME_AT = re.compile(r"(?:(?:^|[,.!:;]\s*)(?:\W*(?i:hej|hejsan|hallå|hi|hello|hey)\W+)?([A-ZÅÄÖ][^\W\d_]+) (?:här|here)"
                             r"|\b(?:[Dd]et är|[Dd]et e|[Tt]his is|[Ii]t's|[Ii]t is) ([A-ZÅÄÖ][^\W\d_]+))"
                             r",? (?:på|från|from|at|in)\s")
 _INVERTED = re.compile(r"\b([A-ZÅÄÖ][^\W\d_]+(?:[ -][A-ZÅÄÖ][^\W\d_]+){1,2}) (?:heter jag|heter ja|is my name)\b")
@@ -54,6 +54,8 @@ _FROM_AFTER_NAME = re.compile(r"\s+(?:from|at|på|i|in|on)\b", re.IGNORECASE)
 _HELD_DOWN = re.compile(r"([^\W\d_])\1{3,}")
 _COMMA_TIME = re.compile(r"^\s*(\d{1,2}),(\d{2})\s*$")
 # A keyboard smash: five consonants in a row, or a long word without a vowel.
+# Words beside the fields' own that make an opening message a description when it names no fault.
+DESCRIBES_MIN_WORDS = 3
 _SMASH = re.compile(r"[bcdfghjklmnpqrstvwxz]{6}|^[^aeiouy]{4,}$")
 
 
@@ -78,6 +80,7 @@ class FieldReader:
         # "äb skäggetorp", "home care Ryd", "night patrol": read as the kind's or the unit's own name.
         renames = {fold(a): fold(kind) for kind, aliases in content.unit_kind_aliases.items() for a in aliases}
         renames |= {fold(a): fold(unit) for unit, aliases in content.unit_aliases.items() for a in aliases}
+        self._answer_aliases = {fold(a): unit for unit, aliases in content.unit_answer_aliases.items() for a in aliases}
         self._unit_renames_words = {w for a in renames for w in a.split()}   # "hemtj", "night", "patrol"
         self._unit_renames = [(re.compile(rf"(?<!\S){re.escape(a)}(?!\S)"), name)
                               for a, name in sorted(renames.items(), key=lambda x: len(x[0]), reverse=True) if a]
@@ -85,6 +88,17 @@ class FieldReader:
         # (A unit named by its kind alone, "Hemsjukvården", is told apart by that word.)
         self._unit_places = {w for u in self._folded_units for w in u.split()
                              if w not in self._unit_kinds or all(x in self._unit_kinds for x in u.split())}
+        # A place that names one unit only ("på sturefors": Hemtjänst Sturefors; not "på berga", which
+        # is a Hemtjänst and an Äldreboende), and each unit written place first ("Malmslätt home care").
+        by_place: dict[str, list[str]] = {}
+        for unit, folded_unit in zip(self.units, self._folded_units):
+            for w in folded_unit.split():
+                if w not in self._unit_kinds:
+                    by_place.setdefault(w, []).append(unit)
+        self._unique_places = {w: units[0] for w, units in by_place.items() if len(units) == 1}
+        self._place_first = {" ".join(u.split()[1:] + u.split()[:1]): unit
+                             for unit, u in zip(self.units, self._folded_units)
+                             if len(u.split()) == 2 and u.split()[0] in self._unit_kinds}
         self._system_aliases: dict[str, list[str]] = {}
         for system_id, system in content.routine.systems.items():
             self._system_aliases[system_id] = sorted({fold(a) for a in [system.name, *system.aliases] if fold(a)},
@@ -94,8 +108,11 @@ class FieldReader:
         self._labels_scope = {fold(d.scopes[s]): s for d in dialogs for s in d.scopes}
         self._scope_words = [(fold(w), scope) for d in dialogs for scope, ws in d.words.scope.items() for w in ws]
         self._scope_words.sort(key=lambda p: len(p[0]), reverse=True)
+        starts = sorted({fold(w) for d in dialogs for w in d.words.start_words if fold(w)}, key=len, reverse=True)
+        self._start_words = re.compile(" (?:" + "|".join(map(re.escape, starts)) + ") ") if starts else None
         self._scope_signals = [(scope, {fold(w) for d in dialogs for w in d.words.scope_signals.get(scope, [])})
                                for scope in ("multiple_units", "unknown", "unit", "single_user")]
+        self._place_prepositions = {fold(w) for d in dialogs for w in d.words.place_prepositions}
         self._unit_markers = sorted({fold(m) for d in dialogs for m in d.words.unit_markers}, key=len, reverse=True)
         self._name_markers = sorted({fold(_APOSTROPHE.sub(r"\1\2", m)) for d in dialogs for m in d.words.name_markers},
                                     key=len, reverse=True)
@@ -477,10 +494,23 @@ class FieldReader:
         scored = [(fuzz.partial_ratio(u, folded), i) for i, u in enumerate(self._folded_units) if len(u) <= len(folded)]
         scored = [s for s in scored if s[0] >= UNIT_IN_TEXT_CUTOFF]
         if not scored:
-            return None
+            return self._unit_by_place(folded)
         best = max(s[0] for s in scored)
         winners = [i for s, i in scored if s == best]
         return self.units[winners[0]] if len(winners) == 1 else None
+
+    def _unit_by_place(self, folded: str) -> str | None:
+        """'Malmslätt home care' (the place first), 'hos oss på sturefors' (a place after a marker, that
+        only one unit has)."""
+        padded = f" {folded} "
+        first = [unit for words, unit in self._place_first.items() if f" {words} " in padded]
+        if len(first) == 1:
+            return first[0]
+        words = folded.split()
+        markers = {m for m in self._unit_markers if " " not in m} | self._place_prepositions
+        found = {self._unique_places[w] for i, w in enumerate(words)
+                 if w in self._unique_places and i > 0 and words[i - 1] in markers}
+        return found.pop() if len(found) == 1 else None
 
     def unknown_unit_in_text(self, text: str) -> str | None:
         """'Therese Olofsson, Hemtjänst Kärna': a unit's kind and a capitalised place that is no configured
@@ -511,6 +541,8 @@ class FieldReader:
             if folded.startswith(marker + " "):
                 folded = folded[len(marker) + 1:]
                 break
+        if folded in self._answer_aliases:
+            return UnitMatch((self._answer_aliases[folded],))   # "natten", asked for the unit
         folded = self._renamed(folded)
         if len(folded) < 3 or not self.units:
             return UnitMatch(())
@@ -585,6 +617,14 @@ class FieldReader:
         skip = self._generic | set(fold(name or "").split()) | set(fold(unit or "").split())
         words = re.findall(r"[^\W\d_]+", fold(text))
         return not [w for w in words if w not in skip and len(w) > 1]
+
+    def describes(self, text: str, name: str | None = None, unit: str | None = None) -> bool:
+        """Words enough of what happens to be a description without any word of a fault: "the door
+        lock app can't find any locks" is, "måste felanmäla låsen pls" and "Jag heter Anna Berg" are not."""
+        skip = (self._generic | self._kind_words | self.polite | self._openers | self._fillers | self._system_words
+                | self._no_name_words | set(fold(name or "").split()) | set(fold(unit or "").split()))
+        words = re.findall(r"[^\W\d_]+", fold(text))
+        return len([w for w in words if w not in skip and len(w) > 1]) >= DESCRIBES_MIN_WORDS
 
     def tidy_description(self, text: str, name: str | None = None, unit: str | None = None) -> str:
         """A description taken from a free message, without the clauses that only say what the other
@@ -707,6 +747,10 @@ class FieldReader:
         return next((scope for scope, signals in self._scope_signals if words & signals), None)
 
     # -- time ----------------------------------------------------------------------
+
+    def says_start(self, text: str) -> bool:
+        """'... började runt fyra': the text says when it started, in words."""
+        return bool(self._start_words) and bool(self._start_words.search(f" {fold(text)} "))
 
     @staticmethod
     def started_in_text(text: str, now: datetime) -> StartTime | None:

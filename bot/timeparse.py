@@ -103,7 +103,21 @@ def parse_start_time(text: str, now: datetime) -> StartTime | None:
         return hit
     if _ONLY_QUESTION_MARKS.fullmatch(norm) or _UNKNOWN.search(norm):
         return StartTime("unknown", None)
+    # "sen vi började 7", "10 o'clock": asked when it started, the one number in the answer is the hour.
+    # (Not "runt 20 brukare", "rum 12": a number of something; nor "imorgon kl 8", which the rules refused.)
+    numbers = list(_LONE_NUMBER.finditer(norm))
+    if len(numbers) == 1 and len(norm) <= _LONE_NUMBER_ANSWER_MAX and not (_HAS_DAY.search(norm)
+                                                                            or _HAS_PART.search(norm)):
+        m = numbers[0]
+        if not _NOT_TIME_BEFORE.search(norm, max(0, m.start() - 12), m.start()) \
+                and _LONE_NUMBER_END.fullmatch(norm, m.end()):
+            return _first_hit(m.group(), now, whole=True)
     return None
+
+
+_LONE_NUMBER = re.compile(r"(?<![\d.:,/-])\d{1,2}(?![\d.:,/a-z-])")
+_LONE_NUMBER_END = re.compile(r" ?(?:o ?'? ?clock|tiden)?[ .!?]*")
+_LONE_NUMBER_ANSWER_MAX = 40
 
 
 def find_start_time(text: str, now: datetime) -> StartTime | None:
@@ -604,6 +618,8 @@ def _digits(m: re.Match, g: dict, whole: bool, has_context: bool) -> _Clock:
         # 17:05 is 17:00). Minutes or a leading zero ("6.40", "07") are the 24-hour clock: the other
         # half is used only if a day part asks.
         spoken = minutes is None and not hours.startswith("0") and len(hours) <= 2
+        if hours.startswith("0"):
+            return _Clock((first,), False)   # "01.30", "kl 08": the 24-hour clock, whatever the hour now
         return _Clock((first, ((hour + 12) % 24) * 60 + minute), spoken)
     return _Clock((first,), False)
 
@@ -638,7 +654,12 @@ def _resolve(now: datetime, day: date | None, part: str | None, clock: _Clock | 
             fitting = [c for c in candidates if c // 60 in _PART_HOURS[part]]
             candidates = fitting[:1] or candidates[:1]
         elif not clock.twelve_hour:
-            candidates = candidates[:1]
+            # "6.40" is the 24-hour clock; yet "around 1.30" at 13:50 did not start twelve hours ago:
+            # with no day said, a 24-hour reading more than 12 hours back gives way to the other.
+            if day is None and len(candidates) > 1 and _ts(now) - _ts(_most_recent(now, candidates[0])) > 12 * 3600:
+                candidates = candidates[1:2]
+            else:
+                candidates = candidates[:1]
         if day is not None:
             if len(candidates) > 1 and day != today:  # "igår halv 8": daytime
                 candidates = [next((c for c in candidates if 7 <= c // 60 < 19), candidates[0])]

@@ -634,3 +634,86 @@ def test_no_thanks_to_the_offer_ends_it(db):
         turn = chat.say("nej tack, ville bara gnälla lite 😅")
     assert not turn["options"] and turn["awaiting"] is None and not exported(db)
     assert "?" not in turn["text"]   # no "did you mean", no question back
+
+
+# From report set L's misses (2026-12-03).
+
+@pytest.mark.parametrize("opening, fields", [
+    # What fails, in words that name no fault: the opening is the description, and its extent is read.
+    ("Hi, I'm Astrid Wikström from home care Ljungsbro. The door lock app can't find any locks, it's the same "
+     "for the whole weekend team. Started around 10:15.",
+     {"reporter_name": "Astrid Wikström", "unit": "Hemtjänst Ljungsbro", "scope": "unit", "system": "locks"}),
+    ("Hej, Kristina Ek hemsjukvården. Bara jag som inte kommer in i Treserva, säger att kontot är spärrat. "
+     "Hände nyss vid 15.10.",
+     {"reporter_name": "Kristina Ek", "unit": "Hemsjukvården", "scope": "single_user", "system": "treserva"}),
+    ("hej, Aida Hodžić äldreboende berga. treserva gives error 500 för alla på avdelningen sen 2",
+     {"reporter_name": "Aida Hodžić", "unit": "Äldreboende Berga", "scope": "unit", "system": "treserva"}),
+    ("good morning, Isak Lindgren from Malmslätt home care. tes is dead for our whole group since 6:40",
+     {"reporter_name": "Isak Lindgren", "unit": "Hemtjänst Malmslätt", "scope": "unit", "system": "tes"}),
+    ("Hej Evelina Sund här, Äldreboende Vallastaden. Genomförandewebben går inte att öppna på nån dator här "
+     "sen 14.30.", {"reporter_name": "Evelina Sund", "scope": "unit", "system": "treserva"}),
+])
+def test_a_report_in_one_message_needs_only_its_confirmation(db, opening, fields):
+    with Chat(db, "--at", AT) as chat:
+        turn = chat.say(opening)
+        assert turn["awaiting"] == "confirm", chat.turns
+        chat.say("ja")
+    [report] = exported(db)
+    assert {k: report[k] for k in fields} == fields
+    assert len(report["description"]) > 20
+
+
+def test_a_request_to_report_with_a_place_alone_names_the_unit_only_one_unit_has(db):
+    with Chat(db, "--at", AT) as chat:
+        turn = chat.say("låsen funkar inte hos oss på sturefors, kan du felanmäla det? Tiina Mäkinen")
+        fill(chat, turn, ANSWERS)
+    [report] = exported(db)
+    assert report["unit"] == "Hemtjänst Sturefors"
+
+
+def test_dont_know_to_another_question_does_not_unsay_the_extent(db):
+    with Chat(db, "--at", AT) as chat:
+        turn = chat.say("hej, Sofia Gustafsson hemtjänst johannelund. tes app crashes for everyone i gruppen sen 14.20")
+        assert turn["awaiting"] == "confirm", chat.turns
+        chat.say("ja")
+    [report] = exported(db)
+    assert report["scope"] == "unit" and "crashes" in report["description"]
+
+
+def test_a_scope_correction_before_a_time_correction_at_the_summary_is_kept(db):
+    with Chat(db, "--at", AT) as chat:
+        turn = chat.say("Hej, Anton Sjö, Hemtjänst Tannefors. TES funkar inte för nån av oss sen 14.30, appen stänger sig")
+        assert turn["awaiting"] == "confirm"
+        chat.say("nej, det är bara jag, kollegorna kom in nu. och det började 14.45")
+        chat.say("ja")
+    [report] = exported(db)
+    assert report["scope"] == "single_user" and "T14:45" in report["started_at"]
+
+
+def test_natten_answered_for_the_unit_is_the_night_patrol(db):
+    with Chat(db, "--at", NIGHT) as chat:
+        turn = answer_until(chat, chat.say("felanmälan"), "unit")
+        turn = chat.say("natten")
+        fill(chat, turn, ANSWERS)
+    [report] = exported(db)
+    assert report["unit"] == "Nattpatrullen"
+
+
+def test_a_bare_hour_at_the_time_question_is_the_time(db):
+    with Chat(db, "--at", AT) as chat:
+        answer_until(chat, chat.say("felanmälan"), "started_at")
+        fill(chat, chat.say("sen vi började 7"), ANSWERS)
+    [report] = exported(db)
+    assert "T07:00" in report["started_at"]
+
+
+def test_an_opening_that_takes_it_back_starts_no_report(db):
+    with Chat(db, "--at", AT) as chat:
+        turn = chat.say("hi wanted to report tes but it seems to work again now. never mind, forget it")
+    assert turn["awaiting"] is None and "works again" in turn["text"] and not exported(db)
+
+
+def test_a_lock_emoji_and_the_word_locks_is_offered_a_report(db):
+    with Chat(db, "--at", NIGHT) as chat:
+        turn = chat.say("🔒❌ låsen")
+    assert turn["options"] and "felanmälan" in turn["text"]

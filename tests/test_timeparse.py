@@ -355,7 +355,15 @@ def test_nonsense_gives_none(text):
         (datetime(2026, 11, 27, 21, 0, tzinfo=TZ), "sju", wall(11, 27, 19, 0)),
         # ... while minutes or a leading zero keep the 24-hour clock.
         (datetime(2026, 11, 27, 21, 0, tzinfo=TZ), "kl 08", wall(11, 27, 8, 0)),
-        (datetime(2026, 11, 27, 21, 0, tzinfo=TZ), "kl 8.15", wall(11, 27, 8, 15)),
+        # Minutes without a leading zero at an hour 1-12 are the 24-hour clock, unless that was more than
+        # 12 hours ago ("around 1.30" at 13:50 is 13:30; "kl 8.15" at 21:00 is 20:15; "kl 08.15" is 08:15).
+        (datetime(2026, 11, 27, 21, 0, tzinfo=TZ), "kl 8.15", wall(11, 27, 20, 15)),
+        (datetime(2026, 11, 27, 21, 0, tzinfo=TZ), "kl 08.15", wall(11, 27, 8, 15)),
+        (datetime(2026, 11, 27, 19, 0, tzinfo=TZ), "sen 6.40", wall(11, 27, 18, 40)),
+        (datetime(2026, 11, 27, 18, 0, tzinfo=TZ), "sen 6.40", wall(11, 27, 6, 40)),
+        (datetime(2026, 11, 27, 13, 50, tzinfo=TZ), "around 1.30", wall(11, 27, 13, 30)),
+        (datetime(2026, 11, 27, 16, 30, tzinfo=TZ), "sen vi började 7", wall(11, 27, 7, 0)),
+        (datetime(2026, 11, 27, 16, 30, tzinfo=TZ), "10 o'clock", wall(11, 27, 10, 0)),
         # A day part settles the half of the day.
         (datetime(2026, 11, 27, 21, 0, tzinfo=TZ), "i kväll kl 8", wall(11, 27, 20, 0)),
         (datetime(2026, 11, 27, 21, 0, tzinfo=TZ), "vid 8 i kväll", wall(11, 27, 20, 0)),
@@ -449,13 +457,13 @@ CET, CEST = timedelta(hours=1), timedelta(hours=2)
         (datetime(2026, 3, 30, 10, 0, tzinfo=TZ), "igår", wall(3, 29, 12, 0), CEST),
         # 02:00-02:59 does not exist that day: read as after the jump.
         (datetime(2026, 3, 29, 15, 10, tzinfo=TZ), "i natt", wall(3, 29, 3, 0), CEST),
-        (datetime(2026, 3, 29, 15, 10, tzinfo=TZ), "kl 2.30", wall(3, 29, 3, 30), CEST),
+        (datetime(2026, 3, 29, 15, 10, tzinfo=TZ), "kl 02.30", wall(3, 29, 3, 30), CEST),
         # Fall back day.
         (datetime(2026, 10, 25, 15, 10, tzinfo=TZ), "kl 14", wall(10, 25, 14, 0), CET),
         (datetime(2026, 10, 25, 15, 10, tzinfo=TZ), "kl 01", wall(10, 25, 1, 0), CEST),
         (datetime(2026, 10, 26, 10, 0, tzinfo=TZ), "igår kl 14", wall(10, 25, 14, 0), CET),
         # 02:30 happens twice: the most recent occurrence that is not ahead.
-        (datetime(2026, 10, 25, 15, 10, tzinfo=TZ), "kl 2.30", wall(10, 25, 2, 30), CET),
+        (datetime(2026, 10, 25, 15, 10, tzinfo=TZ), "kl 02.30", wall(10, 25, 2, 30), CET),
         (datetime(2026, 10, 25, 2, 40, fold=1, tzinfo=TZ), "kl 2.30", wall(10, 25, 2, 30), CET),
         (datetime(2026, 10, 25, 2, 40, fold=0, tzinfo=TZ), "kl 2.30", wall(10, 25, 2, 30), CEST),
         (datetime(2026, 10, 25, 2, 40, fold=1, tzinfo=TZ), "kl 2.50", wall(10, 25, 2, 50), CEST),
