@@ -26,17 +26,19 @@ UNIT_IN_TEXT_CUTOFF = 92
 UNIT_ANSWER_CUTOFF = 85
 MAX_UNIT_CHOICES = 4
 DESCRIPTION_LIMIT = BY_NAME["description"].max_length
-_NAME_STOP = re.compile(r"\s*(?:,|\.|;|!|\?|\bpå\b|\bfrån\b|\boch\b|\bsom\b|\bi\b|\bfrom\b|\bat\b|\band\b|\bjobbar\b|\bjobba\b|\barbetar\b|\barbeta\b|\bwork)", re.IGNORECASE)
+_NAME_STOP = re.compile(r"\s*(?:,|\.|;|!|\?|\bpå\b|\bfrån\b|\boch\b|\bsom\b|\bo\b(?!['’])|\bvill\b|\bwant\b|\bi\b|\bfrom\b|\bat\b|\band\b|\bjobbar\b|\bjobba\b|\barbetar\b|\barbeta\b|\bwork)", re.IGNORECASE)
 _CLAUSES = re.compile(r"(?<=[,.;!?])\s+")
 _CAPITALISED = re.compile(r"\b[A-ZÅÄÖ][^\W\d_]+(?:[ -][A-ZÅÄÖ][^\W\d_]+){1,2}\b")
 _TIDY_CLAUSES = re.compile(r"(?<=[,.;!?:])\s+")
 _NAME_OK = re.compile(r"^[^\W\d_]+(?:[ '\-][^\W\d_]+){0,4}$")
 _APOSTROPHE = re.compile(r"(\w)['’](\w)")
 # A name signed at the end of a message.
-_SIGNATURE = re.compile(r"(?:^|\s)(?:/|//|-|mvh|hälsningar|/mvh)\s*([A-ZÅÄÖ][^\W\d_]+(?: [A-ZÅÄÖ][^\W\d_]+){0,3})[\s.!]*$",
+# A capitalised name's word, hyphenated or not ("Anna-Karin").
+_NW = r"[A-ZÅÄÖ][^\W\d_]+(?:-[A-ZÅÄÖ][^\W\d_]+)?"
+_SIGNATURE = re.compile(rf"(?:^|\s)(?:/|//|-|mvh|hälsningar|/mvh)\s*({_NW}(?: {_NW}){{0,3}})[\s.!]*$",
                         re.IGNORECASE)
-_INTRO = re.compile(r"\b(?:[Dd]et är|[Dd]et e|[Hh]är är|[Tt]his is|[Ii]t's|[Ii]t is)\s+([A-ZÅÄÖ][^\W\d_]+ [A-ZÅÄÖ][^\W\d_]+)")
-_HERE = re.compile(r"(?:^|[,.!:;]\s*)(?:\W*(?i:hej|hejsan|hallå|hi|hello|hey)\W+)?([A-ZÅÄÖ][^\W\d_]+(?: [A-ZÅÄÖ][^\W\d_]+){1,2}) (?:här|here)\b")
+_INTRO = re.compile(rf"\b(?:[Dd]et är|[Dd]et e|[Hh]är är|[Tt]his is|[Ii]t's|[Ii]t is)\s+({_NW} {_NW})")
+_HERE = re.compile(rf"(?:^|[,.!:;]\s*)(?:\W*(?i:hej|hejsan|hallå|hi|hello|hey)\W+)?({_NW}(?: {_NW}){{1,2}}) (?:här|here)\b")
 # A first name alone, with where they are right after it: "Malin här på Hemtjänst X", "det är Amir på Nattpatrullen".
 _FIRST_NAME_AT = re.compile(r"(?:(?:^|[,.!:;]\s*)(?:\W*(?i:hej|hejsan|hallå|hi|hello|hey)\W+)?([A-ZÅÄÖ][^\W\d_]+) (?:här|here)"
                             r"|\b(?:[Dd]et är|[Dd]et e|[Tt]his is|[Ii]t's|[Ii]t is) ([A-ZÅÄÖ][^\W\d_]+))"

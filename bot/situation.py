@@ -144,6 +144,10 @@ class SituationReader:
         self._periods = [(period, self._phrases(words.periods[period]))
                          for period in ("after_hours", "office_hours") if period in words.periods]
         self._now_words = self._phrases(words.now_words)
+        # Periods that say "now" in their own words ("kväll idag"): the period, not now.
+        now_folded = {fold(w) for w in words.now_words}
+        self._now_periods = self._phrases([p for ps in words.periods.values() for p in ps
+                                           if set(fold(p).split()) & now_folded])
         self._contact_names = [(contact, self._phrases([*words.contact_names.get(contact, []), *own[contact]]))
                                for contact in ("lkdata", "anvandarstod")]
         self._claims = [(claim_id, [self._claim_words(w) for w in claim.words], claim)
@@ -223,7 +227,7 @@ class SituationReader:
                       and (not c.systems or not systems or systems & set(c.systems))
                       and any(_all_in(tokens, ws) for ws in word_sets)), None)
         # "kan jag använda portalen idag, dan före julafton?" is about now, whatever days it names.
-        now = _has(tokens, self._now_words)
+        now = _has(tokens, self._now_words) and not _has(tokens, self._now_periods)
         period = None if now else next((p for p, phrases in self._periods if _has(tokens, phrases)), None)
         return replace(situation, asks_yes_no=asks, claim=claim, period=period,
                        asked_time=None if now else _clock_time(text),

@@ -129,10 +129,13 @@ def find_start_time(text: str, now: datetime) -> StartTime | None:
     _check_now(now)
     if not isinstance(text, str):
         return None
-    norm = _normalize(text)
-    if not norm:
+    norm = _POSSESSIVE_DAY.sub(" ", _normalize(text))   # "yesterday's schedule" says no time
+    if not norm.strip():
         return None
     return _first_hit(norm, now, whole=False)
+
+
+_POSSESSIVE_DAY = re.compile(r"\b(?:yesterday|today|tonight|tomorrow)'s\b")
 
 
 # --------------------------------------------------------------------------

@@ -717,3 +717,25 @@ def test_a_lock_emoji_and_the_word_locks_is_offered_a_report(db):
     with Chat(db, "--at", NIGHT) as chat:
         turn = chat.say("🔒❌ låsen")
     assert turn["options"] and "felanmälan" in turn["text"]
+
+
+# From report set M's misses (2026-12-03).
+
+@pytest.mark.parametrize("opening, name", [
+    ("hej det är Anna-Karin Lund på hemtjänst ekholmen, låsen funkar inte för nån av oss sen 14", "Anna-Karin Lund"),
+    ("Hej jag heter Mohammed Yilmaz o vill felanmäla. TES appen loggar ut mig hela tiden, bara mig. började vid 14",
+     "Mohammed Yilmaz"),
+    ("Evening. The locks aren't working for the whole team. Started about 14:00. Name's Fiona Grant, Nattpatrullen.",
+     "Fiona Grant"),
+])
+def test_a_name_written_as_staff_write_it_is_read(db, opening, name):
+    with Chat(db, "--at", AT) as chat:
+        fill(chat, chat.say(opening), ANSWERS)
+    [report] = exported(db)
+    assert report["reporter_name"] == name
+
+
+def test_yesterdays_schedule_is_no_start_time(db):
+    with Chat(db, "--at", AT) as chat:
+        turn = chat.say("Hi, Lucy Hall, Hemtjänst Lambohov. TES shows yesterday's schedule for the whole team.")
+        assert turn["awaiting"] == "started_at", chat.turns

@@ -459,3 +459,58 @@ def test_a_medication_machine_is_outside_the_routine(world):
 def test_besides_reporting_gets_whom_to_report_to_and_not_a_report(world):
     answer = world.ask("vad gör jag förutom att anmäla när tes ligger nere?")
     assert "Vad heter du" not in answer and LKDATA_PHONE in lead(answer), answer
+
+
+# From situations set Q's misses (2026-12-03).
+
+@pytest.mark.parametrize("text, words", [
+    ("nurse: who enters my handwritten notes if I can't do it myself?", "someone else"),
+    ("var kan jag läsa om det är nåt fel på systemen?", "linkoping.se/anvandarstod"),
+    ("ska jag meddela resten av gruppen om driftstoppet?", "kollegor"),
+])
+def test_more_questions_the_routine_answers_in_one_sentence(world, text, words):
+    answer = world.ask(text)
+    assert words in lead(answer), answer
+
+
+def test_is_there_an_on_call_at_night_is_answered_yes_with_the_number(content, classifier, tmp_path):
+    world = World(content, classifier, f"sqlite:///{tmp_path}/d.db", at="2026-10-12T11:00")   # a Monday
+    answer = world.ask("finns det jour på nätterna om systemen ligger nere?")
+    assert answer.startswith("Ja") and LKDATA_PHONE in lead(answer), answer
+
+
+def test_an_evening_shift_asking_about_tonight_gets_the_evening_contact(content, classifier, tmp_path):
+    world = World(content, classifier, f"sqlite:///{tmp_path}/d.db", at="2026-09-14T15:00")
+    assert LKDATA_PHONE in world.ask("Hej! Jag jobbar kväll idag, om TES går ner i kväll – vem ringer jag då?")
+
+
+@pytest.mark.parametrize("text", ["tusen tack, det löste sig", "nej det var inget, sorry", "nvm",
+                                  "avbryt tack, det löste sig"])
+def test_a_thanks_or_a_never_mind_is_acknowledged_in_one_line(world, text):
+    answer = world.ask(text)
+    assert len(answer.splitlines()) == 1 and LKDATA_PHONE not in answer and "Menade du" not in answer, answer
+
+
+def test_whom_to_report_to_is_answered_not_a_report_started(world):
+    answer = world.ask("whom do I report an outage to? thanks a lot")
+    assert "What is your name" not in answer and LKDATA_PHONE in lead(answer), answer
+
+
+def test_a_system_named_beside_the_paper_routine_gets_whom_to_contact(world):
+    answer = world.ask("genomforandewebben fel 500 eller nåt sånt. natt. hur dokumenterar vi?")
+    assert LKDATA_PHONE in answer and "nycklar" not in answer, answer
+
+
+def test_is_treserva_down_while_tes_is_says_nothing_known_of_treserva(world):
+    world.set_state("tes", "open")
+    assert lead(world.ask("ligger genomförandewebben nere?")).startswith("Inget känt driftstopp i Treserva")
+
+
+def test_still_nothing_in_the_app_during_a_known_outage_needs_no_call(world):
+    world.set_state("tes", "open")
+    assert "behöver inte ringa igen" in world.ask("hej igen, fortfarande inget i appen 😩 vad gör vi")
+
+
+def test_lightning_and_everything_down_is_the_whole_reserve_routine(world):
+    answer = world.ask("blixten slog ner nånstans o nu ligger allt nere här")
+    assert LKDATA_PHONE in lead(answer) and "nycklar" in answer and "utskrivna" in answer, answer
