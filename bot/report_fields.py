@@ -116,6 +116,8 @@ class FieldReader:
                                for scope in ("multiple_units", "unknown", "unit", "single_user")]
         self._place_prepositions = {fold(w) for d in dialogs for w in d.words.place_prepositions}
         self._unit_markers = sorted({fold(m) for d in dialogs for m in d.words.unit_markers}, key=len, reverse=True)
+        # Single words before a place alone: the unit markers' ("på") and the prepositions'.
+        self._place_markers = {m for m in self._unit_markers if " " not in m} | self._place_prepositions
         self._name_markers = sorted({fold(_APOSTROPHE.sub(r"\1\2", m)) for d in dialogs for m in d.words.name_markers},
                                     key=len, reverse=True)
         self.question_words = {fold(w) for d in dialogs for w in d.words.question_words}
@@ -160,6 +162,9 @@ class FieldReader:
         self._trailing = self.correction_words | self.polite | {fold(w) for d in dialogs for w in d.words.fillers}
         self._generic |= self._system_words   # ... but "Appen Kraschar" is not
         self._generic |= {w for words, _ in self._scope_words for w in words.split()}
+        # Words that tell no more of a fault than the fields do (for `describes`).
+        self._not_describing = (self._generic | self._kind_words | self.polite | self._openers | self._fillers
+                                | self._no_name_words)
         # "Ekholmen, inte Berga": the new value ends at a comma or the word that brings in the old one.
         instead = sorted({w for d in dialogs for w in d.words.instead}, key=len, reverse=True)
         self._instead = re.compile(r",|\s(?:" + "|".join(map(re.escape, instead)) + r")\s", re.IGNORECASE) \
@@ -509,9 +514,8 @@ class FieldReader:
         if len(first) == 1:
             return first[0]
         words = folded.split()
-        markers = {m for m in self._unit_markers if " " not in m} | self._place_prepositions
         found = {self._unique_places[w] for i, w in enumerate(words)
-                 if w in self._unique_places and i > 0 and words[i - 1] in markers}
+                 if w in self._unique_places and i > 0 and words[i - 1] in self._place_markers}
         return found.pop() if len(found) == 1 else None
 
     def unknown_unit_in_text(self, text: str) -> str | None:
@@ -623,8 +627,7 @@ class FieldReader:
     def describes(self, text: str, name: str | None = None, unit: str | None = None) -> bool:
         """Words enough of what happens to be a description without any word of a fault: "the door
         lock app can't find any locks" is, "måste felanmäla låsen pls" and "Jag heter Anna Berg" are not."""
-        skip = (self._generic | self._kind_words | self.polite | self._openers | self._fillers | self._system_words
-                | self._no_name_words | set(fold(name or "").split()) | set(fold(unit or "").split()))
+        skip = self._not_describing | set(fold(name or "").split()) | set(fold(unit or "").split())
         words = re.findall(r"[^\W\d_]+", fold(text))
         return len([w for w in words if w not in skip and len(w) > 1]) >= DESCRIBES_MIN_WORDS
 
