@@ -1,5 +1,6 @@
 """Socket Mode: with SLACK_APP_TOKEN the app opens a WebSocket, acknowledges envelopes on it and answers."""
 import json
+import time
 
 import pytest
 
@@ -14,7 +15,9 @@ def socket_app(tmp_path_factory):
     # apps.connections.open (called with the app-level token) names the WebSocket URL, here the local endpoint.
     fake.on("apps.connections.open", {"ok": True, "url": endpoint.url})
     app = SlackApp(fake, tmp_path_factory.mktemp("socket") / "driftbot.db",
-                   env={"SLACK_APP_TOKEN": fake.app_token, "SLACK_SIGNING_SECRET": ""})
+                   env={"SLACK_APP_TOKEN": fake.app_token, "SLACK_SIGNING_SECRET": "",
+                        # DEBUG, so that the catch-all tests see that not even DEBUG holds what people typed.
+                        "DRIFTBOT_LOG_LEVEL": "DEBUG"})
     app.start(ready_marker="Socket Mode")
     try:
         endpoint.wait_connected()
@@ -88,3 +91,43 @@ def test_a_slash_command_envelope(socket_app):
     assert endpoint.wait_for_ack(envelope["envelope_id"])["envelope_id"] == envelope["envelope_id"]
     (answer,) = app.fake.wait_for(reply_path)
     assert "linkoping.se/anvandarstod" in json.dumps(answer.params, ensure_ascii=False)
+
+
+# What a person typed, in each request kind nothing here handles; it must never reach the log.
+TYPED = "hemligt-i-socket-mode"
+
+
+def _unhandled() -> list[tuple[str, dict]]:
+    user = {"id": unique("U")}
+    view = {"id": "V1", "callback_id": "some_old_modal", "type": "modal",
+            "state": {"values": {"b": {"a": {"type": "plain_text_input", "value": TYPED}}}}}
+    return [
+        ("interactive", {"type": "view_closed", "team": {"id": "T0001"}, "user": user, "view": view,
+                         "is_cleared": False}),
+        ("interactive", {"type": "block_suggestion", "team": {"id": "T0001"}, "user": user, "action_id": "pick",
+                         "block_id": "b", "value": TYPED, "view": view}),
+        ("slash_commands", {"team_id": "T0001", "channel_id": "C1", "user_id": user["id"], "command": "/annat",
+                            "text": TYPED, "api_app_id": "ABOT", "response_url": "", "trigger_id": unique("t.")}),
+    ]
+
+
+@pytest.mark.parametrize("index", range(3), ids=["view_closed", "block_suggestion", "unknown_command"])
+def test_an_unhandled_request_kind_is_acknowledged(socket_app, index):
+    _, endpoint = socket_app
+    kind, payload = _unhandled()[index]
+    envelope = _envelope(kind, payload)
+    endpoint.send(envelope)
+    ack = endpoint.wait_for_ack(envelope["envelope_id"])
+    if payload.get("type") == "block_suggestion":
+        assert ack["payload"] == {"options": []}
+
+
+def test_nothing_typed_in_an_unhandled_request_is_logged(socket_app):
+    app, endpoint = socket_app
+    for kind, payload in _unhandled():
+        envelope = _envelope(kind, payload)
+        endpoint.send(envelope)
+        endpoint.wait_for_ack(envelope["envelope_id"])
+    time.sleep(0.5)  # a warning would be logged after the ack, by another thread
+    assert TYPED not in app.stderr
+    assert "Unhandled request" not in app.stderr
