@@ -57,7 +57,9 @@ def make_engine(url: str, pool_size: int | None = None) -> Engine:
         # pool_pre_ping: a connection the server dropped (a restart, a failover) is replaced, not used.
         # (Pinging only connections idle for a while was measured faster under a burst, but a
         # connection cut while in the pool then failed its next use once: tests/test_slack_database_faults.py.)
-        engine = create_engine(url, future=True, pool_pre_ping=True, **options)
+        # hide_parameters: a database error's text would otherwise quote the bound values (names,
+        # descriptions), wherever it is logged or shown.
+        engine = create_engine(url, future=True, pool_pre_ping=True, hide_parameters=True, **options)
     except Exception as exc:  # bad URL, missing driver
         raise StorageError(f"not a database URL SQLAlchemy can use ({url.split('://')[0]}://...): "
                            f"{' '.join(str(exc).split())}") from None

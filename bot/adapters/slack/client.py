@@ -8,6 +8,7 @@ rate limit is a staff member left without an answer at a locked door.
 from __future__ import annotations
 
 import logging
+import re
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackClientError
@@ -63,6 +64,10 @@ class SlackClient(WebClient):
 SLACK_FAILURES = (SlackClientError, OSError, ValueError)
 
 
+# Slack's error codes are identifiers; anything else in their place may quote what a person wrote.
+_ERROR_CODE = re.compile(r"[a-z0-9_.]{1,100}")
+
+
 def api_error(exc: Exception) -> str:
     """One line for the log: Slack's error code ("not_in_channel"), with the HTTP status when it was not 200.
 
@@ -72,7 +77,10 @@ def api_error(exc: Exception) -> str:
     response = getattr(exc, "response", None)
     data = getattr(response, "data", None)
     error = str(data.get("error") or "") if isinstance(data, dict) else ""
+    if error and not _ERROR_CODE.fullmatch(error):  # slack_sdk puts a non-JSON body there
+        error = "unexpected response"
     status = getattr(response, "status_code", None)
     if status and status != 200:
         return f"HTTP {status}: {error}" if error else f"HTTP {status}"
-    return error or f"{type(exc).__name__}: {exc}"[:200]
+    # Not the exception's text: a SlackApiError's quotes the response body, which may quote a message.
+    return error or type(exc).__name__
