@@ -15,8 +15,10 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import io
 import json
 import logging
+import socket
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -37,8 +39,14 @@ METRICS_PATH = "/metrics"
 READY_TIMEOUT_SECONDS = 2.0
 # Slack's payloads are small; anything far bigger is not from Slack.
 MAX_BODY_BYTES = 1_000_000
-# How long a client may take to send a request (DRIFTBOT_HTTP_TIMEOUT).
+# How long a client may take to send a request, from its first line to its body's last byte, and
+# how long a kept-alive connection may wait for its next one (DRIFTBOT_HTTP_TIMEOUT).
 READ_TIMEOUT_SECONDS = 10.0
+# Connections served at once, a thread each; more are turned away with a 503 (Slack retries).
+# Far above Slack's own concurrency: a limit on what slow or hostile clients can hold.
+MAX_CONNECTIONS = 200
+BUSY = (b"HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain\r\nContent-Length: 4\r\n"
+        b"Retry-After: 1\r\nConnection: close\r\n\r\nbusy")
 # Slack's rule: a request signed more than five minutes ago is refused.
 SIGNATURE_WINDOW_SECONDS = 300
 JSON = "application/json"
@@ -54,11 +62,13 @@ class SlackHTTPServer(ThreadingHTTPServer):
     request_queue_size = 128
 
     def __init__(self, address: tuple[str, int], app: App | None = None, *, signing_secret: str | None = None,
-                 read_timeout: float = READ_TIMEOUT_SECONDS):
+                 read_timeout: float = READ_TIMEOUT_SECONDS, max_connections: int = MAX_CONNECTIONS):
         # Bound before the app exists, so a port in use is reported before the slow part of start-up.
         self.app = app
         self.signing_secret = signing_secret
         self.read_timeout = read_timeout
+        self.max_connections = max_connections
+        self._slots = threading.BoundedSemaphore(max_connections)
         self.replays = ReplayGuard()
         # Set by `serve` once the database is open: /readyz asks it, /metrics is served.
         self.readiness: Readiness | None = None
@@ -70,6 +80,34 @@ class SlackHTTPServer(ThreadingHTTPServer):
     @property
     def port(self) -> int:
         return self.server_address[1]
+
+    def process_request(self, request, client_address) -> None:
+        if self._slots.acquire(blocking=False):
+            super().process_request(request, client_address)
+        else:
+            self._turn_away(request)
+
+    def process_request_thread(self, request, client_address) -> None:
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            self._slots.release()
+
+    def _turn_away(self, request: socket.socket) -> None:
+        """503 and close, from the thread that accepts connections: so nothing here may wait on the
+        client. The answer fits in the socket's buffer; what the client sent already is read first,
+        since closing on unread bytes resets the connection and the 503 could be lost with it."""
+        log.warning("turned a connection away: %d connections are open", self.max_connections)
+        try:
+            request.setblocking(False)
+            request.recv(65536)
+        except OSError:
+            pass
+        try:
+            request.send(BUSY)
+        except OSError:
+            pass
+        self.shutdown_request(request)
 
     def start_in_thread(self) -> threading.Thread:
         if self.app is None:
@@ -158,6 +196,18 @@ class _Handler(BaseHTTPRequestHandler):
     def setup(self) -> None:
         self.timeout = self.server.read_timeout
         super().setup()
+        # Reads go through a _DeadlineReader instead: each may take only what the request has left.
+        self.rfile.close()
+        self._reader = _DeadlineReader(self.connection, "rb")
+        self._reader.timeout = self.timeout
+        self.rfile = io.BufferedReader(self._reader)
+
+    def handle_one_request(self) -> None:
+        # One deadline for the request line, the headers and the body: the socket's timeout is per
+        # read, and a client sending a byte now and then would hold this thread for ever.
+        # (Past it, the read raises TimeoutError and the base class closes the connection.)
+        self._reader.deadline = time.monotonic() + self.server.read_timeout
+        super().handle_one_request()
 
     def do_GET(self) -> None:  # noqa: N802
         path = urlsplit(self.path).path
@@ -191,7 +241,7 @@ class _Handler(BaseHTTPRequestHandler):
 
         Size and type first (413/411/415, the connection closed, since an
         unread body would be taken for the next request), then the body is
-        read against a deadline (408), then the signature (401), and only
+        read within the request's deadline (408), then the signature (401), and only
         then is the body decoded and parsed (400 when it is not what Slack sends).
         """
         self._started = time.monotonic()
@@ -237,22 +287,12 @@ class _Handler(BaseHTTPRequestHandler):
         metrics.slack_ack(kind, response.status, time.monotonic() - self._started)
 
     def _read_body(self, length: int) -> bytes | None:
-        """The body, or None when the client is too slow (a byte now and then must not hold a thread)."""
-        deadline = time.monotonic() + self.server.read_timeout
-        chunks: list[bytes] = []
-        left = length
+        """The body, or None when the client is too slow (the request's deadline) or goes away."""
         try:
-            while left > 0:
-                if time.monotonic() > deadline:
-                    return None
-                chunk = self.rfile.read1(min(left, 65536))
-                if not chunk:
-                    return None
-                chunks.append(chunk)
-                left -= len(chunk)
-        except (TimeoutError, OSError):
+            raw = self.rfile.read(length)
+        except OSError:  # TimeoutError included
             return None
-        return b"".join(chunks)
+        return raw if len(raw) == length else None
 
     def _signed(self, raw: bytes) -> bool:
         """Slack's v0 signature over the raw bytes, with a numeric timestamp inside the window."""
@@ -296,6 +336,24 @@ class _Handler(BaseHTTPRequestHandler):
     def log_message(self, format: str, *args) -> None:
         # The request line holds no message text, but the access log is noise at INFO.
         log.debug("%s %s", self.address_string(), format % args)
+
+
+class _DeadlineReader(socket.SocketIO):
+    """A connection's reads, each allowed only the time left before `deadline` (a monotonic time)."""
+    deadline: float | None = None
+    timeout: float = READ_TIMEOUT_SECONDS  # the socket's own, per read
+
+    def readinto(self, buffer) -> int | None:
+        if self.deadline is None:
+            return super().readinto(buffer)
+        left = self.deadline - time.monotonic()
+        if left <= 0:
+            raise TimeoutError("the request took too long")
+        self._sock.settimeout(min(left, self.timeout))
+        try:
+            return super().readinto(buffer)
+        finally:  # writes keep the whole timeout
+            self._sock.settimeout(self.timeout)
 
 
 # Payload types named in the metrics; anything else is "other" (a label never holds what was sent).
