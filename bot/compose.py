@@ -128,6 +128,9 @@ class Composer:
                 return self.content.situations.claims[situation.claim].intent or "outage_now"
             if situation.registration and (situation.day_off or situation.long_outage or situation.past):
                 return "post_registration"  # "I go on vacation tomorrow, can't post-register"
+        if situation.named_contacts and not named and intent in ("status", "help", "out_of_scope") and not (
+                situation.problem or situation.asks_back or situation.planned or situation.registration):
+            return "contact"  # "är det användarstöd eller lkdata idag?": which contact, not whether anything is down
         if situation.period and intent in ("out_of_scope", "help", "status") and not (
                 named or situation.problem or situation.asks_back or situation.planned or situation.registration):
             return "contact"  # "och om det är helg då?": whom to contact then
@@ -136,6 +139,7 @@ class Composer:
     def decides(self, situation: Situation) -> bool:
         """True when the situation alone picks the answer, so "did you mean?" is needless."""
         return bool(situation.systems or situation.problem or situation.asks_back or situation.outside or situation.claim
+                    or situation.contacts
                     or situation.reported
                     or situation.role or situation.planned or situation.registration or situation.day_off
                     or situation.long_outage)
@@ -211,7 +215,8 @@ class Composer:
     def _portal_fails(situation: Situation) -> bool:
         """The portal itself does not work ("portalen laddar inte"), not a system a yes/no question
         proposes to report through it ("kan jag anmäla via portalen att treserva är segt?")."""
-        return situation.portal and situation.problem and not (situation.asks_yes_no and situation.systems)
+        return situation.portal and situation.problem and (
+            situation.portal_broken or not situation.systems) and not (situation.asks_yes_no and situation.systems)
 
     def _claim(self, intent: str, situation: Situation, known: Known, lang: str, at: datetime) -> str | None:
         """A question the routine answers one way ("ska jag lämna handenheten?"): that answer, first."""
@@ -288,7 +293,7 @@ class Composer:
                 lead.append(self._texts(lang).known.upcoming.format(**values))
                 follow += self._do_lines(self._reserves([outage.facts.system], situation), lang)  # to prepare
                 continue
-            if not (situation.yes_no or situation.asks_back) and outage.phase != "planned":
+            if not (situation.yes_no or situation.asks_back):
                 # "några nyheter om tes?" asks no yes/no: say what is known, without a leading "ja".
                 lead += self._known_lines([outage.facts.system], Known([outage], known.render), lang, at)
             else:
@@ -300,9 +305,12 @@ class Composer:
         if t.no_call_needed and ((situation.asks_yes_no and situation.asks_call) or situation.ongoing) \
                 and any(o.phase == "open" for o in relevant):
             lead.append(t.no_call_needed)   # "is it known? do I need to call?", "fortfarande inget i appen"
-        if situation.problem and relevant and all(o.phase in ("resolved", "ended") for o in relevant):
-            # "is tes down again? it's acting weird": fixed as far as known, so a new fault is theirs to report.
+        if situation.problem and not situation.asks_back and relevant and all(
+                o.phase in ("resolved", "ended") for o in relevant):
+            # "is tes down again? it's acting weird": fixed as far as known, so a new fault is theirs to report,
+            # and the reserve routine is theirs again meanwhile.
             lead.append(self.answers.contact_lines(at, lang)[1])
+            follow = self._do_lines(self._reserves(asked or [o.facts.system for o in relevant], situation), lang) + follow
         explained = {o.facts.system for o in relevant}
         unknown = [s for s in asked if s not in explained and not (
             explained & set(self.content.routine.systems[s].explained_by))]
@@ -386,6 +394,8 @@ class Composer:
             # They asked about the other contact: what it is, and when it applies.
             lead.append(later_line)
             lead += [s.contact_note[other]] if other in s.contact_note else []
+        if intent == "report_details" or situation.asks_details:
+            lead += self._describe_lines(now_line, lang, at)  # "what do they need from me?": the three things
         # Fixed for everyone else but not for this writer: its routine still applies to them.
         down = [x for x, phase in phases.items() if phase != "resolved" or situation.broken_now]
         reserves = self._reserves(down, situation) if subjects else self._role_reserves(DEFAULT_RESERVES, situation)
@@ -414,6 +424,11 @@ class Composer:
         composed = self._answer(intent, lang, lead, detail, contact)
         return Composed(composed, known_open="open" in phases.values(),
                         planned=bool(phases) and all(p == "planned" for p in phases.values()))
+
+    def _describe_lines(self, now_line: str, lang: str, at: datetime) -> list[str]:
+        """What a report must say, in one line (report_details' lead, without its contact line)."""
+        now = self.answers.fill(self.content.answers_for(lang).intents["report_details"].now, lang, at)[0]
+        return [line for line in now.splitlines() if line.strip() and line.strip() != now_line.strip()]
 
     def _plain(self, intent: str, lang: str, lead: list[str], at: datetime, after_now: list[str] = ()) -> Composed:
         """The intent's own answer, after `lead`, with `after_now` right below its first line."""

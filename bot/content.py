@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import yaml
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from bot.errors import ContentError  # noqa: F401  (re-exported: bot.content.ContentError)
@@ -101,6 +100,9 @@ class System(_Strict):
     # name `alone_aliases_beside` (routine.yaml: the computers are the site's IT alone, Treserva beside TES).
     alone_aliases: list[str] = []
     alone_aliases_beside: SystemId | None = None
+    # Things a report names that belong to this system though no answer is about them (`other`: the
+    # printer, Outlook): "treserva o outlook" is two faults, Treserva's and another.
+    things: list[str] = []
 
 
 class Routine(_Strict):
@@ -198,6 +200,7 @@ class SituationWords(_Strict):
     """Matched after folding and the spelling map, in every language at once."""
     roles: dict[RoleId, list[str]] = {}
     status_back: list[str] = []       # "is it fixed?" rather than "is it down?"
+    status_over: list[str] = []       # "is the outage over?": back, though it names the outage
     status_down: list[str] = []
     problem: list[str] = []           # something does not work
     past: list[str] = []              # ... or did, and it is over
@@ -207,6 +210,7 @@ class SituationWords(_Strict):
     day_off: list[str] = []
     long_outage: list[str] = []       # "all day", "since yesterday"
     hour_words: list[str] = []        # "12 timmar": a stated duration
+    day_words: list[str] = []         # "2 dagar": a duration in days, 24 hours each
     more_than: list[str] = []         # "mer än 10 timmar"
     asks_known: list[str] = []        # "is it just me?"
     asks_cause: list[str] = []        # "why does it go down?"
@@ -404,13 +408,20 @@ class DialogWords(_Strict):
     change: dict[ReportField, list[str]]
     name_markers: list[str]
     unit_markers: list[str] = []
+    work_markers: list[str] = []      # "jobbar på", "I work at": a unit's name follows, configured or not
+    unit_suffixes: list[str] = []     # "-teamet", "-centrum", "dagverksamhet": words that end a unit's name
     question_words: list[str] = []
     scope: dict[ScopeId, list[str]]
     # Single words that answer "how many are affected?" when no phrase above does ("alla", "vi", "me").
     scope_signals: dict[ScopeId, list[str]] = {}
+    whole: list[str] = []             # "hela", "the whole": before a unit's name, the whole unit is affected
+    everyone: list[str] = []          # "alla", "everyone": a clause of this alone says the whole unit
     cancel_anywhere: list[str] = []
+    skip: list[str] = []              # "skip", "hoppa över": no answer to an optional question
     polite: list[str] = []
     correction: list[str] = []        # first words of a correction ("vänta", "förlåt", "förresten")
+    or_words: list[str] = []          # "eller", "or": before a correction ("tes, eller nej, treserva")
+    correction_adjectives: list[str] = []  # correction words that also describe ("fel brukare"): only before a stop
     also: list[str] = []              # "heller", "too": another system beside the first
     same: list[str] = []              # "säger samma", "same here": another unit named has it too
     joins: list[str] = []             # "och", "and": two systems named side by side, two faults
@@ -439,6 +450,7 @@ class DialogTexts(_Strict):
     too_long: str                     # {max}: an answer over the form table's limit
     unit_unknown: str
     unit_choose: str
+    ask_surname: str = ""             # {first}: only a first name was written ("Aylin här")
     systems: dict[SystemId, str]
     scopes: dict[ScopeId, str]
     fields: dict[ReportField, str]
@@ -593,14 +605,15 @@ class Content(BaseModel):
         return ZoneInfo(self.routine.timezone)
 
 
-# libyaml's parser when the wheel has it: several times faster at start.
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
 def _read_yaml(path: Path) -> Any:
+    # (Imported here: a warm start reads the content from its cache and never parses YAML.)
+    import yaml
+
+    # libyaml's parser when the wheel has it: several times faster at start.
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
         with path.open(encoding="utf-8") as fh:
-            return yaml.load(fh, Loader=_LOADER)  # noqa: S506 - a safe loader
+            return yaml.load(fh, Loader=loader)  # noqa: S506 - a safe loader
     except FileNotFoundError:
         raise ContentError(f"content file missing: {path}") from None
     except yaml.YAMLError as exc:

@@ -66,10 +66,11 @@ class ReportDialog:
     # -- start -------------------------------------------------------------------
 
     def start(self, message: Message, now: datetime, lang: str, seed: str | None = None,
-              last_unit: str | None = None, lead: list[str] | None = None) -> Turn:
+              last_unit: str | None = None, lead: list[str] | None = None, intro: str | None = None) -> Turn:
         """Begin a report; pull what the opening message (or the seed) already says.
 
-        `lead`: lines said before the report's first question (what to do meanwhile)."""
+        `lead`: lines said before the report's first question (what to do meanwhile); `intro`: earlier
+        messages in which the writer said who they are, read for the name and the unit only."""
         state = {"kind": "report", "lang": lang, "fields": {}, "awaiting": None}
         fields = state["fields"]
         if message.user_name:
@@ -81,8 +82,11 @@ class ReportDialog:
         unit = message.unit or last_unit
         if unit:
             fields["unit"] = unit
-        for text in filter(None, (seed, message.text)):
-            self._extract(text, state, now, describe=True, opening=True)
+        if intro:
+            self._extract(intro, state, now, describe=False, overwrite=frozenset({"unit"}), times=False)
+        for text in filter(None, (intro, seed, message.text)):
+            if text is not intro:
+                self._extract(text, state, now, describe=True, opening=True)
             written = self.read.name_in_text(text)
             if not written and text == message.text and self.read.is_written_name(text):
                 written = self.read.name_answer(text)   # "Sam Taylor", typed after the offer to report
@@ -100,6 +104,13 @@ class ReportDialog:
         scratch = {"kind": "report", "lang": self.content.default_lang, "fields": {}, "awaiting": None}
         self._extract(text, scratch, now, describe=False)
         return bool(set(scratch["fields"]) & {"reporter_name", "unit", "started_at", "scope"})
+
+    def introduces(self, text: str) -> bool:
+        """The text says who the writer is or where they work, and nothing is broken ("hej, Lina Haddad,
+        Korttidsboende Ekholmen"): kept for a report that may follow."""
+        if self.situations.read(text).problem:
+            return False
+        return bool(self.read.name_in_text(text) or self.read.unit_in_text(text) or self.read.unknown_unit_in_text(text))
 
     # -- a turn ------------------------------------------------------------------
 
@@ -132,7 +143,9 @@ class ReportDialog:
             pending = state.pop("unit_check")
             # "ja", or the same unit written again, confirms a unit that is not in the list.
             # "nej, Äldreboende Hjulsbro stämmer": the unit named again, whatever around it.
-            if self.read.is_affirm(text) or choice == "yes" or f" {fold(pending)} " in f" {fold(text)} ":
+            # ("vet inte": they wrote it themselves; it is kept as written.)
+            if self.read.is_affirm(text) or choice == "yes" or f" {fold(pending)} " in f" {fold(text)} " \
+                    or self.read.scope_answer(text) == UNKNOWN:
                 state["fields"]["unit"] = pending
                 return self._after_set(state)
             if self.read.is_deny(text):
@@ -154,7 +167,12 @@ class ReportDialog:
         # ("ändra namn till X förresten, ...": a change named at the start is read whole, as written.)
         as_written = text if self._strip_correction(text, field, now) is not None or self.read.leading_change(text) \
             else None
+        said = text
         text = self.read.after_correction(text, strict=field == "description")
+        if as_written is None and text != said and field != "description":
+            # "Moa Jakobsson. och nej vänta, enheten är hemtjänst vallastaden": the answer, then a
+            # correction of another field; both count.
+            text = self._answer_then_change(field, said, text, state, now)
         if field != "description":  # "Karin Lund 19800214-3629": the name is what is left
             text = " ".join(text.replace(texts.redaction_marker, " ").split())
         named = self.read.name_in_text(text, marked_only=True) if field != "reporter_name" else None
@@ -168,7 +186,7 @@ class ReportDialog:
         if state.get("asked", [None, 0]) == [field, MAX_ASKS] and not self.read.is_affirm(text):
             # Asked twice already: never a third time. The answer as given (or "don't know");
             # the summary lets them fix it.
-            value = self._value(field, text, choice, now, state["fields"].get("unit")) or self._fallback(field, text)
+            value = self._value(field, text, choice, now, state["fields"].get("unit")) or self._fallback(field, text, state)
             if value is not None:
                 state.pop("unit_check", None), state.pop("unit_choices", None)
                 state["fields"][field] = value
@@ -177,7 +195,9 @@ class ReportDialog:
         if corrected:
             return corrected
 
-        value = self._value(field, text, choice, now, state["fields"].get("unit"))
+        value = self._value(field, text, choice, now, state["fields"].get("unit"), state.get("first_name"))
+        if field == "reporter_name":
+            state["surname_asked"] = True   # a first name given as the answer is the answer
         if field == "description" and state.get("said_broken") and self.read.scope_answer(text) == UNKNOWN:
             value = state["said_broken"]   # "vet inte": what the opening said is all there is
         if value is not None and field != "started_at" and form.check_value(field, value) == "too_long":
@@ -197,7 +217,8 @@ class ReportDialog:
                 self._count_ask(state, "unit")
                 return [Reply(text=texts.unit_choose, awaiting="unit", options=options, lang=state["lang"],
                               intent="report_fault")], state
-            elif len(text) >= 2 and any(ch.isalpha() for ch in text) and not self.read.is_smash(text):
+            elif len(text) >= 2 and any(ch.isalpha() for ch in text) and not self.read.is_smash(text) \
+                    and self.read.scope_answer(text) != UNKNOWN:   # ("vet inte" is no unit to confirm)
                 # "nej, Hemtjänst Kärna": the unit, not the no before it
                 state["unit_check"] = _cut(self.read.strip_deny(text) or text, "unit")
                 self._count_ask(state, "unit")
@@ -213,7 +234,7 @@ class ReportDialog:
                 return self._next(state)
             misses = state.setdefault("misses", {})
             misses[field] = misses.get(field, 0) + 1
-            fallback = self._fallback(field, text) if misses[field] >= 2 else None
+            fallback = self._fallback(field, text, state) if misses[field] >= 2 else None
             if fallback is None:
                 turn = self._ask(state, field)
                 turn[0][0] = Reply(text=texts.invalid[field] + "\n" + turn[0][0].text, awaiting=field,
@@ -243,11 +264,18 @@ class ReportDialog:
                           overwrite=slip)
         return self._after_set(state)
 
-    def _value(self, field: str, text: str, choice: str, now: datetime, unit: str | None = None):
+    def _value(self, field: str, text: str, choice: str, now: datetime, unit: str | None = None,
+               first_name: str | None = None):
         if field == "reporter_name":
+            if first_name and (self.read.scope_answer(text) == UNKNOWN or self.read.is_deny(text)
+                               or fold(text) in self.read.skip_words):
+                return first_name   # asked for the surname: "vet inte", "skip"
             if len(text.split()) == 1 and self._is_command_word(text):
                 return None  # "rapportera", "status", "hjälp": not a name
-            return self.read.name_answer(text)
+            name = self.read.name_answer(text)
+            if name and first_name and len(name.split()) == 1 and fold(name) != fold(first_name):
+                return f"{first_name} {name}"   # "Yıldız", asked for the surname of Aylin
+            return name
         if field == "unit":
             match = self.read.unit_answer(text)
             return match.units[0] if len(match.units) == 1 else None
@@ -289,14 +317,27 @@ class ReportDialog:
     def _correction(self, field: str, text: str, state: dict, now: datetime) -> Turn | None:
         """'nej förlåt, enheten är hemtjänst ryd', 'vänta, det är treserva inte tes', 'förresten, treserva
         funkar inte heller', written while another question is asked: the field they name is changed."""
+        fields = state["fields"]
+        # "sorry det är treserva inte tes. jag heter Kristoffer Berglund": the system swapped, whatever else
+        # the message goes on to say.
+        swapped = self._swapped_system(text, fields)
+        if swapped:
+            negated = set(self.read.systems_in_text(text)) - {swapped}
+            fields["system"] = swapped
+            fields["extra_systems"] = [s for s in fields.get("extra_systems") or [] if s not in negated and s != swapped]
+            if field != "reporter_name" or not self.read.name_in_text(text, marked_only=True):
+                return self._next(state)   # (asked for the name, the name may follow: "... jag heter X")
         rest = self._strip_correction(text, field, now)
+        if rest is not None and field != "description":
+            last = self.read.after_correction(rest)   # "tes, eller nej det är treserva (menar jag)": the last word
+            if not self.read.change_request(last):    # (not "... printer. Sorry! Unit is Rehab": a field named)
+                rest = last
         leading = self.read.leading_change(text)   # "ändra namn till Lisa Holm", "tiden är 8.30 förresten"
         if rest is None and leading is None and self.read.without_negated(text, self._systems_of) != text \
                 and self.situations.read(self.read.without_negated(text, self._systems_of)).systems:
             rest = text   # "det är treserva inte tes, sorry": said as a swap, without "nej" or "vänta"
         if rest is None and leading is None:
             return None
-        fields = state["fields"]
         change = leading or self.read.change_request(rest)
         if change and change[1]:  # "enheten är Ryd", whichever question is asked
             # A description says "inte" as it likes ("det sparas inte"); other values name the old one after it.
@@ -307,6 +348,14 @@ class ReportDialog:
             value = named_unit or self._value(change[0], value_text, "", now) or (
                 _cut(value_text, "unit") if change[0] == "unit" else None)
             if value is not None:
+                # "nej vänta, kollegorna har samma sak, så hela gruppen. jag heter Jessica Åkesson": what
+                # comes before the field's name states more.
+                source = rest or ""
+                at = source.lower().find(change[1].lower()) if change[1] else -1
+                before = source[:at] if at > 0 else ""
+                if before.strip():
+                    self._extract(before, state, now, describe=False, overwrite=RESTATED - {change[0]},
+                                  times=self.read.says_start(before))
                 fields[change[0]] = value
                 if after:  # "..., inte Berga. det började 8.15": the rest may state more
                     self._extract(after, state, now, describe=False, overwrite=RESTATED)
@@ -344,6 +393,33 @@ class ReportDialog:
         # What the correction changed may be the very field asked: then the form moves on.
         return self._next(state) if fields != before else None
 
+    def _answer_then_change(self, field: str, said: str, after: str, state: dict, now: datetime) -> str:
+        """What answers `field` in `said`, when the part `after` its correction words changes another field:
+        that change is made and the part before is the answer. Otherwise `after` (a correction of the answer)."""
+        change = self.read.change_request(after)
+        if not change or change[0] == field or not change[1]:
+            return after
+        head = said[:said.rfind(after)]
+        head = self.read.strip_trailing_correction(head)
+        value_text, _ = self.read.split_value(change[1])
+        named_unit = self.read.unit_in_text(change[1]) if change[0] == "unit" else None   # "..., it's Ekholmen"
+        value = named_unit or self._value(change[0], value_text, "", now)
+        if value is None or not head:
+            return after
+        state["fields"][change[0]] = value
+        return head
+
+    def _swapped_system(self, text: str, fields: dict) -> str | None:
+        """The system a message says it is instead of the one stored ("treserva inte tes", "not TES but
+        Treserva"), or None."""
+        if not fields.get("system"):
+            return None
+        unnegated = self.read.without_negated(text, self._systems_of)
+        if unnegated == text:
+            return None
+        named = self.situations.read(unnegated).systems
+        return named[0] if named and fields["system"] not in named else None
+
     def _strip_correction(self, text: str, field: str, now: datetime) -> str | None:
         """What a correction says after its "nej förlåt"; None when the text is none. Asked for the
         description, a bare "no" starts one only if what follows states another field ("nej, tiden var
@@ -358,18 +434,21 @@ class ReportDialog:
         """'TES och genomförandewebben', 'både tes och treserva': a second system, beside the first."""
         first, systems = state["fields"].get("system"), self.content.routine.systems
         # Not one that the first explains (routine.yaml explained_by): power out explains TES, TES a lock.
-        named = self.read.systems_in_text(text)
+        named = self.read.systems_in_text(self.read.without_negated(text, self._systems_of))   # not "inte tes"
         # Nor one related to the first either way: the app and the locks are one fault, reported as the first.
         # Unless the text joins them as two faults: "TES-appen och låsen funkar inte".
         # ("... and the door locks aren't working either": said to be a second fault.)
         joined = self.read.adds_system(text)
         extra = [s for s in named if s != first and (joined or self.read.joins_systems(text, first, s) or (
             first not in systems[s].explained_by and s not in systems[first].explained_by))]
+        if first and first != "other" and self.read.names_other_thing(text):
+            # "treserva o outlook": Treserva's fault, and one outside the routine's systems.
+            named, extra = (*named, "other"), [*extra, "other"]
         # Only a message naming two systems adds one: "appen loggar ut" describing a Treserva fault does not.
         if len(named) >= 2 and extra:
             state["fields"]["extra_systems"] = _merge_list(state["fields"].get("extra_systems"), extra)
 
-    def _fallback(self, field: str, text: str):
+    def _fallback(self, field: str, text: str, state: dict):
         """What a second answer that does not fit is taken as, so that the form moves on."""
         if field == "scope":
             return "unknown"
@@ -377,6 +456,12 @@ class ReportDialog:
             return UNKNOWN
         if field == "system":
             return "other"
+        if self.read.scope_answer(text) == UNKNOWN:
+            # "vet inte", twice: never stored as a name, a unit or a description. What the opening
+            # said of the fault describes it; otherwise the field is marked unknown for the desk.
+            if field == "description" and state.get("said_broken"):
+                return state["said_broken"]
+            return self.content.dialog_for(state["lang"]).started_unknown
         letters = any(ch.isalpha() for ch in text)
         if field in ("description", "unit", "reporter_name") and letters and not self.read.is_affirm(text):
             return _cut(text, field)
@@ -418,6 +503,14 @@ class ReportDialog:
         if change:
             field, value_text = change
             value_text = self.read.strip_deny(value_text)   # "the unit is wrong, I'm at Ekholmen": not "wrong"
+            # "två fel: namnet är Marie Lind och tiden 12.30": a second field named after the first value.
+            value_text, second = self.read.split_second_change(value_text)
+            if second:
+                self._extract(second, state, now, describe=False, overwrite=RESTATED)
+                second_change = self.read.change_request(second)
+                if second_change and second_change[0] not in RESTATED and second_change[1]:
+                    state["fields"][second_change[0]] = self._value(second_change[0], second_change[1], "", now) \
+                        or state["fields"].get(second_change[0])
             if value_text:
                 value = self._value(field, value_text, "", now)
                 head = self.read.split_value(value_text)[0] or value_text   # "tannefors, jag skrev fel"
@@ -437,6 +530,11 @@ class ReportDialog:
             state["back_to_confirm"] = True
             return self._ask(state, field)
         fields = state["fields"]
+        kept = self._without_working(rest or "", fields)
+        if kept:
+            # "treserva funkar nu faktiskt, så bara tes": a system said to work leaves the report.
+            fields["system"], fields["extra_systems"] = kept[0], kept[1:]
+            return self._confirm(state)
         unnegated = self.read.without_negated(rest or "", self._systems_of)
         swapped = [s for s in self.read.systems_in_text(unnegated) if s in self.content.routine.systems]
         if unnegated != rest and swapped:
@@ -464,6 +562,14 @@ class ReportDialog:
         if side:
             return side
         return self._confirm(state)
+
+    def _without_working(self, text: str, fields: dict) -> list[str] | None:
+        """The report's systems without those the text says work now, when it says so of some, not all."""
+        current = [s for s in [fields.get("system"), *(fields.get("extra_systems") or [])] if s]
+        named = set(self.situations.named_at(text)[1])
+        working = named - set(self.read.systems_in_text(text))
+        kept = [s for s in current if s not in working]
+        return kept if kept and len(kept) < len(current) else None
 
     def _field_named(self, text: str) -> str | None:
         change = self.read.change_request(text)
@@ -511,6 +617,12 @@ class ReportDialog:
 
     def _next(self, state: dict, lead: list[str] | None = None) -> Turn:
         self._tidy_description(state)
+        name = state["fields"].get("reporter_name")
+        if name and len(name.split()) == 1 and not state.get("surname_asked") \
+                and self.content.dialog_for(state["lang"]).ask_surname:
+            # "Aylin här på hemtjänst tannefors": the support desk needs the whole name; asked once.
+            state["surname_asked"] = True
+            state["first_name"] = state["fields"].pop("reporter_name")
         for field in REPORT_FIELDS:
             if not state["fields"].get(field):
                 return self._ask(state, field, lead)
@@ -528,6 +640,8 @@ class ReportDialog:
         elif field == "started_at":
             options = (Option(label=texts.scopes["unknown"], value="started:unknown"),)
         question = texts.ask[field]
+        if field == "reporter_name" and state.get("first_name"):
+            question = texts.ask_surname.format(first=state["first_name"])
         if field == "unit" and state.get("unit_guess") and not state["fields"].get("unit"):
             # The unit they wrote is not in the list: ask whether it is right, rather than which it is.
             state["unit_check"] = _cut(state.pop("unit_guess"), "unit")
@@ -610,14 +724,18 @@ class ReportDialog:
         # A message that says what does not work is the description itself ("vill felanmäla ett lås" is not).
         situation = self.situations.read(text)
         # (Not a question: "är det bara vi eller är TES nere?" asks; the description is asked for.)
-        if describe and found["system"] and len(text.strip()) >= MIN_DESCRIPTION and (situation.problem or opening) \
+        if describe and len(text.strip()) >= MIN_DESCRIPTION and (situation.problem or opening) \
                 and not (situation.yes_no or situation.asks_known):
             description = self.read.description_in_text(text)
             who, where = fields.get("reporter_name") or name, found["unit"] or fields.get("unit")
             tidy = self.read.tidy_description(description, who, where)
-            if not self.read.says_only_broken(description, who, where) and (
+            if found["system"] and not self.read.says_only_broken(description, who, where) and (
                     situation.problem or self.read.describes(tidy, who, where)):
                 found["description"] = description
+            elif (situation.problem or opening) and tidy:
+                # "låsen och TES app funkar inte, whole group": all they said of the fault, kept for a
+                # "vet inte" when the description is asked (the printer outside the list of systems too).
+                state.setdefault("said_broken", tidy)
         guess = self.read.unknown_unit_in_text(text)   # "Hemtjänst Kärna": asked to confirm, not guessed at
         if guess and (not found["unit"] or fold(found["unit"]) in fold(guess)):
             found["unit"] = None   # (nor "Hemtjänst Ryd Norra" taken for Hemtjänst Ryd)

@@ -151,6 +151,18 @@ class Engine:
         if new_state is None and replies:
             # Remember the language, so a following "status" or "ok" is answered in it.
             new_state = {"kind": "idle", "lang": replies[-1].lang}
+        if new_state is not None and new_state.get("kind") in INTRO_KEPT_IN:
+            # "treserva är nere" then "vem ringer jag?": the next question is still about Treserva.
+            said = self._in_context(self.situations.read(message.text), state)
+            if said.systems or said.role:
+                new_state["context"] = {"systems": list(said.systems), "role": said.role}
+        if new_state is not None and new_state.get("kind") in INTRO_KEPT_IN and self.dialog is not None:
+            # "hi its Lina Haddad, Korttidsboende Ekholmen", then the fault: the report has her name and unit.
+            intro = state.get("intro") if state.get("kind") in INTRO_KEPT_IN else None
+            if self.dialog.introduces(message.text):
+                intro = "\n".join(filter(None, (intro, message.text)))[-INTRO_CHARS:]
+            if intro:
+                new_state["intro"] = intro
         if new_state is not None:
             new_state["touched"] = self.clock.now().isoformat()
         return replies, new_state
@@ -167,8 +179,11 @@ class Engine:
             return self.dialog.handle(message, state, self.clock.now())
         if kind == "offer_report" and self.dialog is not None:
             if message.choice == "report" or fold(text) in self.dialog.read.offer_accepted:
-                return self._start_report(message, lang, seed=state.get("seed"))
+                return self._start_report(message, lang, seed=state.get("seed"), intro=state.get("intro"))
             read = self.dialog.read
+            if read.is_cancel(text) and not read.asks_anything(text):
+                # "äh strunta i det, det var bara mobilen. avbryt": the offer withdrawn, nothing more to say.
+                return [Reply(text=self.content.answers_for(lang).situation.acknowledged, intent="help", lang=lang)], None
             if read.strip_deny(text) != text.strip() and not read.asks_anything(text) \
                     and not self.situations.read(text).problem:
                 # "nej tack, ville bara gnälla lite": the offer declined, nothing more to do.
@@ -177,7 +192,8 @@ class Engine:
                                                  or read.is_written_name(text)):
                 # "hemtjänst linghem, Kent Larsson", "sen 18", "Sam Taylor" after the offer: the
                 # report, with both messages.
-                return self._start_report(message, lang, seed=f"{state.get('seed') or ''}\n{text}"[:3000])
+                return self._start_report(message, lang, seed=f"{state.get('seed') or ''}\n{text}"[:3000],
+                                          intro=state.get("intro"))
         if kind == "joined" and self.outages is not None:
             if message.choice == "different_fault" or fold(text) in self.dialog.read.different_fault:
                 self.outages.split(state["report_id"], self.clock.now())
@@ -185,7 +201,7 @@ class Engine:
         if kind == "clarify":
             chosen = self._clarify_choice(message, state)
             if chosen == "report_fault" and self.dialog is not None:
-                return self._start_report(message, lang, seed=None)
+                return self._start_report(message, lang, seed=None, intro=state.get("intro"))
             if chosen:
                 return [self._answer_intent(chosen, lang, state.get("seed") or "")], None
         return None
@@ -202,13 +218,22 @@ class Engine:
             # a "ja" or "ok" with nothing pending
             return [Reply(text=self.content.answers_for(lang).situation.acknowledged, intent="help", lang=lang)], None
         intent = result.intent
-        situation, known = self.situations.read(text), self._known()
+        situation = self.situations.read(text)
+        if intent != "help":   # ("hjälp" asks what the bot can do, whatever was said before)
+            situation = self._in_context(situation, state)
+        known = self._known()
         gives_up = self.dialog is not None and self.dialog.read.is_cancel(text)
         if (situation.thanks or gives_up) and situation.asks_back and not (
                 situation.yes_no or situation.asks_yes_no or (situation.systems and not gives_up) or "?" in text):
             # "ok tack, nu funkar det", "wanted to report tes but it works again now, never mind": no question,
             # and no number to call.
             return [Reply(text=self.content.answers_for(lang).situation.thanks_working, intent="help", lang=lang)], None
+        if self.dialog is not None and not (
+                situation.problem or situation.systems or situation.wants_report or situation.asks_yes_no
+                or "?" in text or intent in ("report_fault", "report_details")) \
+                and self.dialog.introduces(text):
+            # "hej, Aylin här på hemtjänst tannefors": a report begins; its first question asks what it is about.
+            return self._start_report(message, lang, seed=None, intro=state.get("intro"))
         runner_up = result.alternatives[0] if result.alternatives else None
         if (runner_up and intent != "out_of_scope" and runner_up.intent != "out_of_scope"
                 and result.confidence < CLARIFY_MAX_CONFIDENCE
@@ -225,14 +250,15 @@ class Engine:
         if self.dialog is not None and self._takes_report(intent, text, situation, composed):
             # Someone at a locked door who asks to report still needs whom to call and what to do meanwhile.
             lead = [rendered.text.split("\n\n", 1)[0]] if situation.broken_now else None
-            return self._start_report(message, lang, seed=None, lead=lead)
+            return self._start_report(message, lang, seed=None, lead=lead, intro=state.get("intro"))
         reply = _reply(rendered)
         # "ska jag ringa nån?" right after the offer: the offer stands, for the fault said before.
         # (Only for a question: "nej, jag undrade bara" declines it.)
         offered = (state.get("kind") == "offer_report" and not situation.outside and self.dialog is not None
                    and self.dialog.read.asks_anything(text)
                    and not self.dialog.read.is_deny((text.split() or [""])[0].strip(",.!")))
-        if self.dialog is not None and not composed.planned and (
+        # (Not to someone who has reported it already: "har ringt lkdata, vad mer?")
+        if self.dialog is not None and not composed.planned and not (situation.reported and not offered) and (
                 offered or intent in ("outage_now", "report_fault") or composed.known_open
                 or (situation.broken_now and situation.systems and not situation.outside)
                 # ("🔒❌ låsen", "treserva problem": whom to contact about a system, so a report to file)
@@ -283,10 +309,21 @@ class Engine:
         lead = [self._compose(i, lang, text, situation, known).answer.text.split("\n", 1)[0] for i in (first, second)]
         return lead[0] != lead[1]
 
+    def _in_context(self, situation, state: dict):
+        """A question that names no system, right after one that did ("och vem ringer jag då?"), is about
+        the same systems, and asked by the same role; a new topic outside the routine is not."""
+        carried = state.get("context") if state.get("kind") in INTRO_KEPT_IN else None
+        if not carried or situation.outside:
+            return situation
+        systems = situation.systems or tuple(s for s in carried.get("systems") or () if s in self.content.routine.systems)
+        return replace(situation, systems=systems, role=situation.role or carried.get("role"))
+
     def _start_report(self, message: Message, lang: str, seed: str | None,
-                      lead: list[str] | None = None) -> tuple[list[Reply], dict | None]:
+                      lead: list[str] | None = None, intro: str | None = None) -> tuple[list[Reply], dict | None]:
+        """`intro`: what earlier messages said of the writer ("hi its Lina Haddad, Korttidsboende Ekholmen")."""
         last_unit = self.store.last_unit(message.source, message.user_id) if message.unit is None else None
-        return self.dialog.start(message, self.clock.now(), lang, seed=seed, last_unit=last_unit, lead=lead)
+        return self.dialog.start(message, self.clock.now(), lang, seed=seed, last_unit=last_unit, lead=lead,
+                                 intro=intro)
 
     def _clarify_choice(self, message: Message, state: dict) -> str | None:
         choices: list[str] = state.get("choices", [])
@@ -304,6 +341,10 @@ class Engine:
                 return intent
         return None
 
+
+# States between questions that keep what the writer said of themselves, for a report started later.
+INTRO_KEPT_IN = frozenset({"idle", "offer_report", "clarify"})
+INTRO_CHARS = 500
 
 # A self-introduction or a unit alone, the first piece of a report, is at most this many words.
 INTRODUCTION_WORDS = 5

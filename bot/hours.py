@@ -8,6 +8,7 @@ at 16:00 sharp the office is closed.
 from __future__ import annotations
 
 import importlib.util
+import json
 import sys
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -16,10 +17,7 @@ from pathlib import Path
 from typing import Literal
 from zoneinfo import ZoneInfo
 
-import holidays
-from holidays.registry import COUNTRIES, IMPORT_LOCK
-
-from bot.content import Routine
+from bot.content import Routine, cache_file
 
 Reason = Literal["office_hours", "before_open", "after_close", "saturday", "sunday", "holiday"]
 
@@ -35,13 +33,15 @@ class ContactDecision:
 
 
 @lru_cache(maxsize=8)
-def _country_class(country: str) -> type[holidays.HolidayBase] | None:
+def _country_class(country: str):
     """The holidays class of one country (an ISO code such as "SE"), with only its own
     module imported. `holidays.country_holidays()`, like any `import
     holidays.countries.<name>`, first runs holidays/countries/__init__.py, which imports
     all ~250 countries: a tenth of a second of every `driftbot ask`. The package's own
     registry names the module, which is loaded from its file under its usual name, so
     a later ordinary import reuses it. None when the registry does not know the code."""
+    from holidays.registry import COUNTRIES, IMPORT_LOCK
+
     for module_name, (class_name, *codes) in COUNTRIES.items():
         if country in codes:
             break
@@ -65,6 +65,8 @@ def _country_class(country: str) -> type[holidays.HolidayBase] | None:
 
 @lru_cache(maxsize=64)
 def _calendar(country: str, year: int, language: str | None):
+    import holidays
+
     # PUBLIC + DE_FACTO: julafton, midsommarafton and nyårsafton are days off in practice.
     categories = (holidays.PUBLIC, holidays.DE_FACTO)
     country_class = _country_class(country)
@@ -75,7 +77,36 @@ def _calendar(country: str, year: int, language: str | None):
 
 def holiday_name(day: date, country: str, lang: str | None = None) -> str | None:
     """The name of a public or de facto holiday on `day`, or None on an ordinary day."""
-    return _calendar(country, day.year, _HOLIDAY_LANGUAGE.get(lang or "", None)).get(day)
+    return _days_off(country, day.year, _HOLIDAY_LANGUAGE.get(lang or "", None)).get(day.isoformat())
+
+
+@lru_cache(maxsize=64)
+def _days_off(country: str, year: int, language: str | None) -> dict[str, str]:
+    """A year's days off by ISO date, from a file in the cache folder when there is one: importing
+    `holidays` and building a calendar was a tenth of `driftbot ask`'s start-up. The file's name
+    covers this module and the installed `holidays` release, so an update computes it again."""
+    path = cache_file("holidays", (country, year, language), *_holidays_sources(), suffix=".json")
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        pass
+    days = {day.isoformat(): name for day, name in _calendar(country, year, language).items()}
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{id(days)}.tmp")
+        tmp.write_text(json.dumps(days, ensure_ascii=False), encoding="utf-8")
+        tmp.replace(path)
+    except OSError:
+        pass  # a read-only home: computed each time, nothing lost
+    return days
+
+
+@lru_cache(maxsize=1)
+def _holidays_sources() -> tuple[Path, ...]:
+    """This module and the `holidays` package's version file (found without importing the package)."""
+    spec = importlib.util.find_spec("holidays")
+    version = Path(spec.origin).parent / "version.py" if spec and spec.origin else None
+    return (Path(__file__), *([version] if version and version.exists() else []))
 
 
 def contact_at(at: datetime, routine: Routine) -> ContactDecision:

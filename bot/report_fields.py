@@ -54,11 +54,15 @@ _WEAK_NAME_MARKERS = frozenset({"this is", "its", "it s", "i am", "im", "i m", "
 # "it's maria from ryd": where they work, right after the name.
 _FROM_AFTER_NAME = re.compile(r"\s+(?:from|at|på|i|in|on)\b", re.IGNORECASE)
 _HELD_DOWN = re.compile(r"([^\W\d_])\1{3,}")
+_WORDS_AND_HYPHENS = re.compile(r"[^\W_]+(?:-[^\W_]+)*")  # "e-post" stays one word
 _COMMA_TIME = re.compile(r"^\s*(\d{1,2}),(\d{2})\s*$")
 # A keyboard smash: five consonants in a row, or a long word without a vowel.
 # Words beside the fields' own that make an opening message a description when it names no fault.
 DESCRIBES_MIN_WORDS = 3
 _SMASH = re.compile(r"[bcdfghjklmnpqrstvwxz]{6}|^[^aeiouy]{4,}$")
+# Five keys in a row on a keyboard ("asdfgh", "qwerty"): no name has them.
+_KEY_ROWS = ("qwertyuiopå", "asdfghjklöä", "zxcvbnm")
+_KEY_RUN = re.compile("|".join(row[i:i + 5] for row in _KEY_ROWS for i in range(len(row) - 4)))
 
 
 @dataclass(frozen=True)
@@ -105,13 +109,32 @@ class FieldReader:
         for system_id, system in content.routine.systems.items():
             self._system_aliases[system_id] = sorted({fold(a) for a in [system.name, *system.aliases] if fold(a)},
                                                     key=len, reverse=True)
+        self._other_things = sorted({fold(t) for s in content.routine.systems.values() for t in s.things if fold(t)},
+                                    key=len, reverse=True)
         dialogs = list(content.dialog.values())
         self._labels_system = {fold(d.systems[s]): s for d in dialogs for s in d.systems}
         self._labels_scope = {fold(d.scopes[s]): s for d in dialogs for s in d.scopes}
         self._scope_words = [(fold(w), scope) for d in dialogs for scope, ws in d.words.scope.items() for w in ws]
-        self._scope_words.sort(key=lambda p: len(p[0]), reverse=True)
+        # Several units first ("typ hela stan, alla har samma": more than the unit), then the longest phrase.
+        self._scope_words.sort(key=lambda p: (p[1] == "multiple_units", len(p[0])), reverse=True)
         starts = sorted({fold(w) for d in dialogs for w in d.words.start_words if fold(w)}, key=len, reverse=True)
         self._start_words = re.compile(" (?:" + "|".join(map(re.escape, starts)) + ") ") if starts else None
+        # "hela nattpatrullen", "the whole night team": the whole unit, by any name of a unit or its kind.
+        unit_names = {fold(n) for n in [*content.units, *content.unit_kinds]} | set(renames) | set(self._answer_aliases)
+        wholes = {fold(w) for d in dialogs for w in d.words.whole if fold(w)}
+        self._whole_unit = re.compile(
+            " (?:" + "|".join(map(re.escape, sorted(wholes, key=len, reverse=True))) + ") (?:"
+            + "|".join(map(re.escape, sorted(filter(None, unit_names), key=len, reverse=True))) + ") ") \
+            if wholes and unit_names else None
+        self._everyone = {fold(w) for d in dialogs for w in d.words.everyone}
+        self.skip_words = {fold(w) for d in dialogs for w in d.words.skip}
+        self._social_words = {fold(w) for kind in content.social.kinds.values() for w in kind.words}
+        joins = sorted({w for d in dialogs for w in d.words.joins if " " not in w}, key=len, reverse=True)
+        self._second_change = re.compile(r"\s*(?:,|\s(?:" + "|".join(map(re.escape, joins)) + r")\s)\s*", re.IGNORECASE)
+        markers = sorted({w for d in dialogs for w in d.words.work_markers}, key=len, reverse=True)
+        self._work_markers = re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, markers)) + r")\s+", re.IGNORECASE) \
+            if markers else None
+        self._unit_suffixes = tuple(fold(w) for d in dialogs for w in d.words.unit_suffixes)
         self._scope_signals = [(scope, {fold(w) for d in dialogs for w in d.words.scope_signals.get(scope, [])})
                                for scope in ("multiple_units", "unknown", "unit", "single_user")]
         self._place_prepositions = {fold(w) for d in dialogs for w in d.words.place_prepositions}
@@ -170,14 +193,24 @@ class FieldReader:
         self._instead = re.compile(r",|\s(?:" + "|".join(map(re.escape, instead)) + r")\s", re.IGNORECASE) \
             if instead else re.compile(",")
         # A correction in the middle of an answer, after punctuation: "berga.. nej förlåt, ekholmen".
-        midway = sorted({w for d in dialogs for w in [*d.words.correction, *d.words.deny] if " " not in w}, key=len,
-                        reverse=True)
-        self._midway = re.compile(r"[.,!;…]+\s*(?:" + "|".join(map(re.escape, midway)) + r")(?:\s+(?:"
-                                  + "|".join(map(re.escape, midway)) + r"))*\b[\s,.:!]*", re.IGNORECASE)
+        # ("visar fel brukare, wrong person's journal opens": "fel" and "wrong" before a word describe;
+        # only before a stop do they correct, "Berga, fel. Ekholmen".)
+        adjectives = {fold(w) for d in dialogs for w in d.words.correction_adjectives}
+        midway = sorted({w for d in dialogs for w in [*d.words.correction, *d.words.deny]
+                         if " " not in w and fold(w) not in adjectives}, key=len, reverse=True)
+        midway += [rf"{re.escape(w)}(?=\s*[,.:!;]|\s*$)" for w in sorted(adjectives, key=len, reverse=True)]
+        midway = [w if "(?=" in w else re.escape(w) for w in midway]
+        # "tes, eller nej det är treserva": an "or" may stand before the correction.
+        ors = "|".join(re.escape(w) for d in dialogs for w in [*d.words.or_words, *d.words.joins] if " " not in w)
+        before = rf"(?:(?:{ors})\s+)?" if ors else ""
+        self._midway = re.compile(r"[.,!;…]+\s*" + before + "(?:" + "|".join(midway) + r")(?:\s+(?:"
+                                  + "|".join(midway) + r"))*\b[\s,.:!]*", re.IGNORECASE)
         # In a description a bare "no" is the fault ("power cut, no computers"): only a correction word counts.
-        fixes = sorted({w for d in dialogs for w in d.words.correction if " " not in w}, key=len, reverse=True)
-        self._midway_strict = re.compile(r"[.,!;…]+\s*(?:(?:" + "|".join(map(re.escape, midway)) + r")\s+)*(?:"
-                                         + "|".join(map(re.escape, fixes)) + r")\b[\s,.:!]*", re.IGNORECASE)
+        fixes = sorted({w for d in dialogs for w in d.words.correction if " " not in w and fold(w) not in adjectives},
+                       key=len, reverse=True)
+        fixes = [re.escape(w) for w in fixes] + [w for w in midway if "(?=" in w]
+        self._midway_strict = re.compile(r"[.,!;…]+\s*" + before + "(?:(?:" + "|".join(midway) + r")\s+)*(?:"
+                                         + "|".join(fixes) + r")\b[\s,.:!]*", re.IGNORECASE)
         self.change_words = sorted(((fold(w), field) for d in dialogs for field, ws in d.words.change.items() for w in ws),
                                    key=lambda p: len(p[0]), reverse=True)
 
@@ -352,7 +385,8 @@ class FieldReader:
             said_of = candidate.islower() and marker in _WEAK_NAME_MARKERS \
                 and not self._unit_follows(rest[len(candidate):])
             if candidate and _NAME_OK.match(candidate) and words[0] not in self._system_words \
-                    and not set(words) & self._plain_words and not said_of:
+                    and not set(words) & self._plain_words and not said_of \
+                    and not (words[0] in self._unit_kinds or self.unit_in_text(candidate)):  # "från hemtjänst X"
                 return self._fuller(self._trim_name(candidate), text)
         inverted = _INVERTED.search(text)  # "Sofie Karlberg heter jag"
         if inverted:
@@ -449,8 +483,8 @@ class FieldReader:
         # "Moa Lindgren 😊", "karin ek." : the name without what stands around it.
         candidate = _NAME_STOP.split(_EDGES.sub("", text.strip()), maxsplit=1)[0].strip()  # "Karin Ek på Ryd"
         folded = fold(candidate)
-        if folded in self.affirm or folded in self.deny or folded in self.cancel:
-            return None  # "ja" is not a name
+        if folded in self.affirm or folded in self.deny or folded in self.cancel or folded in self._social_words:
+            return None  # "ja", "xD", "hej" are not names
         if self.unit_in_text(candidate) or any(folded.startswith(k + " ") for k in self._unit_kinds):
             trimmed = self._trim_name(candidate)   # "Johanna Berg hemtj vasastan": her name, then the unit
             if _NAME_OK.match(trimmed) and len(trimmed.split()) >= 2 and not self.unit_in_text(trimmed) \
@@ -483,7 +517,7 @@ class FieldReader:
         """'jjjjjjj', 'asdfghjkl': a keyboard smash, not a name or a unit."""
         words = fold(text).split()
         # ("jjjjjjjjkkkkk": keys held down, which folding would squeeze to "jk")
-        held = bool(_HELD_DOWN.search(text.casefold()))
+        held = bool(_HELD_DOWN.search(text.casefold())) or bool(_KEY_RUN.search(text.casefold()))
         return bool(words) and (held or all(_SMASH.search(w) or len(set(w)) == 1 for w in words))
 
     # -- unit ------------------------------------------------------------------
@@ -520,7 +554,11 @@ class FieldReader:
 
     def unknown_unit_in_text(self, text: str) -> str | None:
         """'Therese Olofsson, Hemtjänst Kärna': a unit's kind and a capitalised place that is no configured
-        unit ('Hemtjänst Kärna', 'Äldreboende Vreta Kloster'), as written; the dialog asks to confirm it."""
+        unit ('Hemtjänst Kärna', 'Äldreboende Vreta Kloster'), as written; the dialog asks to confirm it.
+        Or a name after "jobbar på" ('jobbar på Resursteamet', 'I work at Lotsen dagverksamhet')."""
+        at_work = self._at_work(text)
+        if at_work:
+            return at_work
         words = text.split()
         for i, word in enumerate(words[:-1]):
             if fold(word.strip(",.:;!")) not in self._unit_kinds:
@@ -540,6 +578,33 @@ class FieldReader:
                 if not known or set(fold(known).split()) < set(fold(candidate).split()):
                     return candidate
         return None
+
+    def _at_work(self, text: str) -> str | None:
+        """The unit named after a work marker, as written, when it is no configured unit."""
+        if self._work_markers is None:
+            return None
+        match = self._work_markers.search(text)
+        if not match:
+            return None
+        place = []
+        for word in text[match.end():].split()[:3]:
+            bare = word.strip(",.:;!?")
+            folded = fold(bare)
+            fits = bare.isalpha() and (bare[:1].isupper() if not place else
+                                       bare[:1].isupper() or any(folded.endswith(x) for x in self._unit_suffixes))
+            if not fits or folded in self._generic:
+                break
+            place.append(bare)
+            if bare != word:
+                break   # the clause ends here
+        if not place:
+            return None
+        candidate = " ".join(place)
+        return None if self.unit_in_text(candidate) or self.name_like_place(candidate) else candidate
+
+    def name_like_place(self, candidate: str) -> bool:
+        """'jobbar på Ryd' names a configured unit's place, not an unknown unit."""
+        return bool(set(fold(candidate).split()) & self._unit_places)
 
     def unit_answer(self, text: str) -> UnitMatch:
         folded = fold(text)
@@ -608,7 +673,12 @@ class FieldReader:
             folded = f" {fold(text)} "
             if any(f" {alias} " in folded for alias in self._system_aliases["other"]):
                 return "other"
-        return None
+        return "other" if self.names_other_thing(text) else None
+
+    def names_other_thing(self, text: str) -> bool:
+        """'skrivaren', 'Outlook': a thing outside the routine's systems, reported as `other`."""
+        folded = " " + " ".join(_WORDS_AND_HYPHENS.findall(fold(text))) + " "
+        return any(f" {thing} " in folded for thing in self._other_things)
 
     def without_greeting(self, text: str) -> str:
         words = text.split()
@@ -715,6 +785,12 @@ class FieldReader:
         for words, scope in self._scope_words:
             if any(f" {words} " in clause for clause in clauses):
                 return scope
+        if self._scope_signal(text) == "multiple_units":
+            return None   # "hela hemtjänsten i kommunen": more than the unit, read from the signals
+        if any(clause.strip(" ,.;!?") in self._everyone for clause in clauses):
+            return "unit"
+        if self._whole_unit is not None and any(self._whole_unit.search(clause) for clause in clauses):
+            return "unit"
         return None
 
     def scope_answer(self, text: str, own_unit: str | None = None) -> str | None:
@@ -797,6 +873,25 @@ class FieldReader:
         last = parts[-1].strip(" ,.") if len(parts) > 1 else ""
         return last if len(last) >= 2 else text
 
+    def split_second_change(self, value_text: str) -> tuple[str, str]:
+        """'Marie Lind och tiden 12.30' -> ('Marie Lind', 'tiden 12.30'): a value, then another field named
+        to change after "och", "and" or a comma; ('Marie Lind', '') when there is none."""
+        for match in self._second_change.finditer(value_text):
+            tail = value_text[match.end():]
+            if self.leading_change(tail) or (self.change_request(tail) and any(
+                    fold(tail).startswith(w + " ") for w, _ in self.change_words)):
+                return value_text[:match.start()].strip(" ,."), tail.strip()
+        return value_text, ""
+
+    def strip_trailing_correction(self, head: str) -> str:
+        """'Moa Jakobsson. och nej vänta,' -> 'Moa Jakobsson': the answer before the correction words."""
+        words = head.split()
+        skip = self.correction_words | {fold(w) for d in self.content.dialog.values()
+                                        for w in [*d.words.deny, *d.words.or_words, *d.words.joins]}
+        while words and fold(words[-1]).strip(",.!:;") in skip:
+            words.pop()
+        return " ".join(words).strip(" ,.!:;")
+
     def change_request(self, text: str) -> tuple[str, str] | None:
         """'enheten är Hemtjänst Berga' -> ('unit', 'Hemtjänst Berga'); 'ändra namn' -> ('reporter_name', '')."""
         folded = fold(text)
@@ -805,7 +900,12 @@ class FieldReader:
                  for m in [re.search(r"(?:^|\s)" + re.escape(word) + r"(?:\s|$)", folded)] if m]
         for _, _, m, field in sorted(found, key=lambda f: f[:2])[:1]:
             words_before = len(folded[:m.end()].split())
-            rest_words = text.split()[words_before:]
+            # Folding may split a word ("it's" -> "it s"): count the written words that many folded ones make.
+            written, taken = text.split(), 0
+            while written and taken < words_before:
+                taken += max(1, len(fold(written[0]).split()))
+                written = written[1:]
+            rest_words = written
             while rest_words and fold(rest_words[0]) in self.change_links:  # "ska vara", "should be"
                 rest_words = rest_words[1:]
             return field, " ".join(rest_words).strip(" :=,.")

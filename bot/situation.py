@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
 from bot.content import Content
 from intents.normalise import Normaliser, fold
@@ -29,6 +30,7 @@ _NUMBER_WITH_UNIT = re.compile(r"^(\d{1,3})([a-z]+)$")  # "14h", "9tim"
 _CLOCK = re.compile(r"(?<![\d/])([01]?\d|2[0-3])[:.]([0-5]\d)(?![\d.:])")
 _AM_PM = re.compile(r"(?<![\d:.])(1[0-2]|0?[1-9])\s*([ap])\.?m\b", re.IGNORECASE)
 # Where a new clause (and maybe a new question) begins.
+_FIRST_STOP = re.compile(r"[.?!]+(?=\s|$)")  # the end of the first sentence
 _CLAUSE_BREAK = re.compile(r"[.,!?;:]+(?:\s|$)|\s[-–]\s|\n")
 # A sentence ends here: "can't log in Treserva. Others are fine" says nothing of Treserva working.
 _SENTENCE_END = re.compile(r"[.!?]+(?:\s+|$)|\n+")
@@ -49,6 +51,7 @@ class Situation:
     day_off: bool = False
     planned: bool = False
     portal: bool = False                   # about the support portal itself
+    portal_broken: bool = False            # a clause says the portal fails ("portalen går inte att öppna")
     outside: str | None = None             # a topic outside the routine (situations.yaml outside)
     asks_known: bool = False               # "is it known? is it just me?"
     asks_cause: bool = False               # "why does it go down?"
@@ -76,6 +79,7 @@ class Situation:
 
 class SituationReader:
     def __init__(self, content: Content):
+        self._cached_read = lru_cache(maxsize=256)(self._read)
         self.normaliser = Normaliser(content.spelling)
         # Greetings and thanks (content/social.yaml) around a question: "hej! ligger tes nere?" starts with "ligger".
         self._social = SocialWords({k: {"strip": e.strip, "words": list(e.words)} for k, e in content.social.kinds.items()},
@@ -95,6 +99,7 @@ class SituationReader:
         self._every_system = self._systems + [(None, phrases) for *_, phrases in self._alone]
         self._roles = [(role, self._phrases(ws)) for role, ws in words.roles.items()]
         self._back = self._phrases(words.status_back)
+        self._over = self._phrases(words.status_over)
         self._problem = self._phrases(words.problem)
         self._past = self._phrases(words.past)
         self._hypothetical = self._phrases(words.hypothetical)
@@ -104,6 +109,7 @@ class SituationReader:
         self._day_off = self._phrases(words.day_off)
         self._long = self._phrases(words.long_outage)
         self._hour_words = {w for p in self._phrases(words.hour_words) for w in p}
+        self._day_words = {w for p in self._phrases(words.day_words) for w in p}
         self._planned = self._phrases(words.planned)
         self._both = self._phrases(words.both_systems)
         self._power = self._phrases(words.power)
@@ -170,6 +176,11 @@ class SituationReader:
         return _CONTRACTION.sub(r"\1t", " ".join(self.normaliser.tokens(text))).split()
 
     def read(self, text: str) -> Situation:
+        """What the message says of the situation (cached per reader: a turn may ask more than once,
+        and a Situation is frozen)."""
+        return self._cached_read(text)
+
+    def _read(self, text: str) -> Situation:
         tokens = self.tokens(text)
         if not tokens:
             return Situation()
@@ -177,7 +188,7 @@ class SituationReader:
         # The question as asked, without the politeness before it (for "does it start with ...").
         opening = tokens[next((i for i, keep in enumerate(split.keep) if keep), len(tokens)):]
         # "tes nere?" asks as "är tes nere?" does: a few words, a "down" word and a question mark.
-        yes_no = _starts(opening, self._yes_no) or (
+        yes_no = (_starts(opening, self._yes_no) and not _stated_first(text)) or (
             len(opening) <= 4 and text.rstrip().endswith("?") and _has(opening, self._status_down))
         # (Sentence ends matter only to a "works" word: the text is tokenised again only then.)
         ends = self._sentence_ends(text, tokens) if self._works & set(tokens) else frozenset()
@@ -188,7 +199,9 @@ class SituationReader:
         length, role = max(((_longest(tokens, phrases), r) for r, phrases in self._roles), default=(0, None))
         role = role if length else None
         problem = _has_loose(tokens, self._problem)
-        hours = _stated_hours(tokens, self._hour_words)
+        # ("I'm off the next 3 days": days said of a day off are no outage's length.)
+        day_off = _has(tokens, self._day_off)
+        hours = _stated_hours(tokens, self._hour_words, set() if day_off else self._day_words)
         more = hours is not None and _has(tokens, self._more_than)
         long_outage = _has(tokens, self._long) or (hours is not None and (hours > self.long_hours
                                                                            or (more and hours >= self.long_hours)))
@@ -196,15 +209,16 @@ class SituationReader:
         # "funkar inte igen" says it is broken (again), not asking whether it is back; "är TES uppe nu?
         # det var nere i natt" asks, and "funkar tes nu?" too.
         asks_back = (_has(tokens, self._back) or (yes_no and _has(opening[:4], self._works_question))) \
-            and (not problem or (past and yes_no))   # (not "TES was down ... I'm back at work now")
+            and (not problem or (past and yes_no)) or _has(tokens, self._over)  # (not "TES was down ... I'm back at work now")
         situation = Situation(
             systems=systems, role=role, asks_back=asks_back,
             problem=problem,
             past=past,
             ongoing=_has(tokens, self._ongoing),
             yes_no=yes_no, hours=hours, long_outage=long_outage,
-            day_off=_has(tokens, self._day_off), planned=_has(tokens, self._planned),
+            day_off=day_off, planned=_has(tokens, self._planned),
             portal=_has(tokens, self._portal),
+            portal_broken=self._portal_broken(text),
             outside=next((t for t, phrases in self._outside if _has(tokens, phrases)), None),
             # ("Bara jag som inte kommer in i Treserva." tells, "bara jag?" asks.)
             asks_known=_has(tokens, self._asks_known) and (yes_no or "?" in text), asks_cause=_has(tokens, self._asks_cause),
@@ -249,6 +263,15 @@ class SituationReader:
             asked = index < len(ends) and "?" in ends[index]
             last = index == len(parts) - 1 or all(not p.strip() for p in parts[index + 1:])
             if asked or (last and not (len(words) > 1 and words[1] in self._negations)):
+                return True
+        return False
+
+    def _portal_broken(self, text: str) -> bool:
+        """The portal and a problem in one clause: "självbetjäningsportalen går inte att öppna, hur ska jag
+        då felanmäla tes?" (not "skriver ärende i portalen nu, treserva nere")."""
+        for clause in _CLAUSE_BREAK.split(text):
+            tokens = self.tokens(clause)
+            if _has(tokens, self._portal) and _has_loose(tokens, self._problem):
                 return True
         return False
 
@@ -408,13 +431,22 @@ def _clock_time(text: str) -> tuple[int, int] | None:
     return None
 
 
+def _stated_first(text: str) -> bool:
+    """'har anmält driftstopp i tes. vad mer ska jag göra?': the opening sentence ends in a full stop and
+    a question follows, so the verb first ("har") states what was done rather than asking."""
+    match = _FIRST_STOP.search(text.strip())
+    return bool(match) and match.group()[0] == "." and "?" in text.strip()[match.end():]
+
+
 def _merge(first: tuple[str, ...], more: tuple[str, ...]) -> tuple[str, ...]:
     return first + tuple(s for s in more if s not in first)
 
 
-def _stated_hours(tokens: list[str], hour_words: set[str]) -> float | None:
-    """'i 12 timmar', '11h', '14tim', 'over 10 hours': the largest stated number of hours."""
-    hours = [int(tokens[i]) for i in range(len(tokens) - 1)
-             if _NUMBER.match(tokens[i]) and tokens[i + 1] in hour_words]
-    hours += [int(m.group(1)) for m in map(_NUMBER_WITH_UNIT.match, tokens) if m and m.group(2) in hour_words]
+def _stated_hours(tokens: list[str], hour_words: set[str], day_words: set[str] = frozenset()) -> float | None:
+    """'i 12 timmar', '11h', '14tim', 'over 10 hours', '2 dagar': the largest stated number of hours."""
+    per_unit = {**{w: 1 for w in hour_words}, **{w: 24 for w in day_words}}
+    hours = [int(tokens[i]) * per_unit[tokens[i + 1]] for i in range(len(tokens) - 1)
+             if _NUMBER.match(tokens[i]) and tokens[i + 1] in per_unit]
+    hours += [int(m.group(1)) * per_unit[m.group(2)] for m in map(_NUMBER_WITH_UNIT.match, tokens)
+              if m and m.group(2) in per_unit]
     return float(max(hours)) if hours else None

@@ -211,9 +211,7 @@ class Classifier:
         words = [self._repair(t) for t in typed]
         split = self.social.split(words)
         every_feature = self._vector(self._features(words))
-        lang_weights = self._lang_weights
-        lang = self._language(words, sum(count * lang_weights[i] for i, _, count in every_feature),
-                              written_as_name=_looks_like_name(text))
+        lang = self._language(words, every_feature, written_as_name=_looks_like_name(text))
         asked = [w for w, social in zip(words, split.social) if not social]
         knows_a_word = any(w in self._vocabulary for w in asked)
         # Only social words, or social words around nothing the model knows ("hej Lena!").
@@ -236,17 +234,23 @@ class Classifier:
         return Classification(text=text, intent=self.intents[best], confidence=confidence,
                               alternatives=alternatives, lang=lang)
 
-    def _language(self, words: list[str], en_log_odds: float, written_as_name: bool = False) -> str | None:
+    def _language(self, words: list[str], every_feature, written_as_name: bool = False) -> str | None:
         """'en' or 'sv'; None when every word is used in both ("status", "ok"),
         so the caller can keep the conversation's language."""
         sv, en = self._words_by_lang.get("sv", set()), self._words_by_lang.get("en", set())
-        if words and all(w in sv and w in en for w in words):
+        shared = [w in sv and w in en for w in words]
+        if words and all(shared):
             return None
         # Nor when no word is known in either ("Fatima Nilsson", typed as a name): the n-grams of a
         # name say nothing of the language the person writes in.
         if written_as_name and not any(w in sv or w in en for w in words):
             return None
-        return "en" if en_log_odds > 0 else "sv"
+        # Words both languages use (system names: "is genomförandewebben down?") do not vote: their
+        # long Swedish n-grams outweighed "is" and "down".
+        if any(shared):
+            every_feature = self._vector(self._features([w for w, both in zip(words, shared) if not both]))
+        weights = self._lang_weights
+        return "en" if sum(count * weights[i] for i, _, count in every_feature) > 0 else "sv"
 
 
 def _looks_like_name(text: str) -> bool:

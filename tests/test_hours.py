@@ -90,7 +90,10 @@ def test_one_country_loaded_alone_gives_the_same_calendar(lang):
         assert dict(_calendar("SE", year, lang)) == dict(expected)
 
 
-def test_only_the_configured_country_is_imported():
+def test_only_the_configured_country_is_imported_and_then_not_even_that(tmp_path):
+    """The first lookup imports Sweden's module alone; the year's days off are then kept in the
+    cache folder, and the next process imports no part of `holidays` at all (start-up time)."""
+    import os
     import subprocess
     import sys
 
@@ -98,9 +101,28 @@ def test_only_the_configured_country_is_imported():
 
     code = ("import sys; from datetime import date; from bot.hours import holiday_name;"
             "print(holiday_name(date(2026, 12, 24), 'SE', 'sv'));"
-            "print(sorted(m for m in sys.modules if m.startswith('holidays.countries')))")
-    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
-    assert result.stdout.splitlines() == ["Julafton", "['holidays.countries.sweden']"], result.stderr
+            "print(sorted(m for m in sys.modules if m.startswith('holidays.countries')));"
+            "print('holidays' in sys.modules)")
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path)}
+    first = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, env=env)
+    assert first.stdout.splitlines() == ["Julafton", "['holidays.countries.sweden']", "True"], first.stderr
+    again = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, env=env)
+    assert again.stdout.splitlines() == ["Julafton", "[]", "False"], again.stderr
+
+
+def test_a_broken_cache_file_is_computed_again(tmp_path, monkeypatch):
+    from datetime import date
+
+    from bot import hours
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    hours._days_off.cache_clear()
+    assert hours.holiday_name(date(2026, 6, 19), "SE", "sv") == "Midsommarafton"
+    for path in (tmp_path / "driftbot").glob("holidays-*.json"):
+        path.write_text("{not json", encoding="utf-8")
+    hours._days_off.cache_clear()
+    assert hours.holiday_name(date(2026, 6, 19), "SE", "sv") == "Midsommarafton"
+    hours._days_off.cache_clear()
 
 
 def test_a_country_the_registry_does_not_know_is_refused_as_before():

@@ -577,13 +577,29 @@ def test_a_system_swapped_at_the_summary_replaces_the_first(db, said):
 
 
 @pytest.mark.parametrize("opening, name", [
-    ("Hej! Malin här på Hemtjänst Skäggetorp, TES-appen har legat nere för hela gruppen sen sju", "Malin"),
+    # A first name alone: the surname is asked once, by that name, and added to it.
+    ("Hej! Malin här på Hemtjänst Skäggetorp, TES-appen har legat nere för hela gruppen sen sju", "Malin Lind"),
     ("hej det är Omar från nattpatrullen, Omar Khalil alltså. låsen går inte att öppna, för alla, sen 20.45",
      "Omar Khalil"),
 ])
 def test_a_first_name_with_where_they_are_is_the_name(db, opening, name):
     with Chat(db, "--at", AT) as chat:
-        fill(chat, chat.say(opening), ANSWERS)
+        turn = chat.say(opening)
+        if turn["awaiting"] == "reporter_name":
+            assert "Malin" in turn["text"]
+            turn = chat.say("Lind")
+        fill(chat, turn, ANSWERS)
+    assert exported(db)[0]["reporter_name"] == name
+
+
+@pytest.mark.parametrize("answer, name", [("vet inte", "Malin"), ("Malin Berg", "Malin Berg"), ("skip", "Malin")])
+def test_the_surname_question_takes_a_surname_a_whole_name_or_none(db, answer, name):
+    with Chat(db, "--at", AT) as chat:
+        turn = chat.say("Hej! Malin här på Hemtjänst Skäggetorp, TES-appen visar inga besök för hela gruppen sen sju")
+        assert turn["awaiting"] == "reporter_name"
+        turn = chat.say(answer)
+        assert turn["awaiting"] != "reporter_name"   # asked once, never again
+        fill(chat, turn, ANSWERS)
     assert exported(db)[0]["reporter_name"] == name
 
 

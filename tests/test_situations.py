@@ -514,3 +514,51 @@ def test_still_nothing_in_the_app_during_a_known_outage_needs_no_call(world):
 def test_lightning_and_everything_down_is_the_whole_reserve_routine(world):
     answer = world.ask("blixten slog ner nånstans o nu ligger allt nere här")
     assert LKDATA_PHONE in lead(answer) and "nycklar" in answer and "utskrivna" in answer, answer
+
+
+def test_a_follow_up_question_keeps_the_system_and_role_of_the_message_before(world):
+    """"genomförandewebben är vit" then "vem ska jag ringa?": still Treserva's routine, not TES's keys;
+    "jag är ssk" once, and the next question without a role is still a nurse's."""
+    def say(text: str) -> str:
+        replies = world.engine.handle(Message(text=text, user_id="U-follow", source="test"))
+        return "\n".join(r.text for r in replies).replace("*", "")
+
+    say("genomförandewebben är helt vit")
+    answer = say("vem ska jag ringa?")
+    assert LKDATA_PHONE in lead(answer)
+    assert RESERVE_WORDS["care_docs"]["sv"] in answer and RESERVE_WORDS["keys"]["sv"] not in answer, answer
+    say("jag är sjuksköterska och treserva krånglar")
+    assert "HSL" in lead(say("hur dokumenterar jag nu?"))
+    # A new conversation has no such memory: both main systems' routines.
+    fresh = world.ask("vem ska jag ringa?")
+    assert RESERVE_WORDS["keys"]["sv"] in fresh and RESERVE_WORDS["care_docs"]["sv"] in fresh, fresh
+
+
+@pytest.mark.parametrize("state, message, lead_has, lacks", [
+    # English about a Swedish-named system: answered in English.
+    (("treserva", "planned"), "is genomförandewebben down?", "planned outage", "planerat"),
+    # "over?" asks whether it is back, though "power outage" names the fault.
+    (("infrastructure", "resolved"), "is the power outage over?", "Yes", "No,"),
+    # A length in days is past the 10-hour line; days off said in days are not.
+    (None, "tes down for almost 2 days. how are times and tasks registered?", "förvaltning", None),
+    (("tes", "resolved"), "I am off the next 3 days, how do i register my times from the outage?", "administrator",
+     "more than 10 hours"),
+    # What to say when calling leads, after whom to call.
+    (None, "calling LKDATA about TES now, what do they need from me?", "your name", None),
+    # A thank-you, however put, is a thank-you.
+    (None, "thank you, you saved my night", "welcome", "LKDATA"),
+    (None, "how do I change the language on my phone", "not part of", "did you mean"),
+    # A planned outage told to someone who was not told: where it was announced.
+    (("tes", "planned"), "varför funkar inte appen, ingen sa nåt", "anslagstavla", None),
+    # Which contact today, on a holiday named in the question.
+    (None, "är det användarstöd eller lkdata idag? långfredag", "LKDATA", "Menade du"),
+])
+def test_situations_read_from_how_staff_ask(content, classifier, tmp_path, state, message, lead_has, lacks):
+    world = World(content, classifier, f"sqlite:///{tmp_path}/w.db",
+                  at="2026-04-03T14:00" if "långfredag" in message else NIGHT)
+    if state:
+        world.set_state(*state)
+    answer = world.ask(message)
+    assert lead_has.casefold() in lead(answer).casefold(), answer
+    if lacks:
+        assert lacks.casefold() not in answer.casefold(), answer

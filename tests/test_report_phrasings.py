@@ -1,0 +1,149 @@
+"""Reports as staff phrase them (issue 9): the everyday words for "all of us", units outside the list,
+things outside the routine beside a system, corrections mixed into other answers, and answers
+that must never be stored ("vet inte" as a name, "xD" as a name). In-process (tests/conversing.py)."""
+import pytest
+
+from conversing import Chat, exported
+
+AT = "2026-11-26T15:10"          # a Thursday, office hours
+
+ANSWERS = {
+    "reporter_name": "Anna Lind",
+    "unit": "hemtjanst ryd",
+    "system": "TES",
+    "scope": "hela enheten",
+    "description": "Appen loggar ut alla hela tiden",
+    "started_at": "för en halvtimme sen",
+    "confirm": "ja",
+}
+
+
+@pytest.fixture
+def db(tmp_path):
+    return f"sqlite:///{tmp_path}/phrasings.db"
+
+
+def fill(chat: Chat, turn: dict, answers: dict = ANSWERS, limit: int = 14) -> dict:
+    for _ in range(limit):
+        if turn["awaiting"] is None:
+            return turn
+        turn = chat.say(answers.get(turn["awaiting"], "vet inte"))
+    raise AssertionError(f"the dialog did not finish: {chat.turns}")
+
+
+def report(db, *messages: str, answers: dict = ANSWERS) -> list[dict]:
+    with Chat(db, "--at", AT) as chat:
+        turn = None
+        for text in messages:
+            turn = chat.say(text)
+        fill(chat, turn, answers)
+    return exported(db)
+
+
+@pytest.mark.parametrize("opening", [
+    "hej nattpatrullen här, Ronja Falk. vill felanmäla låsen, dom öppnar inte. hela nattpatrullen har samma problem",
+    "Evening. The locks aren't working at any of our clients, the whole night patrol has it. Name's Fiona Grant, Nattpatrullen.",
+    "hej, wifi is gone på kontoret hemtjänst johannelund, alla. / Moa Rydberg",
+])
+def test_the_whole_unit_in_everyday_words(db, opening):
+    assert report(db, opening)[0]["scope"] == "unit"
+
+
+def test_several_units_outweigh_the_whole_unit(db):
+    rows = report(db, "felanmäla tes", answers={**ANSWERS, "scope": "typ hela stan, alla grupper jag ringt har samma"})
+    assert rows[0]["scope"] == "multiple_units"
+
+
+@pytest.mark.parametrize("opening, unit", [
+    ("Hej, Susanne Kjellberg här, jag jobbar på Anhörigcentrum och vill felanmäla. Wifi:t är nere för alla.",
+     "Anhörigcentrum"),
+    ("Hi, Victoria Hayes here, unit: Lotsen dagverksamhet. Reporting a fault: the wifi is down for everyone.",
+     "Lotsen dagverksamhet"),
+])
+def test_a_unit_outside_the_list_after_where_they_work_is_confirmed_as_written(db, opening, unit):
+    with Chat(db, "--at", AT) as chat:
+        turn = chat.say(opening)
+        assert turn["awaiting"] == "unit" and unit in turn["text"]   # asked to confirm, not guessed at
+        fill(chat, chat.say("ja"))
+    assert exported(db)[0]["unit"] == unit
+
+
+def test_a_thing_outside_the_routine_beside_a_system_is_a_second_report_as_other(db):
+    rows = report(db, "felanmälan", answers={**ANSWERS, "system": "treserva o outlook",
+                                             "description": "treserva laddar inte och mejlen kommer inte fram"})
+    assert sorted(r["system"] for r in rows) == ["other", "treserva"]
+
+
+def test_a_description_given_with_the_system_is_kept(db):
+    rows = report(db, "Hey, I'm Luis Fernández, hemtjänst innerstaden, need to report something.",
+                  answers={**ANSWERS, "system": "The digital locks aren't working for any of us, they just time out. "
+                                              "Started around 8.30", "description": "vet inte"})
+    assert rows[0]["system"] == "locks" and "time out" in rows[0]["description"]
+
+
+@pytest.mark.parametrize("field", ["reporter_name", "unit", "description"])
+def test_vet_inte_is_never_stored_as_a_value(db, field):
+    rows = report(db, "felanmälan tes", answers={**ANSWERS, field: "vet inte"})
+    assert rows and "vet inte" not in rows[0][field].casefold()
+
+
+@pytest.mark.parametrize("smash", ["asdfgh", "xD"])
+def test_a_keyboard_smash_or_an_emoticon_is_no_name(db, smash):
+    with Chat(db, "--at", AT) as chat:
+        chat.say("hi, report a fault please")
+        turn = chat.say(smash)
+        assert turn["awaiting"] == "reporter_name"   # asked again
+        fill(chat, chat.say("Liam Murphy"))
+    assert exported(db)[0]["reporter_name"] == "Liam Murphy"
+
+
+def test_who_they_are_in_a_first_message_of_its_own_goes_into_the_report(db):
+    rows = report(db, "hi its Lina Haddad, Korttidsboende Ekholmen",
+                  "treserva is super slow for all of us, takes ages to open anything, since about 8.30", "ja")
+    assert (rows[0]["reporter_name"], rows[0]["unit"], rows[0]["system"]) == \
+        ("Lina Haddad", "Korttidsboende Ekholmen", "treserva")
+
+
+def test_a_swapped_system_replaces_the_first_and_the_name_after_it_is_read(db):
+    rows = report(db, "felanmälan tes, äldreboende ryd", "sorry det är treserva inte tes. jag heter Kristoffer Berglund")
+    assert [(r["system"], r["reporter_name"]) for r in rows] == [("treserva", "Kristoffer Berglund")]
+
+
+def test_an_answer_then_a_correction_of_another_field(db):
+    rows = report(db, "hej, hemtjänst tannefors här, appen strular, vill felanmäla",
+                  "Moa Jakobsson. och nej vänta, enheten är hemtjänst vallastaden, jag är inlånad dit idag")
+    assert (rows[0]["reporter_name"], rows[0]["unit"]) == ("Moa Jakobsson", "Hemtjänst Vallastaden")
+
+
+def test_two_corrections_in_one_message_at_the_summary(db):
+    with Chat(db, "--at", AT) as chat:
+        turn = chat.say("felanmälan treserva")
+        for _ in range(10):
+            if turn["awaiting"] == "confirm":
+                break
+            turn = chat.say({**ANSWERS, "reporter_name": "Maria Lind", "started_at": "12"}[turn["awaiting"]])
+        chat.say("två fel: namnet är Marie Lind och tiden 12.30")
+        chat.say("ja")
+    row = exported(db)[0]
+    assert row["reporter_name"] == "Marie Lind" and "12:30" in row["started_at"]
+
+
+def test_a_system_said_to_work_at_the_summary_leaves_the_report(db):
+    with Chat(db, "--at", AT) as chat:
+        turn = chat.say("hej ska felanmäla")
+        for _ in range(10):
+            if turn["awaiting"] == "confirm":
+                break
+            turn = chat.say({**ANSWERS, "system": "tes och treserva"}[turn["awaiting"]])
+        chat.say("treserva funkar nu faktiskt, så bara tes")
+        chat.say("ja")
+    assert [r["system"] for r in exported(db)] == ["tes"]
+
+
+def test_a_cancel_after_the_offer_withdraws_it(db):
+    with Chat(db, "--at", AT) as chat:
+        chat.say("hej TES funkar inte för mig")
+        turn = chat.say("äh strunta i det, det var bara mobilen som behövde startas om. avbryt")
+        assert turn["awaiting"] is None and "felanmälan" not in turn["text"].casefold()
+        chat.say("ja")
+    assert exported(db) == []
