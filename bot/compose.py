@@ -88,6 +88,8 @@ class Composer:
         if situation.asks_where and (intent == "report_fault" or (named and intent in ("out_of_scope", "help")) or (
                 intent == "report_details" and not situation.asks_details)):
             return "contact"  # "vart anmäler jag?", "vem hjälper oss med tes?": whom to turn to, not a report here
+        if intent == "report_fault" and situation.period and not situation.broken_now:
+            return "contact"  # "hur anmäler jag ett driftstopp på dagtid?": whom, at that time of day
         if intent == "status" and situation.past and situation.registration and not situation.asks_back:
             return "post_registration"  # "TES was down for 5 h, can I still register?"
         if intent in (*PROBLEM_INTENTS, "out_of_scope", "help") and (situation.registration or situation.past) and (
@@ -150,7 +152,9 @@ class Composer:
         known = known or Known()
         lang = self.content.answers_for(lang).lang
         outside = self._texts(lang).outside.get(situation.outside or "")
-        outside = outside.format(**self.answers.facts()) if outside else None
+        # {named}: the content's name of the thing outside ("Heroma"), title-cased; never the writer's text.
+        named = (situation.outside_word or "").title()
+        outside = outside.format(named=named, **self.answers.facts()) if outside else None
         alone = situation.outside in self.content.situations.outside_alone
         if outside and (alone or not any(s in PRIMARY_SYSTEMS for s in situation.systems)):
             return Composed(self._answer(intent, lang, [outside], [self._intent_detail("out_of_scope", lang, at)],
@@ -302,9 +306,9 @@ class Composer:
                 follow += self._after(outage, situation, lang)
             elif outage.phase != "ended":
                 follow += self._do_lines(self._reserves([outage.facts.system], situation), lang)
-        if t.no_call_needed and ((situation.asks_yes_no and situation.asks_call) or situation.ongoing) \
-                and any(o.phase == "open" for o in relevant):
-            lead.append(t.no_call_needed)   # "is it known? do I need to call?", "fortfarande inget i appen"
+        if t.no_call_needed and any(o.phase == "open" for o in relevant):
+            # "tes nere??" while it is known: known, so no need to call again ("is it known? do I need to call?")
+            lead.append(t.no_call_needed)
         if situation.problem and not situation.asks_back and relevant and all(
                 o.phase in ("resolved", "ended") for o in relevant):
             # "is tes down again? it's acting weird": fixed as far as known, so a new fault is theirs to report,

@@ -283,6 +283,8 @@ OUTAGE_PLACEHOLDERS = frozenset({
     "login_reminder_minutes"})
 OutageText = template(OUTAGE_PLACEHOLDERS)
 FactText = template(ANSWER_PLACEHOLDERS - {"contact_now", "contact_later", "live_status"})
+# A topic outside the routine may name the thing asked about ({named}: "Heroma", from situations.yaml).
+OutsideText = template((ANSWER_PLACEHOLDERS - {"contact_now", "contact_later", "live_status"}) | {"named"})
 
 
 class Answer(_Strict):
@@ -361,7 +363,7 @@ class SituationTexts(_Strict):
     contact_rule: dict[ContactId, FactText] = {}
     known: KnownOutageTexts
     status: StatusTexts
-    outside: dict[str, FactText] = {}  # by topic id of situations.yaml
+    outside: dict[str, OutsideText] = {}  # by topic id of situations.yaml
     contact_note: dict[ContactId, FactText] = {}  # after the contact that applies now
     greeting: str
     acknowledged: str
@@ -418,6 +420,7 @@ class DialogWords(_Strict):
     everyone: list[str] = []          # "alla", "everyone": a clause of this alone says the whole unit
     cancel_anywhere: list[str] = []
     skip: list[str] = []              # "skip", "hoppa över": no answer to an optional question
+    articles: list[str] = []          # "the", "den": between "not" and the system it negates
     polite: list[str] = []
     correction: list[str] = []        # first words of a correction ("vänta", "förlåt", "förresten")
     or_words: list[str] = []          # "eller", "or": before a correction ("tes, eller nej, treserva")

@@ -1,14 +1,9 @@
 """The fault-report conversation: explicit states, fields declared as data.
 
-State (a plain dict, stored per conversation so a restart resumes):
-    kind       "report"
-    lang       the conversation's language, fixed at the start
-    fields     reporter_name, unit, system, scope, description, started_at
-               (started_at: ISO 8601, or "unknown" when the user does not know)
-    awaiting   the field asked for, or "confirm" / "change"
-    back_to_confirm   a correction asked from the summary returns there
-    unit_check        a unit not in the list, waiting for the user's yes
-    unit_choices      several units matched, waiting for a pick
+State: a ReportDraft (bot.report_draft), typed, stored per conversation as JSON so that a
+restart resumes. `handle` reads it from the engine's dict and gives the next one back; the
+methods below work on the draft. Its `awaiting` is the state of the form: a field's name
+(that question is asked), "confirm" (the summary is shown) or "change" (which field?).
 
 Repair rules (after Rasa's forms): "avbryt"/"cancel" anywhere ends the draft
 and stores nothing; at the summary any field can be corrected in words
@@ -27,6 +22,7 @@ from bot import form
 from bot.content import Content
 from bot.messages import Message, Option, Reply
 from bot.privacy import clean_text
+from bot.report_draft import ReportDraft
 from bot.report_fields import FieldReader
 from bot.reports import Report, ReportService
 from bot.situation import SituationReader
@@ -50,7 +46,15 @@ MAX_ASKS = 2
 # A one-word answer to "what is your name?" classified this surely is a command, not a name.
 COMMAND_WORD_CONFIDENCE = 0.9
 
-Turn = tuple[list[Reply], dict | None]
+# A turn's replies and the conversation's state next: a draft while the report is written, the
+# engine's own dict after it (a report just filed, "joined"), or None when nothing is left open.
+Turn = tuple[list[Reply], "ReportDraft | dict | None"]
+StoredTurn = tuple[list[Reply], dict | None]
+
+
+def _stored(turn: Turn) -> StoredTurn:
+    replies, state = turn
+    return replies, state.to_state() if isinstance(state, ReportDraft) else state
 
 
 class ReportDialog:
@@ -66,13 +70,13 @@ class ReportDialog:
     # -- start -------------------------------------------------------------------
 
     def start(self, message: Message, now: datetime, lang: str, seed: str | None = None,
-              last_unit: str | None = None, lead: list[str] | None = None, intro: str | None = None) -> Turn:
+              last_unit: str | None = None, lead: list[str] | None = None, intro: str | None = None) -> StoredTurn:
         """Begin a report; pull what the opening message (or the seed) already says.
 
         `lead`: lines said before the report's first question (what to do meanwhile); `intro`: earlier
         messages in which the writer said who they are, read for the name and the unit only."""
-        state = {"kind": "report", "lang": lang, "fields": {}, "awaiting": None}
-        fields = state["fields"]
+        state = ReportDraft(lang=lang)
+        fields = state.fields
         if message.user_name:
             # A messenger profile is the user's own text: it may hold anything, a personnummer too.
             marker = self.content.dialog_for(lang).redaction_marker
@@ -97,13 +101,13 @@ class ReportDialog:
                                 and set(fold(written).split()) <= set(profile_words)):
                 fields["reporter_name"] = written
         texts = self.content.dialog_for(lang)
-        return self._next(state, lead=[*(lead or []), texts.start])
+        return _stored(self._next(state, lead=[*(lead or []), texts.start]))
 
     def says_fields(self, text: str, now: datetime) -> bool:
         """The text gives a report's name, unit, time or scope ("sen 18", "för hela gruppen")."""
-        scratch = {"kind": "report", "lang": self.content.default_lang, "fields": {}, "awaiting": None}
+        scratch = ReportDraft(lang=self.content.default_lang)
         self._extract(text, scratch, now, describe=False)
-        return bool(set(scratch["fields"]) & {"reporter_name", "unit", "started_at", "scope"})
+        return bool(set(scratch.fields) & {"reporter_name", "unit", "started_at", "scope"})
 
     def introduces(self, text: str) -> bool:
         """The text says who the writer is or where they work, and nothing is broken ("hej, Lina Haddad,
@@ -114,18 +118,25 @@ class ReportDialog:
 
     # -- a turn ------------------------------------------------------------------
 
-    def handle(self, message: Message, state: dict, now: datetime) -> Turn:
-        texts = self.content.dialog_for(state["lang"])
+    def handle(self, message: Message, stored: dict, now: datetime) -> StoredTurn:
+        """One message of a report conversation; `stored`: its state as the engine keeps it."""
+        state = ReportDraft.from_state(stored)
+        if state is None:   # a state that does not fit this version: begin again, nothing half-read
+            return self.start(message, now, stored.get("lang") or self.content.default_lang)
+        return _stored(self._turn(message, state, now))
+
+    def _turn(self, message: Message, state: ReportDraft, now: datetime) -> Turn:
+        texts = self.content.dialog_for(state.lang)
         text = message.text.strip()
         if message.choice == "cancel" or self.read.is_cancel(text):
-            return [Reply(text=texts.cancelled, lang=state["lang"])], None
-        awaiting = state.get("awaiting")
+            return [Reply(text=texts.cancelled, lang=state.lang)], None
+        awaiting = state.awaiting
         if awaiting == "confirm":
             return self._at_confirm(message, state, now)
         if awaiting == "change":
             field = (message.choice or "").removeprefix("change:") or self._field_named(text)
             if field in REPORT_FIELDS:
-                state["back_to_confirm"] = True
+                state.back_to_confirm = True
                 return self._ask(state, field)
             return self._at_confirm(message, state, now)
         if awaiting in REPORT_FIELDS:
@@ -134,32 +145,32 @@ class ReportDialog:
 
     # -- answers to a field --------------------------------------------------------
 
-    def _answer(self, field: str, message: Message, state: dict, now: datetime) -> Turn:
+    def _answer(self, field: str, message: Message, state: ReportDraft, now: datetime) -> Turn:
         text = message.text.strip()
-        texts = self.content.dialog_for(state["lang"])
+        texts = self.content.dialog_for(state.lang)
         choice = message.choice or ""
 
-        if field == "unit" and state.get("unit_check"):
-            pending = state.pop("unit_check")
+        if field == "unit" and state.unit_check:
+            pending = state.take("unit_check")
             # "ja", or the same unit written again, confirms a unit that is not in the list.
             # "nej, Äldreboende Hjulsbro stämmer": the unit named again, whatever around it.
             # ("vet inte": they wrote it themselves; it is kept as written.)
             if self.read.is_affirm(text) or choice == "yes" or f" {fold(pending)} " in f" {fold(text)} " \
                     or self.read.scope_answer(text) == UNKNOWN:
-                state["fields"]["unit"] = pending
+                state.fields["unit"] = pending
                 return self._after_set(state)
             if self.read.is_deny(text):
                 return self._ask(state, "unit")
-        if field == "unit" and state.get("unit_choices"):
-            choices = state.pop("unit_choices")
+        if field == "unit" and state.unit_choices:
+            choices = state.take("unit_choices")
             picked = choice.removeprefix("unit:") if choice.startswith("unit:") else None
             if text.isdigit() and 1 <= int(text) <= len(choices):
                 picked = choices[int(text) - 1]
             if picked in choices:
-                state["fields"]["unit"] = picked
+                state.fields["unit"] = picked
                 return self._after_set(state)
-            if fold(text) == state.pop("unit_typed", None):
-                state["fields"]["unit"] = _cut(text, "unit")  # none of them: the unit as written, twice
+            if fold(text) == state.take("unit_typed"):
+                state.fields["unit"] = _cut(text, "unit")  # none of them: the unit as written, twice
                 return self._after_set(state)
 
         # "hemtjänst berga.. nej förlåt, hemtjänst ekholmen": the answer is what comes after the correction.
@@ -177,79 +188,79 @@ class ReportDialog:
             text = " ".join(text.replace(texts.redaction_marker, " ").split())
         named = self.read.name_in_text(text, marked_only=True) if field != "reporter_name" else None
         if named:  # "I'm Hana Suzuki btw", asked for the unit: a written name beats the profile's
-            state["fields"]["reporter_name"] = named
+            state.fields["reporter_name"] = named
             if field == "unit" and not self.read.unit_in_text(text):
                 return self._next(state)   # the unit is still to come: not "I'm Hana" as a unit
         side = self._side_question(field, text, state)
         if side:
             return side
-        if state.get("asked", [None, 0]) == [field, MAX_ASKS] and not self.read.is_affirm(text):
+        if (state.asked or [None, 0]) == [field, MAX_ASKS] and not self.read.is_affirm(text):
             # Asked twice already: never a third time. The answer as given (or "don't know");
             # the summary lets them fix it.
-            value = self._value(field, text, choice, now, state["fields"].get("unit")) or self._fallback(field, text, state)
+            value = self._value(field, text, choice, now, state.fields.get("unit")) or self._fallback(field, text, state)
             if value is not None:
-                state.pop("unit_check", None), state.pop("unit_choices", None)
-                state["fields"][field] = value
+                state.take("unit_check"), state.take("unit_choices")
+                state.fields[field] = value
                 return self._after_set(state)
         corrected = self._correction(field, as_written or text, state, now)
         if corrected:
             return corrected
 
-        value = self._value(field, text, choice, now, state["fields"].get("unit"), state.get("first_name"))
+        value = self._value(field, text, choice, now, state.fields.get("unit"), state.first_name)
         if field == "reporter_name":
-            state["surname_asked"] = True   # a first name given as the answer is the answer
-        if field == "description" and state.get("said_broken") and self.read.scope_answer(text) == UNKNOWN:
-            value = state["said_broken"]   # "vet inte": what the opening said is all there is
+            state.surname_asked = True   # a first name given as the answer is the answer
+        if field == "description" and state.said_broken and self.read.scope_answer(text) == UNKNOWN:
+            value = state.said_broken   # "vet inte": what the opening said is all there is
         if value is not None and field != "started_at" and form.check_value(field, value) == "too_long":
             turn = self._ask(state, field)
             limit = form.BY_NAME[field].max_length
             turn[0][0] = Reply(text=texts.too_long.format(max=limit) + "\n" + turn[0][0].text, awaiting=field,
-                               options=turn[0][0].options, lang=state["lang"], intent="report_fault")
+                               options=turn[0][0].options, lang=state.lang, intent="report_fault")
             return turn
         if field == "unit" and value is None and text:
             match = self.read.unit_answer(text)
             if len(match.units) == 1:
                 value = match.units[0]
             elif len(match.units) > 1:
-                state["unit_choices"] = list(match.units)
-                state["unit_typed"] = fold(text)
+                state.unit_choices = list(match.units)
+                state.unit_typed = fold(text)
                 options = tuple(Option(label=u, value=f"unit:{u}") for u in match.units)
                 self._count_ask(state, "unit")
-                return [Reply(text=texts.unit_choose, awaiting="unit", options=options, lang=state["lang"],
+                return [Reply(text=texts.unit_choose, awaiting="unit", options=options, lang=state.lang,
                               intent="report_fault")], state
             elif len(text) >= 2 and any(ch.isalpha() for ch in text) and not self.read.is_smash(text) \
                     and self.read.scope_answer(text) != UNKNOWN:   # ("vet inte" is no unit to confirm)
                 # "nej, Hemtjänst Kärna": the unit, not the no before it
-                state["unit_check"] = _cut(self.read.strip_deny(text) or text, "unit")
+                state.unit_check = _unit_as_written(self.read.strip_deny(text) or text)
                 self._count_ask(state, "unit")
-                return [Reply(text=texts.unit_unknown.format(unit=state["unit_check"]), awaiting="unit", lang=state["lang"],
+                return [Reply(text=texts.unit_unknown.format(unit=state.unit_check), awaiting="unit", lang=state.lang,
                               intent="report_fault")], state
         if value is None:
             # An answer to another question ("Hemtjänst Ryd" asked for a name, "sen 7" for a description)
             # fills that field; the question is asked again without counting as a miss.
-            before = dict(state["fields"])
+            before = dict(state.fields)
             # "... så det gäller alla" asked for a time: what it states of another field counts, said again.
             self._extract(text, state, now, describe=False, overwrite=RESTATED)
-            if state["fields"] != before:
+            if state.fields != before:
                 return self._next(state)
-            misses = state.setdefault("misses", {})
+            misses = state.misses
             misses[field] = misses.get(field, 0) + 1
             fallback = self._fallback(field, text, state) if misses[field] >= 2 else None
             if fallback is None:
                 turn = self._ask(state, field)
                 turn[0][0] = Reply(text=texts.invalid[field] + "\n" + turn[0][0].text, awaiting=field,
-                                   options=turn[0][0].options, lang=state["lang"], intent="report_fault")
+                                   options=turn[0][0].options, lang=state.lang, intent="report_fault")
                 return turn
             # No question is asked a third time: take the answer as given (the summary lets them fix it).
             value = fallback
-        state["fields"][field] = value
+        state.fields[field] = value
         if field == "system":
             self._note_extra_systems(text, state)
         if field == "system" and value == "other" and self.read.scope_answer(text) == UNKNOWN:
-            state["system_unsure"] = True   # "vet inte": the description may tell
-        if field == "description" and state.pop("system_unsure", False):
+            state.system_unsure = True   # "vet inte": the description may tell
+        if field == "description" and state.take("system_unsure"):
             # "vet inte" asked for the system, then "appen registrerar inte besöken": that is TES.
-            state["fields"]["system"] = self.read.system_in_text(text) or "other"
+            state.fields["system"] = self.read.system_in_text(text) or "other"
         # Pull anything else the same message says ("Hemtjänst Ryd, sedan kl 14"); a "vet inte"
         # answers the question asked, not the scope and the time as well.
         if not (field != "scope" and self.read.scope_answer(text) == UNKNOWN):
@@ -314,10 +325,10 @@ class ReportDialog:
         """The systems a word names ("tes", "appen"), for reading "inte tes" out of a message."""
         return self.situations.read(word).systems
 
-    def _correction(self, field: str, text: str, state: dict, now: datetime) -> Turn | None:
+    def _correction(self, field: str, text: str, state: ReportDraft, now: datetime) -> Turn | None:
         """'nej förlåt, enheten är hemtjänst ryd', 'vänta, det är treserva inte tes', 'förresten, treserva
         funkar inte heller', written while another question is asked: the field they name is changed."""
-        fields = state["fields"]
+        fields = state.fields
         # "sorry det är treserva inte tes. jag heter Kristoffer Berglund": the system swapped, whatever else
         # the message goes on to say.
         swapped = self._swapped_system(text, fields)
@@ -329,8 +340,10 @@ class ReportDialog:
                 return self._next(state)   # (asked for the name, the name may follow: "... jag heter X")
         rest = self._strip_correction(text, field, now)
         if rest is not None and field != "description":
-            last = self.read.after_correction(rest)   # "tes, eller nej det är treserva (menar jag)": the last word
-            if not self.read.change_request(last):    # (not "... printer. Sorry! Unit is Rehab": a field named)
+            # "tes, eller nej det är treserva (menar jag)": the last word. Not when a field is named after the
+            # correction ("... printer. Sorry! Unit is Rehab") nor before it ("the unit is Berga ..., sorry. it's TES").
+            last = self.read.after_correction(rest)
+            if not self.read.change_request(last) and not self.read.change_request(rest[:rest.rfind(last)]):
                 rest = last
         leading = self.read.leading_change(text)   # "ändra namn till Lisa Holm", "tiden är 8.30 förresten"
         if rest is None and leading is None and self.read.without_negated(text, self._systems_of) != text \
@@ -344,9 +357,10 @@ class ReportDialog:
             value_text, after = (change[1], "") if change[0] == "description" else self.read.split_value(change[1])
             # "enheten blev fel, vi är Äldreboende Ryd, inte hemtjänsten": a configured unit it names.
             named_unit = (self.read.unit_in_text(self.read.without_negated(change[1], self.read.unit_in_text))
+                          or self.read.unit_of_kind(value_text, fields.get("unit"))   # "lambohov inte berga"
                           if change[0] == "unit" else None)
             value = named_unit or self._value(change[0], value_text, "", now) or (
-                _cut(value_text, "unit") if change[0] == "unit" else None)
+                _unit_as_written(value_text) if change[0] == "unit" else None)
             if value is not None:
                 # "nej vänta, kollegorna har samma sak, så hela gruppen. jag heter Jessica Åkesson": what
                 # comes before the field's name states more.
@@ -393,7 +407,7 @@ class ReportDialog:
         # What the correction changed may be the very field asked: then the form moves on.
         return self._next(state) if fields != before else None
 
-    def _answer_then_change(self, field: str, said: str, after: str, state: dict, now: datetime) -> str:
+    def _answer_then_change(self, field: str, said: str, after: str, state: ReportDraft, now: datetime) -> str:
         """What answers `field` in `said`, when the part `after` its correction words changes another field:
         that change is made and the part before is the answer. Otherwise `after` (a correction of the answer)."""
         change = self.read.change_request(after)
@@ -406,7 +420,7 @@ class ReportDialog:
         value = named_unit or self._value(change[0], value_text, "", now)
         if value is None or not head:
             return after
-        state["fields"][change[0]] = value
+        state.fields[change[0]] = value
         return head
 
     def _swapped_system(self, text: str, fields: dict) -> str | None:
@@ -430,9 +444,9 @@ class ReportDialog:
             return None
         return rest
 
-    def _note_extra_systems(self, text: str, state: dict) -> None:
+    def _note_extra_systems(self, text: str, state: ReportDraft) -> None:
         """'TES och genomförandewebben', 'både tes och treserva': a second system, beside the first."""
-        first, systems = state["fields"].get("system"), self.content.routine.systems
+        first, systems = state.fields.get("system"), self.content.routine.systems
         # Not one that the first explains (routine.yaml explained_by): power out explains TES, TES a lock.
         named = self.read.systems_in_text(self.read.without_negated(text, self._systems_of))   # not "inte tes"
         # Nor one related to the first either way: the app and the locks are one fault, reported as the first.
@@ -446,9 +460,9 @@ class ReportDialog:
             named, extra = (*named, "other"), [*extra, "other"]
         # Only a message naming two systems adds one: "appen loggar ut" describing a Treserva fault does not.
         if len(named) >= 2 and extra:
-            state["fields"]["extra_systems"] = _merge_list(state["fields"].get("extra_systems"), extra)
+            state.fields["extra_systems"] = _merge_list(state.fields.get("extra_systems"), extra)
 
-    def _fallback(self, field: str, text: str, state: dict):
+    def _fallback(self, field: str, text: str, state: ReportDraft):
         """What a second answer that does not fit is taken as, so that the form moves on."""
         if field == "scope":
             return "unknown"
@@ -459,9 +473,9 @@ class ReportDialog:
         if self.read.scope_answer(text) == UNKNOWN:
             # "vet inte", twice: never stored as a name, a unit or a description. What the opening
             # said of the fault describes it; otherwise the field is marked unknown for the desk.
-            if field == "description" and state.get("said_broken"):
-                return state["said_broken"]
-            return self.content.dialog_for(state["lang"]).started_unknown
+            if field == "description" and state.said_broken:
+                return state.said_broken
+            return self.content.dialog_for(state.lang).started_unknown
         letters = any(ch.isalpha() for ch in text)
         if field in ("description", "unit", "reporter_name") and letters and not self.read.is_affirm(text):
             return _cut(text, field)
@@ -471,34 +485,34 @@ class ReportDialog:
         result = self.classify(text)
         return result.intent not in ("out_of_scope", "help") and result.confidence >= COMMAND_WORD_CONFIDENCE
 
-    def _after_set(self, state: dict) -> Turn:
+    def _after_set(self, state: ReportDraft) -> Turn:
         self._tidy_description(state)
-        if state.pop("back_to_confirm", False) or self._complete(state):
+        if state.take("back_to_confirm") or self._complete(state):
             return self._confirm(state)
         return self._next(state)
 
     # -- the summary and corrections --------------------------------------------------
 
-    def _at_confirm(self, message: Message, state: dict, now: datetime) -> Turn:
-        texts = self.content.dialog_for(state["lang"])
+    def _at_confirm(self, message: Message, state: ReportDraft, now: datetime) -> Turn:
+        texts = self.content.dialog_for(state.lang)
         text = message.text.strip()
         if message.choice == "confirm" or self.read.is_affirm(text):
             return self._file(message, state)
         told = self.read.after_affirm(text)
         if told is not None and not self.read.change_request(told) and not self.read.strip_correction(told):
             # "ja skicka. det gällde en brukare på Ryd": a yes, and something said beside it that changes nothing.
-            scratch = {**state, "fields": dict(state["fields"])}
+            scratch = state.model_copy(update={"fields": dict(state.fields)}, deep=True)
             self._extract(told, scratch, now, describe=False, overwrite=True)
-            if scratch["fields"] == state["fields"]:
+            if scratch.fields == state.fields:
                 return self._file(message, state)
         rest = self.read.strip_deny(text)
         change = self.read.change_request(rest) if rest else None
         if change and change[0] == "description" and change[1] and self.read.adds(rest):
             # "lägg till i beskrivningen att felkoden är E-117": added to it, not instead of it
             added = self.read.without_leading_generic(change[1])   # "att felkoden är ..." -> "felkoden är ..."
-            joined = f"{state['fields'].get('description', '').rstrip(' .')}. {added[:1].upper()}{added[1:]}"
+            joined = f"{state.fields.get('description', '').rstrip(' .')}. {added[:1].upper()}{added[1:]}"
             if form.check_value("description", joined) != "too_long":
-                state["fields"]["description"] = joined.strip(" .")
+                state.fields["description"] = joined.strip(" .")
                 return self._confirm(state)
         if change:
             field, value_text = change
@@ -509,17 +523,18 @@ class ReportDialog:
                 self._extract(second, state, now, describe=False, overwrite=RESTATED)
                 second_change = self.read.change_request(second)
                 if second_change and second_change[0] not in RESTATED and second_change[1]:
-                    state["fields"][second_change[0]] = self._value(second_change[0], second_change[1], "", now) \
-                        or state["fields"].get(second_change[0])
+                    state.fields[second_change[0]] = self._value(second_change[0], second_change[1], "", now) \
+                        or state.fields.get(second_change[0])
             if value_text:
                 value = self._value(field, value_text, "", now)
                 head = self.read.split_value(value_text)[0] or value_text   # "tannefors, jag skrev fel"
                 if value is None:
                     value = self._value(field, head, "", now)
                 if value is None and field == "unit":
-                    value = _cut(head, "unit")  # a correction names the unit as the user wants it
+                    # "lambohov inte berga": of the same kind as before; else the unit as the user wants it
+                    value = self.read.unit_of_kind(head, state.fields.get("unit")) or _unit_as_written(head)
                 if value is not None:
-                    state["fields"][field] = value
+                    state.fields[field] = value
                     # "nej, det är bara jag, kollegorna kom in nu. och det började 14.45": what comes before the
                     # named field is a correction too.
                     before = rest[:len(rest) - len(change[1])] if rest.endswith(change[1]) else ""
@@ -527,9 +542,9 @@ class ReportDialog:
                         self._extract(before, state, now, describe=False, times=False,
                                       overwrite=RESTATED - {field})
                     return self._confirm(state)
-            state["back_to_confirm"] = True
+            state.back_to_confirm = True
             return self._ask(state, field)
-        fields = state["fields"]
+        fields = state.fields
         kept = self._without_working(rest or "", fields)
         if kept:
             # "treserva funkar nu faktiskt, så bara tes": a system said to work leaves the report.
@@ -551,12 +566,12 @@ class ReportDialog:
             return self._confirm(state)
         before = dict(fields)
         self._extract(rest, state, now, describe=False, overwrite=True)
-        if state["fields"] != before:
+        if state.fields != before:
             return self._confirm(state)
         if self.read.is_deny(text) or not rest:
-            state["awaiting"] = "change"
+            state.awaiting = "change"
             options = tuple(Option(label=texts.fields[f], value=f"change:{f}") for f in REPORT_FIELDS)
-            return [Reply(text=texts.what_to_change, awaiting="confirm", options=options, lang=state["lang"],
+            return [Reply(text=texts.what_to_change, awaiting="confirm", options=options, lang=state.lang,
                           intent="report_fault")], state
         side = self._side_question("confirm", text, state)
         if side:
@@ -575,8 +590,8 @@ class ReportDialog:
         change = self.read.change_request(text)
         return change[0] if change else None
 
-    def _file(self, message: Message, state: dict) -> Turn:
-        f = state["fields"]
+    def _file(self, message: Message, state: ReportDraft) -> Turn:
+        f = state.fields
         started = None if f.get("started_at") in (None, UNKNOWN) else datetime.fromisoformat(f["started_at"])
         # A fault in two systems is filed as one report per system, so that each system's outage has it
         # (one receipt each); the reporter answers the questions once.
@@ -588,50 +603,50 @@ class ReportDialog:
             return self._next(state)
         replies, joined = [], None
         for report in reports:
-            filed = self.reports.file(report, source=message.source, user_id=message.user_id, lang=state["lang"])
-            replies.append(Reply(text=self.reports.receipt(filed, state["lang"]), intent="report_fault",
-                                 lang=state["lang"], contact=filed.contact))
+            filed = self.reports.file(report, source=message.source, user_id=message.user_id, lang=state.lang)
+            replies.append(Reply(text=self.reports.receipt(filed, state.lang), intent="report_fault",
+                                 lang=state.lang, contact=filed.contact))
             joined = joined or (filed.id if filed.joined_existing else None)
         if joined:
             # The reporter may say it is a different fault: remember which report to split off.
-            return replies, {"kind": "joined", "lang": state["lang"], "report_id": joined}
+            return replies, {"kind": "joined", "lang": state.lang, "report_id": joined}
         return replies, None
 
     # -- asking -------------------------------------------------------------------------
 
-    def _complete(self, state: dict) -> bool:
-        return all(state["fields"].get(f) for f in REQUIRED) and "started_at" in state["fields"]
+    def _complete(self, state: ReportDraft) -> bool:
+        return all(state.fields.get(f) for f in REQUIRED) and "started_at" in state.fields
 
-    def _tidy_description(self, state: dict) -> None:
+    def _tidy_description(self, state: ReportDraft) -> None:
         """A description taken from the opening loses what only repeats the name and the unit ('Treserva
         is broken. Lucas Meyer, Tannefors homecare'); if nothing but 'it is broken' is left, it is asked."""
-        fields = state["fields"]
-        if not state.get("described") or fields.get("description") != state["described"]:
+        fields = state.fields
+        if not state.described or fields.get("description") != state.described:
             return
         tidy = self.read.tidy_description(fields["description"], fields.get("reporter_name"), fields.get("unit"))
         if not tidy or self.read.says_only_broken(tidy, fields.get("reporter_name"), fields.get("unit")):
-            state["said_broken"] = fields.pop("description")   # kept for a "vet inte" to the question
-            state.pop("described")
+            state.said_broken = fields.pop("description")   # kept for a "vet inte" to the question
+            state.take("described")
         else:
-            fields["description"] = state["described"] = tidy
+            fields["description"] = state.described = tidy
 
-    def _next(self, state: dict, lead: list[str] | None = None) -> Turn:
+    def _next(self, state: ReportDraft, lead: list[str] | None = None) -> Turn:
         self._tidy_description(state)
-        name = state["fields"].get("reporter_name")
-        if name and len(name.split()) == 1 and not state.get("surname_asked") \
-                and self.content.dialog_for(state["lang"]).ask_surname:
+        name = state.fields.get("reporter_name")
+        if name and len(name.split()) == 1 and not state.surname_asked \
+                and self.content.dialog_for(state.lang).ask_surname:
             # "Aylin här på hemtjänst tannefors": the support desk needs the whole name; asked once.
-            state["surname_asked"] = True
-            state["first_name"] = state["fields"].pop("reporter_name")
+            state.surname_asked = True
+            state.first_name = state.fields.pop("reporter_name")
         for field in REPORT_FIELDS:
-            if not state["fields"].get(field):
+            if not state.fields.get(field):
                 return self._ask(state, field, lead)
         return self._confirm(state, lead)
 
-    def _ask(self, state: dict, field: str, lead: list[str] | None = None) -> Turn:
-        texts = self.content.dialog_for(state["lang"])
+    def _ask(self, state: ReportDraft, field: str, lead: list[str] | None = None) -> Turn:
+        texts = self.content.dialog_for(state.lang)
         self._count_ask(state, field)
-        state["awaiting"] = field
+        state.awaiting = field
         options: tuple[Option, ...] = ()
         if field == "system":
             options = tuple(Option(label=label, value=f"system:{sid}") for sid, label in texts.systems.items())
@@ -640,37 +655,37 @@ class ReportDialog:
         elif field == "started_at":
             options = (Option(label=texts.scopes["unknown"], value="started:unknown"),)
         question = texts.ask[field]
-        if field == "reporter_name" and state.get("first_name"):
-            question = texts.ask_surname.format(first=state["first_name"])
-        if field == "unit" and state.get("unit_guess") and not state["fields"].get("unit"):
+        if field == "reporter_name" and state.first_name:
+            question = texts.ask_surname.format(first=state.first_name)
+        if field == "unit" and state.unit_guess and not state.fields.get("unit"):
             # The unit they wrote is not in the list: ask whether it is right, rather than which it is.
-            state["unit_check"] = _cut(state.pop("unit_guess"), "unit")
-            question = texts.unit_unknown.format(unit=state["unit_check"])
+            state.unit_check = _cut(state.take("unit_guess"), "unit")
+            question = texts.unit_unknown.format(unit=state.unit_check)
         body = "\n".join([*(lead or []), question])
-        return [Reply(text=body, awaiting=field, options=options, lang=state["lang"], intent="report_fault")], state
+        return [Reply(text=body, awaiting=field, options=options, lang=state.lang, intent="report_fault")], state
 
     @staticmethod
-    def _count_ask(state: dict, field: str) -> None:
+    def _count_ask(state: ReportDraft, field: str) -> None:
         """How many times in a row this question has been asked (the third answer is taken as given)."""
-        last, times = state.get("asked") or (None, 0)
-        state["asked"] = [field, times + 1 if last == field else 1]
+        last, times = state.asked or (None, 0)
+        state.asked = [field, times + 1 if last == field else 1]
 
-    def _confirm(self, state: dict, lead: list[str] | None = None) -> Turn:
-        texts = self.content.dialog_for(state["lang"])
-        state["awaiting"] = "confirm"
-        state.pop("back_to_confirm", None)
+    def _confirm(self, state: ReportDraft, lead: list[str] | None = None) -> Turn:
+        texts = self.content.dialog_for(state.lang)
+        state.awaiting = "confirm"
+        state.take("back_to_confirm")
         lines = [*(lead or []), texts.summary]
         lines += [f"• {texts.fields[f]}: {self.display(f, state)}" for f in REPORT_FIELDS]
         lines.append(texts.confirm)
         options = (Option(label=texts.confirm_yes, value="confirm"), Option(label=texts.confirm_cancel, value="cancel"))
-        return [Reply(text="\n".join(lines), awaiting="confirm", options=options, lang=state["lang"],
+        return [Reply(text="\n".join(lines), awaiting="confirm", options=options, lang=state.lang,
                       intent="report_fault")], state
 
-    def display(self, field: str, state: dict) -> str:
-        texts = self.content.dialog_for(state["lang"])
-        value = state["fields"].get(field)
+    def display(self, field: str, state: ReportDraft) -> str:
+        texts = self.content.dialog_for(state.lang)
+        value = state.fields.get(field)
         if field == "system" and value:
-            return ", ".join(texts.systems[s] for s in _merge_list([value], state["fields"].get("extra_systems")))
+            return ", ".join(texts.systems[s] for s in _merge_list([value], state.fields.get("extra_systems")))
         if field == "scope" and value:
             return texts.scopes[value]
         if field == "started_at":
@@ -681,7 +696,7 @@ class ReportDialog:
 
     # -- side questions and extraction ---------------------------------------------------
 
-    def _side_question(self, field: str, text: str, state: dict) -> Turn | None:
+    def _side_question(self, field: str, text: str, state: ReportDraft) -> Turn | None:
         """Answer a question about the routine asked mid-form, then ask again."""
         if not text or not self.read.looks_like_question(text):
             return None
@@ -695,20 +710,20 @@ class ReportDialog:
             least = SIDE_MIN_CONFIDENCE_NO_FAULT
         if result.intent not in SIDE_INTENTS or result.confidence < least:
             return None
-        answer = self.answer_intent(result.intent, state["lang"], text)
-        texts = self.content.dialog_for(state["lang"])
+        answer = self.answer_intent(result.intent, state.lang, text)
+        texts = self.content.dialog_for(state.lang)
         again = self._confirm(state) if field == "confirm" else self._ask(state, field)
         resume = again[0][0]
         resume = Reply(text=texts.resume + "\n" + resume.text, awaiting=resume.awaiting, options=resume.options,
                        lang=resume.lang, intent="report_fault")
         return [answer, resume], state
 
-    def _extract(self, text: str, state: dict, now: datetime, describe: bool,
+    def _extract(self, text: str, state: ReportDraft, now: datetime, describe: bool,
                  overwrite: bool | frozenset = False, times: bool = True, opening: bool = False) -> None:
         """Set every field the text states confidently (missing ones only, unless overwrite: all, or those named).
         `opening`: the message that started the report, which describes the fault in its own words
         ("the door lock app can't find any locks") whether or not they are words of a fault."""
-        fields = state["fields"]
+        fields = state.fields
         name = self.read.name_in_text(text)
         # "Lena Ström" names a person, not a power cut: systems are read from the rest.
         rest = _without(text, name or fields.get("reporter_name"))
@@ -735,19 +750,19 @@ class ReportDialog:
             elif (situation.problem or opening) and tidy:
                 # "låsen och TES app funkar inte, whole group": all they said of the fault, kept for a
                 # "vet inte" when the description is asked (the printer outside the list of systems too).
-                state.setdefault("said_broken", tidy)
+                state.said_broken = state.said_broken or tidy
         guess = self.read.unknown_unit_in_text(text)   # "Hemtjänst Kärna": asked to confirm, not guessed at
         if guess and (not found["unit"] or fold(found["unit"]) in fold(guess)):
             found["unit"] = None   # (nor "Hemtjänst Ryd Norra" taken for Hemtjänst Ryd)
             if not fields.get("unit"):
-                state["unit_guess"] = guess
+                state.unit_guess = guess
         for field, value in found.items():
             if value == UNKNOWN and fields.get(field):
                 continue   # a "vet inte" to another question never unsays what is known
             if value and (overwrite is True or (overwrite and field in overwrite) or not fields.get(field)):
                 fields[field] = value
                 if field == "description":
-                    state["described"] = value   # taken from a free message: tidied once the rest is known
+                    state.described = value   # taken from a free message: tidied once the rest is known
         if fields.get("system"):
             self._note_extra_systems(rest, state)
 
@@ -757,6 +772,15 @@ def _without(text: str, name: str | None) -> str:
     if not name:
         return text
     return re.sub(r"\b" + r"\s+".join(map(re.escape, name.split())) + r"\b", " ", text, flags=re.IGNORECASE)
+
+
+def _unit_as_written(text: str) -> str:
+    """A unit outside the list, as written, but 'korttidsboende lambohov' typed in lower case as a name is
+    written: 'Korttidsboende Lambohov'."""
+    text = text.strip(" .,!")
+    if text == text.lower():
+        text = " ".join(w[:1].upper() + w[1:] for w in text.split())
+    return _cut(text, "unit")
 
 
 def _cut(text: str, field: str) -> str:

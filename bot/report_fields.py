@@ -128,6 +128,8 @@ class FieldReader:
             if wholes and unit_names else None
         self._everyone = {fold(w) for d in dialogs for w in d.words.everyone}
         self.skip_words = {fold(w) for d in dialogs for w in d.words.skip}
+        self._articles = {fold(w) for d in dialogs for w in d.words.articles}
+        self._instead_words = {fold(w) for d in dialogs for w in d.words.instead if " " not in w}
         self._social_words = {fold(w) for kind in content.social.kinds.values() for w in kind.words}
         joins = sorted({w for d in dialogs for w in d.words.joins if " " not in w}, key=len, reverse=True)
         self._second_change = re.compile(r"\s*(?:,|\s(?:" + "|".join(map(re.escape, joins)) + r")\s)\s*", re.IGNORECASE)
@@ -318,14 +320,18 @@ class FieldReader:
         """'det är inte tes det gäller, det är treserva' without 'inte tes': a system the text says
         it is not about is no system of the report. `names(word)`: the systems a word names."""
         words = text.split()
-        keep, skip = [], False
+        keep, skip = [], 0
         for i, word in enumerate(words):
             if skip:
-                skip = False
+                skip -= 1
                 continue
             nxt = words[i + 1].strip(",.!?") if i + 1 < len(words) else ""
+            after = words[i + 2].strip(",.!?") if i + 2 < len(words) else ""
             if fold(word) in self.negation_words and nxt and names(nxt):
-                skip = True
+                skip = 1
+                continue
+            if fold(word) in self.negation_words and fold(nxt) in self._articles and after and names(after):
+                skip = 2   # "it's not the locks"
                 continue
             keep.append(word)
         return " ".join(keep)
@@ -363,7 +369,7 @@ class FieldReader:
 
     def names_reporter(self, text: str) -> bool:
         """The message gives the reporter's name and unit: it is a report, not only a question."""
-        return bool(self.unit_in_text(text) and self.name_in_text(text))
+        return bool((self.unit_in_text(text) or self.unknown_unit_in_text(text)) and self.name_in_text(text))
 
     def name_in_text(self, text: str, marked_only: bool = False) -> str | None:
         """A name after 'jag heter' / 'my name is' and the like."""
@@ -390,7 +396,10 @@ class FieldReader:
                 return self._fuller(self._trim_name(candidate), text)
         inverted = _INVERTED.search(text)  # "Sofie Karlberg heter jag"
         if inverted:
-            return self._trim_name(inverted.group(1))
+            words = inverted.group(1).split()
+            while len(words) > 2 and fold(words[0]) in self._openers:   # "Hej Kim Nguyen heter jag"
+                words = words[1:]
+            return self._trim_name(" ".join(words))
         intro = _INTRO.search(text)  # "Hej det är Beatrice Holm på ...": capitalised, so not "det är treserva"
         if intro and not self.unit_in_text(intro.group(1)):   # nor "det är Korttidsboende Ekholmen"
             return self._trim_name(intro.group(1))
@@ -505,6 +514,8 @@ class FieldReader:
         Jobbmobil 3", "natt2"), whose profile names nobody; then the dialog asks for the name."""
         if any(ch.isdigit() for ch in name):
             return False
+        if len(name.split()) >= 2 and len(name.split()[-1].strip(".")) <= 1:
+            return False   # "Liban H.": the surname is asked, not guessed
         folded = fold(name)
         if any(w in self._unit_kinds or w in self._kind_words for w in folded.split()):
             return False
@@ -653,6 +664,11 @@ class FieldReader:
         """'Äldreboende Eklunda' is not 'Äldreboende Ryd': a unit's own name (not its kind) must be there."""
         place = [w for w in unit.split() if w not in self._unit_kinds]
         words = [w for w in answer.split() if w not in self._unit_kinds]
+        # Nor 'Korttidsboende Lambohov' 'Äldreboende Lambohov': a kind written must be the unit's kind.
+        said_kinds = {w for w in answer.split() if w in self._unit_kinds}
+        unit_kinds = {w for w in unit.split() if w in self._unit_kinds}
+        if said_kinds and unit_kinds and not said_kinds & unit_kinds:
+            return False
         if not place or not words:
             return True
         return any(fuzz.ratio(p, w) >= 75 for p in place for w in words)
@@ -801,7 +817,8 @@ class FieldReader:
         if folded.isdigit() and 1 <= int(folded) <= len(scopes):
             return scopes[int(folded) - 1]
         # Asked who is affected, another unit named is another unit affected ("the night patrol too").
-        if own_unit and any(u != own_unit for u in self.units_named(text)):
+        # (Not one said not to be it: "e på ljungsbro inte linghem" corrects the unit.)
+        if own_unit and any(u != own_unit for u in self.units_named(self.without_negated(text, self.unit_in_text))):
             return "multiple_units"
         found = self.scope_in_text(text, own_unit)
         if found == "unknown":
@@ -817,7 +834,10 @@ class FieldReader:
             return found
         words = set(folded.split())
         # "vi och Berga och Ekholmen också": other units by their place names.
-        places = words & self._unit_places
+        # (Not a place said not to be it: "e på ljungsbro inte linghem".)
+        listed = folded.split()
+        negated = {w for before, w in zip(listed, listed[1:]) if before in self._instead_words}
+        places = (words - negated) & self._unit_places
         if len(places) >= 2 or (places and words & self.also_words):
             return "multiple_units"
         return self._scope_signal(text)
@@ -872,6 +892,17 @@ class FieldReader:
         parts = (self._midway_strict if strict else self._midway).split(text)
         last = parts[-1].strip(" ,.") if len(parts) > 1 else ""
         return last if len(last) >= 2 else text
+
+    def unit_of_kind(self, place: str, like: str | None) -> str | None:
+        """'lambohov' said to correct 'Hemtjänst Berga': Hemtjänst Lambohov, the unit of the same kind
+        there, when the place alone names more than one unit."""
+        if not like:
+            return None
+        kinds = [w for w in like.split() if fold(w) in self._unit_kinds]
+        if not kinds or any(fold(w) in self._unit_kinds for w in place.split()):
+            return None
+        match = self.unit_answer(f"{kinds[0]} {place}")
+        return match.units[0] if len(match.units) == 1 else None
 
     def split_second_change(self, value_text: str) -> tuple[str, str]:
         """'Marie Lind och tiden 12.30' -> ('Marie Lind', 'tiden 12.30'): a value, then another field named

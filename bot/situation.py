@@ -53,6 +53,7 @@ class Situation:
     portal: bool = False                   # about the support portal itself
     portal_broken: bool = False            # a clause says the portal fails ("portalen går inte att öppna")
     outside: str | None = None             # a topic outside the routine (situations.yaml outside)
+    outside_word: str | None = None        # the content's words that named it ("heroma"), never free text
     asks_known: bool = False               # "is it known? is it just me?"
     asks_cause: bool = False               # "why does it go down?"
     contacts: tuple[str, ...] = ()         # contacts the message names (lkdata, anvandarstod)
@@ -210,6 +211,9 @@ class SituationReader:
         # det var nere i natt" asks, and "funkar tes nu?" too.
         asks_back = (_has(tokens, self._back) or (yes_no and _has(opening[:4], self._works_question))) \
             and (not problem or (past and yes_no)) or _has(tokens, self._over)  # (not "TES was down ... I'm back at work now")
+        # The topic outside the routine, and the words that named it ("heroma"), for the answer to say.
+        outside = next(((t, " ".join(found)) for t, phrases in self._outside
+                        for found in [_found(tokens, phrases)] if found), None)
         situation = Situation(
             systems=systems, role=role, asks_back=asks_back,
             problem=problem,
@@ -219,7 +223,8 @@ class SituationReader:
             day_off=day_off, planned=_has(tokens, self._planned),
             portal=_has(tokens, self._portal),
             portal_broken=self._portal_broken(text),
-            outside=next((t for t, phrases in self._outside if _has(tokens, phrases)), None),
+            outside=outside[0] if outside else None,
+            outside_word=outside[1] if outside else None,
             # ("Bara jag som inte kommer in i Treserva." tells, "bara jag?" asks.)
             asks_known=_has(tokens, self._asks_known) and (yes_no or "?" in text), asks_cause=_has(tokens, self._asks_cause),
             contacts=self._named_contacts(tokens, text),
@@ -387,6 +392,15 @@ def _longest(tokens: list[str], phrases: Phrases) -> int:
 
 def _starts(tokens: list[str], phrases: Phrases) -> bool:
     return bool(tokens) and any(tuple(tokens[:len(p)]) == p for p in phrases.by_first.get(tokens[0], ()))
+
+
+def _found(tokens: list[str], phrases: Phrases) -> tuple[str, ...] | None:
+    """The earliest of the phrases in the tokens, or None."""
+    for i, token in enumerate(tokens):
+        for phrase in phrases.by_first.get(token, ()):
+            if tuple(tokens[i:i + len(phrase)]) == phrase:
+                return phrase
+    return None
 
 
 def _has(tokens: list[str], phrases: Phrases) -> bool:

@@ -166,7 +166,18 @@ def _normalize(text: str) -> str:
     text = unicodedata.normalize("NFKD", text.lower())
     text = _COMBINING.sub("", text).translate(_CHAR_MAP)  # å ä ö é -> a a o e
     text = _SPACES.sub(" ", text).strip()
-    return _GLUED_DAY.sub(r"\1 ", text)
+    text = _GLUED_DAY.sub(r"\1 ", text)
+    return _minutes_past_said_after(_after_hour_word(text))
+
+
+def _after_hour_word(text: str) -> str:
+    """'strax efter sex' -> 'kring sex' (as 'efter 6' is read): an hour written as a word."""
+    return _AFTER_HOUR_WORD.sub(r"kring \1", text)
+
+
+def _minutes_past_said_after(text: str) -> str:
+    """'kring atta, typ kvart over' -> 'kvart over atta': the minutes past, said after the hour."""
+    return _MINUTES_AFTER.sub(lambda m: f"{m.group('minutes')} over {m.group('hour')}", text)
 
 
 # Words around a whole answer that carry no time: "typ 14", "14 ungefär",
@@ -293,6 +304,10 @@ _STRONG_MARKER = "klockan|klocka|kl|klo"
 # A hedge after the marker: "sen typ 7", "since like 7", "sedan ungefär 7".
 _HEDGE = "(?:typ|ungefar|ungefär|like|roughly|approximately|circa|cirka|ca|runt|omkring|kring|about|around)"
 _SV_HOUR = _alternation(_SV_HOURS)
+# "strax efter sex", "nån gång efter åtta, typ kvart över" (not "efter två timmar").
+_AFTER_HOUR_WORD = re.compile(rf"\b(?:(?:strax|lite|precis|just) )?efter ({_SV_HOUR})\b(?! ?(?:tim|h\b|min|dag))")
+_MINUTES_AFTER = re.compile(rf"\bkring (?P<hour>{_SV_HOUR}|\d{{1,2}})\b[ ,]+(?:(?:typ|ungefar|kanske|nog|ca) )?"
+                            rf"(?P<minutes>kvart|tjugofem|tjugo|fem|tio|\d{{1,2}}) over\b(?! ?(?:{_SV_HOUR}|\d))")
 _EN_HOUR = _alternation(_EN_HOURS)
 
 # CLOCK: a time of day. The alternatives are ordered so that "2-tiden" and

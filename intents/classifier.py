@@ -243,7 +243,10 @@ class Classifier:
             return None
         # Nor when no word is known in either ("Fatima Nilsson", typed as a name): the n-grams of a
         # name say nothing of the language the person writes in.
+        # Nor one word that neither knows ("Holm", typed after a report): it keeps the conversation's.
         if written_as_name and not any(w in sv or w in en for w in words):
+            return None
+        if len(words) == 1 and words[0] not in self._vocabulary:   # ("mvh" is known, as a social word)
             return None
         # Words both languages use (system names: "is genomförandewebben down?") do not vote: their
         # long Swedish n-grams outweighed "is" and "down".

@@ -755,3 +755,34 @@ def test_yesterdays_schedule_is_no_start_time(db):
     with Chat(db, "--at", AT) as chat:
         turn = chat.say("Hi, Lucy Hall, Hemtjänst Lambohov. TES shows yesterday's schedule for the whole team.")
         assert turn["awaiting"] == "started_at", chat.turns
+
+
+def test_the_draft_is_a_typed_model_that_round_trips_through_its_stored_form():
+    from bot.report_draft import ReportDraft
+
+    draft = ReportDraft(lang="sv", fields={"unit": "Hemtjänst Ryd", "extra_systems": ["treserva"]}, awaiting="scope",
+                        asked=["scope", 2], unit_choices=["Hemtjänst Berga", "Äldreboende Berga"])
+    stored = draft.to_state()
+    assert stored["kind"] == "report" and "first_name" not in stored   # defaults are not stored
+    assert ReportDraft.from_state(stored) == draft
+    assert draft.take("unit_choices") == ["Hemtjänst Berga", "Äldreboende Berga"] and draft.unit_choices == []
+
+
+def test_a_stored_draft_that_does_not_fit_begins_the_report_again(content, classifier, tmp_path):
+    """A damaged or older state is not half-read into a report: the person is asked from the start."""
+    from bot.clock import FixedClock, parse_at
+    from bot.engine import Engine
+    from bot.messages import Message
+    from bot.outages.service import OutageService
+    from bot.storage import Store
+
+    store = Store.connect(f"sqlite:///{tmp_path}/draft.db")
+    clock = FixedClock(parse_at(AT, content.tz), content.tz)
+    engine = Engine(content, classifier, clock, store=store, outages=OutageService(store, content, clock))
+    message = Message(text="Anna Lind", user_id="U-draft", source="test")
+    store.save_state(message.conversation_key, {"kind": "report", "lang": "sv", "fields": "garbage",
+                                                "awaiting": "reporter_name", "touched": clock.now().isoformat()},
+                     clock.now())
+    replies = engine.handle(message)
+    assert replies and replies[-1].awaiting in ("unit", "reporter_name", "system")
+    assert store.reports() == []
