@@ -82,12 +82,15 @@ class Composer:
             return "status"  # "vet nån varför?" while a known outage explains it
         if situation.asks_cause and not situation.asks_back and intent in ("outage_now", "status", "outage_causes"):
             return "outage_causes"
-        if situation.reported and not situation.asks_back and intent in (
-                "report_fault", "report_details", "contact", "help", "out_of_scope"):
+        if situation.reported and not situation.asks_back and (intent in (
+                "report_fault", "report_details", "contact", "help", "out_of_scope")
+                or (intent == "status" and not situation.yes_no)):
             return "outage_now"  # "jag har ringt in felet, vad mer ska jag göra?": the rest of the routine
         if situation.asks_where and (intent == "report_fault" or (named and intent in ("out_of_scope", "help")) or (
                 intent == "report_details" and not situation.asks_details)):
             return "contact"  # "vart anmäler jag?", "vem hjälper oss med tes?": whom to turn to, not a report here
+        if intent == "report_fault" and situation.asks_details and not situation.broken_now:
+            return "report_details"  # "vad ska man uppge när man anmäler?": what to say, not a report here
         if intent == "report_fault" and situation.period and not situation.broken_now:
             return "contact"  # "hur anmäler jag ett driftstopp på dagtid?": whom, at that time of day
         if intent == "status" and situation.past and situation.registration and not situation.asks_back:
@@ -333,8 +336,10 @@ class Composer:
             new_fault = unknown and situation.broken_now and not (situation.yes_no or situation.asks_back)
             lead = block + lead if new_fault else lead + block
         if others:
+            # Said as what is known, not as a "yes" that would read as the answer to the question asked.
             lead.append(t.other_systems)
-            lead += [getattr(t, _status_key(o, back=False)).format(**known.values(o, lang, at)) for o in others]
+            lead += [line for o in others for line in self._known_lines([o.facts.system], Known([o], known.render),
+                                                                         lang, at)]
         detail = [self._intent_detail("status", lang, at)]
         if (unknown or not relevant) and t.report_hint:
             detail[-1] = detail[-1].rstrip("\n") + "\n" + t.report_hint   # only when nothing is known

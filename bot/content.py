@@ -143,6 +143,8 @@ class Units(_Strict):
     aliases: dict[str, list[str]] = {}   # other names for a whole unit ("night patrol")
     # Names that are the unit only as the whole answer to "which unit?" ("natten"; in a sentence it is the night).
     answer_aliases: dict[str, list[str]] = {}
+    # Words that make another unit of a configured one ("Nattpatrull Väst" is not Nattpatrullen).
+    qualifiers: list[str] = []
 
     @model_validator(mode="after")
     def _aliases_of_kinds(self) -> "Units":
@@ -239,6 +241,7 @@ class SituationWords(_Strict):
     contact_names: dict[ContactId, list[str]] = {}  # a contact by name only, as a question proposes it
     claims: dict[str, Claim] = {}     # yes/no questions the routine answers one way, in order
     outside_alone: list[str] = []     # outside topics answered with that alone
+    outside_reportable: list[str] = []  # outside topics whose fault may still be reported (system "other")
 
 
 # --- answers.<lang>.yaml ------------------------------------------------
@@ -578,6 +581,7 @@ class Content(BaseModel):
     unit_kind_aliases: dict[str, list[str]] = {}
     unit_aliases: dict[str, list[str]] = {}
     unit_answer_aliases: dict[str, list[str]] = {}
+    unit_qualifiers: list[str] = []
     answers: dict[Lang, AnswersFile]
     dialog: dict[Lang, DialogTexts]
     phrasings: dict[Lang, dict[str, list[str]]]
@@ -743,6 +747,7 @@ def _load_content(root: Path) -> Content:
     units, unit_kinds, unit_kind_aliases = units_file.units, units_file.kinds, units_file.kind_aliases
     unit_aliases = units_file.aliases
     unit_answer_aliases = units_file.answer_aliases
+    unit_qualifiers = units_file.qualifiers
     # A language is in the content when any of its files is: then it needs all of them, or a
     # half-translated folder would pass until someone writes in that language.
     for lang in sorted({p.name.split(".")[1] for kind in LANG_FILE_KINDS for p in root.glob(f"{kind}.*.yaml")}):
@@ -789,7 +794,7 @@ def _load_content(root: Path) -> Content:
     common_words = load_common_words(root / "common_words.txt")
 
     return Content(directory=root, routine=routine, units=units, unit_kinds=unit_kinds,
-                   unit_kind_aliases=unit_kind_aliases, unit_aliases=unit_aliases, unit_answer_aliases=unit_answer_aliases, answers=answers, dialog=dialog,
+                   unit_kind_aliases=unit_kind_aliases, unit_aliases=unit_aliases, unit_answer_aliases=unit_answer_aliases, unit_qualifiers=unit_qualifiers, answers=answers, dialog=dialog,
                    phrasings=phrasings, spelling=spelling, social=social, common_words=common_words,
                    situations=situations)
 

@@ -43,6 +43,8 @@ SIDE_MIN_CONFIDENCE_NO_FAULT = 0.4
 MIN_DESCRIPTION = form.BY_NAME["description"].min_length
 # A question is asked at most this many times in a row; then the answer is taken as given.
 MAX_ASKS = 2
+# A unit outside the list, written as the answer, is at most this many words ("Lotsen dagverksamhet Öst").
+UNIT_WORDS = 5
 # A one-word answer to "what is your name?" classified this surely is a command, not a name.
 COMMAND_WORD_CONFIDENCE = 0.9
 
@@ -161,6 +163,11 @@ class ReportDialog:
                 return self._after_set(state)
             if self.read.is_deny(text):
                 return self._ask(state, "unit")
+            if not self._could_be_unit(text, now):
+                # "låsen funkar inte hos brukarna, hela gruppen": another answer; taken, and the unit asked again.
+                self._extract(text, state, now, describe=True, overwrite=RESTATED)
+                state.unit_guess = pending
+                return self._next(state)
         if field == "unit" and state.unit_choices:
             choices = state.take("unit_choices")
             picked = choice.removeprefix("unit:") if choice.startswith("unit:") else None
@@ -229,7 +236,7 @@ class ReportDialog:
                 return [Reply(text=texts.unit_choose, awaiting="unit", options=options, lang=state.lang,
                               intent="report_fault")], state
             elif len(text) >= 2 and any(ch.isalpha() for ch in text) and not self.read.is_smash(text) \
-                    and self.read.scope_answer(text) != UNKNOWN:   # ("vet inte" is no unit to confirm)
+                    and self.read.scope_answer(text) != UNKNOWN and self._could_be_unit(text, now):
                 # "nej, Hemtjänst Kärna": the unit, not the no before it
                 state.unit_check = _unit_as_written(self.read.strip_deny(text) or text)
                 self._count_ask(state, "unit")
@@ -423,6 +430,12 @@ class ReportDialog:
         state.fields[change[0]] = value
         return head
 
+    def _could_be_unit(self, text: str, now: datetime) -> bool:
+        """A unit's name to confirm as written: short, and not another field's answer ("sen två", "bara jag",
+        "vet inte") nor a fault ("låsen funkar inte, hela gruppen")."""
+        return len(text.split()) <= UNIT_WORDS and not self.says_fields(text, now) \
+            and not self.situations.read(text).problem
+
     def _swapped_system(self, text: str, fields: dict) -> str | None:
         """The system a message says it is instead of the one stored ("treserva inte tes", "not TES but
         Treserva"), or None."""
@@ -477,6 +490,11 @@ class ReportDialog:
                 return state.said_broken
             return self.content.dialog_for(state.lang).started_unknown
         letters = any(ch.isalpha() for ch in text)
+        if field == "reporter_name" and (len(text.split()) > 4 or self.situations.read(text).problem):
+            # "tes laddar inte för nån av oss", twice at the name question: no name; the desk sees "okänt".
+            return self.content.dialog_for(state.lang).started_unknown
+        if field == "unit" and not self._could_be_unit(text, self.reports.clock.now()):
+            return self.content.dialog_for(state.lang).started_unknown   # not "sen två" as a unit
         if field in ("description", "unit", "reporter_name") and letters and not self.read.is_affirm(text):
             return _cut(text, field)
         return None
@@ -777,7 +795,7 @@ def _without(text: str, name: str | None) -> str:
 def _unit_as_written(text: str) -> str:
     """A unit outside the list, as written, but 'korttidsboende lambohov' typed in lower case as a name is
     written: 'Korttidsboende Lambohov'."""
-    text = text.strip(" .,!")
+    text = re.sub(r"\s*\([^)]*\)", "", text).strip(" .,!")   # "Bemanningsenheten (the staffing pool)"
     if text == text.lower():
         text = " ".join(w[:1].upper() + w[1:] for w in text.split())
     return _cut(text, "unit")

@@ -261,6 +261,7 @@ class Engine:
         if self.dialog is not None and not composed.planned and not (situation.reported and not offered) and (
                 offered or intent in ("outage_now", "report_fault") or composed.known_open
                 or (situation.broken_now and situation.systems and not situation.outside)
+                or (situation.broken_now and situation.outside in self.content.situations.outside_reportable)
                 # ("🔒❌ låsen", "treserva problem": whom to contact about a system, so a report to file)
                 or (rendered.contact is not None and situation.systems and not situation.outside
                     and not situation.past)):

@@ -127,8 +127,13 @@ class FieldReader:
             + "|".join(map(re.escape, sorted(filter(None, unit_names), key=len, reverse=True))) + ") ") \
             if wholes and unit_names else None
         self._everyone = {fold(w) for d in dialogs for w in d.words.everyone}
+        districts = {u.split()[1] for u in self._folded_units if len(u.split()) == 2 and u.split()[0] in self._unit_kinds}
+        self._whole_place = re.compile(" (?:" + "|".join(map(re.escape, sorted(wholes, key=len, reverse=True)))
+                                       + ") (?:" + "|".join(map(re.escape, sorted(districts))) + ") ") \
+            if wholes and districts else None
         self.skip_words = {fold(w) for d in dialogs for w in d.words.skip}
         self._articles = {fold(w) for d in dialogs for w in d.words.articles}
+        self._qualifiers = {fold(w) for w in content.unit_qualifiers} - {w for u in self._folded_units for w in u.split()}
         self._instead_words = {fold(w) for d in dialogs for w in d.words.instead if " " not in w}
         self._social_words = {fold(w) for kind in content.social.kinds.values() for w in kind.words}
         joins = sorted({w for d in dialogs for w in d.words.joins if " " not in w}, key=len, reverse=True)
@@ -139,6 +144,9 @@ class FieldReader:
         self._unit_suffixes = tuple(fold(w) for d in dialogs for w in d.words.unit_suffixes)
         self._scope_signals = [(scope, {fold(w) for d in dialogs for w in d.words.scope_signals.get(scope, [])})
                                for scope in ("multiple_units", "unknown", "unit", "single_user")]
+        # The extent's own words ("hela", "gruppen", "alla"), never part of a unit's name.
+        self._scope_only_words = {w for scope, words in self._scope_signals for w in words} - set(
+            w for u in self._folded_units for w in u.split())
         self._place_prepositions = {fold(w) for d in dialogs for w in d.words.place_prepositions}
         self._unit_markers = sorted({fold(m) for d in dialogs for m in d.words.unit_markers}, key=len, reverse=True)
         # Single words before a place alone: the unit markers' ("på") and the prepositions'.
@@ -392,7 +400,8 @@ class FieldReader:
                 and not self._unit_follows(rest[len(candidate):])
             if candidate and _NAME_OK.match(candidate) and words[0] not in self._system_words \
                     and not set(words) & self._plain_words and not said_of \
-                    and not (words[0] in self._unit_kinds or self.unit_in_text(candidate)):  # "från hemtjänst X"
+                    and not (words[0] in self._unit_kinds or self.unit_in_text(candidate)   # "från hemtjänst X"
+                             or set(words) & (self._unit_renames_words | self._qualifiers)):  # "från Nattpatrull Öst"
                 return self._fuller(self._trim_name(candidate), text)
         inverted = _INVERTED.search(text)  # "Sofie Karlberg heter jag"
         if inverted:
@@ -549,7 +558,13 @@ class FieldReader:
             return self._unit_by_place(folded)
         best = max(s[0] for s in scored)
         winners = [i for s, i in scored if s == best]
-        return self.units[winners[0]] if len(winners) == 1 else None
+        if len(winners) != 1:
+            return None
+        # "nattpatrull väst", "hemtjänst ryd norra": the unit's name and a word that makes it another unit.
+        last, words = self._folded_units[winners[0]].split()[-1], folded.split()
+        if any(q in self._qualifiers and fuzz.ratio(w, last) >= 80 for w, q in zip(words, words[1:])):
+            return None
+        return self.units[winners[0]]
 
     def _unit_by_place(self, folded: str) -> str | None:
         """'Malmslätt home care' (the place first), 'hos oss på sturefors' (a place after a marker, that
@@ -577,9 +592,12 @@ class FieldReader:
             place = []
             for nxt in words[i + 1:i + 3]:
                 bare = nxt.strip(",.:;!?")
-                if not bare[:1].isupper() or not bare.isalpha() or fold(bare) in self._generic:
+                # "på hemtjänst hjulsbro", typed in lower case: a place is a word that is no common word.
+                lower_place = not place and len(bare) >= 4 and fold(bare) not in self.content.common_words \
+                    and fold(bare) not in self._system_words
+                if not (bare[:1].isupper() or lower_place) or not bare.isalpha() or fold(bare) in self._generic:
                     break
-                place.append(bare)
+                place.append(bare[:1].upper() + bare[1:])
                 if bare != nxt:
                     break   # the clause ends here
             if place:
@@ -625,7 +643,11 @@ class FieldReader:
                 break
         if folded in self._answer_aliases:
             return UnitMatch((self._answer_aliases[folded],))   # "natten", asked for the unit
+        if set(folded.split()) & self._qualifiers:
+            return UnitMatch(())   # "nattpatrull väst": another unit than Nattpatrullen, confirmed as written
         folded = self._renamed(folded)
+        # "hela gruppen" is who is affected, not Larmgruppen: words that say the extent match no unit.
+        folded = " ".join(w for w in folded.split() if w not in self._scope_only_words) or ""
         if len(folded) < 3 or not self.units:
             return UnitMatch(())
         scores = [max(fuzz.token_set_ratio(folded, u), fuzz.partial_ratio(folded, u) if len(folded) >= 4 else 0,
@@ -803,6 +825,8 @@ class FieldReader:
                 return scope
         if self._scope_signal(text) == "multiple_units":
             return None   # "hela hemtjänsten i kommunen": more than the unit, read from the signals
+        if self._whole_place is not None and any(self._whole_place.search(clause) for clause in clauses):
+            return "multiple_units"   # "strömavbrott i hela Linghem": the district, every unit there
         if any(clause.strip(" ,.;!?") in self._everyone for clause in clauses):
             return "unit"
         if self._whole_unit is not None and any(self._whole_unit.search(clause) for clause in clauses):
