@@ -531,7 +531,14 @@ class Composer:
 
     def _answer(self, intent: str, lang: str, lead: list[str], detail: list[str], contact: str | None) -> RenderedAnswer:
         head = "\n".join(_unique(line.strip() for line in lead if line.strip()))
-        body = "\n\n".join(part.strip() for part in detail if part and part.strip())
+        # Whom the on-call line reaches is said once: the contact's note and what-to-say both tell it.
+        on_call = self.content.names(lang).get("on_call") or None
+        said, parts = bool(on_call and on_call in head), []
+        for part in filter(None, (p.strip() for p in detail if p)):
+            lines = [line for line in part.splitlines() if not (said and on_call in line)]
+            said = said or bool(on_call and on_call in part)
+            parts.append("\n".join(lines))
+        body = "\n\n".join(p for p in parts if p.strip())
         return RenderedAnswer(intent=intent, text=(head + ("\n\n" + body if body else "")).strip(),
                               lang=lang, contact=contact)
 

@@ -423,6 +423,8 @@ class DialogWords(_Strict):
     everyone: list[str] = []          # "alla", "everyone": a clause of this alone says the whole unit
     cancel_anywhere: list[str] = []
     skip: list[str] = []              # "skip", "hoppa över": no answer to an optional question
+    agreeing: list[str] = []          # words of a yes said at length ("yes that is right", "yep send it")
+    agreeing_strong: list[str] = []   # of those, the ones that agree without a "yes" ("looks good", "send it")
     articles: list[str] = []          # "the", "den": between "not" and the system it negates
     polite: list[str] = []
     correction: list[str] = []        # first words of a correction ("vänta", "förlåt", "förresten")

@@ -140,6 +140,9 @@ class ReportDialog:
             if field in REPORT_FIELDS:
                 state.back_to_confirm = True
                 return self._ask(state, field)
+            if self.read.is_deny(text):
+                # "nej" to the summary, then "nej" to what to change: nothing they want sent.
+                return [Reply(text=texts.cancelled, lang=state.lang)], None
             return self._at_confirm(message, state, now)
         if awaiting in REPORT_FIELDS:
             return self._answer(awaiting, message, state, now)
@@ -290,6 +293,8 @@ class ReportDialog:
                 return first_name   # asked for the surname: "vet inte", "skip"
             if len(text.split()) == 1 and self._is_command_word(text):
                 return None  # "rapportera", "status", "hjälp": not a name
+            if text == text.lower() and self.read.started_answer(text, now) is not None:
+                return None  # "sen fyra": a time, the answer to another question
             name = self.read.name_answer(text)
             if name and first_name and len(name.split()) == 1 and fold(name) != fold(first_name):
                 return f"{first_name} {name}"   # "Yıldız", asked for the surname of Aylin
@@ -434,7 +439,7 @@ class ReportDialog:
         """A unit's name to confirm as written: short, and not another field's answer ("sen två", "bara jag",
         "vet inte") nor a fault ("låsen funkar inte, hela gruppen")."""
         return len(text.split()) <= UNIT_WORDS and not self.says_fields(text, now) \
-            and not self.situations.read(text).problem
+            and not self.situations.read(text).problem and not (self.read.is_deny(text) or self.read.is_affirm(text))
 
     def _swapped_system(self, text: str, fields: dict) -> str | None:
         """The system a message says it is instead of the one stored ("treserva inte tes", "not TES but
@@ -490,7 +495,8 @@ class ReportDialog:
                 return state.said_broken
             return self.content.dialog_for(state.lang).started_unknown
         letters = any(ch.isalpha() for ch in text)
-        if field == "reporter_name" and (len(text.split()) > 4 or self.situations.read(text).problem):
+        if field == "reporter_name" and (len(text.split()) > 4 or self.situations.read(text).problem
+                                         or self.says_fields(text, self.reports.clock.now())):
             # "tes laddar inte för nån av oss", twice at the name question: no name; the desk sees "okänt".
             return self.content.dialog_for(state.lang).started_unknown
         if field == "unit" and not self._could_be_unit(text, self.reports.clock.now()):

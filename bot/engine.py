@@ -189,7 +189,8 @@ class Engine:
                 # "nej tack, ville bara gnälla lite": the offer declined, nothing more to do.
                 return [Reply(text=self.content.answers_for(lang).situation.acknowledged, intent="help", lang=lang)], None
             if not read.asks_anything(text) and (self.dialog.says_fields(text, self.clock.now())
-                                                 or read.is_written_name(text)):
+                                                 or read.is_written_name(text) or read.unknown_unit_in_text(text)
+                                                 or read.after_affirm(text) is not None):   # "yes, Hemtjänst Nykil"
                 # "hemtjänst linghem, Kent Larsson", "sen 18", "Sam Taylor" after the offer: the
                 # report, with both messages.
                 return self._start_report(message, lang, seed=f"{state.get('seed') or ''}\n{text}"[:3000],
@@ -213,6 +214,10 @@ class Engine:
         social = self._social(result, text, lang)
         if social is not None:
             return [social], None
+        if self.dialog is not None and self.dialog.read.is_smash(text):
+            # "aaaaaaaaaaaa", "kjhsdfkjhsdf": a pocket or a slip, not a report; say what to write.
+            said = state.get("lang") or self.content.default_lang   # (a smash has no language)
+            return [Reply(text=self.answers.text("empty_input", said), intent="help", lang=said)], None
         if result.social == "yes_no" or (self.dialog is not None and (
                 self.dialog.read.is_affirm(text) or self.dialog.read.is_deny(text))):
             # a "ja" or "ok" with nothing pending

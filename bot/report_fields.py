@@ -54,6 +54,7 @@ _WEAK_NAME_MARKERS = frozenset({"this is", "its", "it s", "i am", "im", "i m", "
 # "it's maria from ryd": where they work, right after the name.
 _FROM_AFTER_NAME = re.compile(r"\s+(?:from|at|på|i|in|on)\b", re.IGNORECASE)
 _HELD_DOWN = re.compile(r"([^\W\d_])\1{3,}")
+_SYMBOLS = re.compile(r"[^\w\s'’.,-]")   # emoji and other symbols, which no name holds
 _WORDS_AND_HYPHENS = re.compile(r"[^\W_]+(?:-[^\W_]+)*")  # "e-post" stays one word
 _COMMA_TIME = re.compile(r"^\s*(\d{1,2}),(\d{2})\s*$")
 # A keyboard smash: five consonants in a row, or a long word without a vowel.
@@ -132,6 +133,8 @@ class FieldReader:
                                        + ") (?:" + "|".join(map(re.escape, sorted(districts))) + ") ") \
             if wholes and districts else None
         self.skip_words = {fold(w) for d in dialogs for w in d.words.skip}
+        self._agreeing = {w for d in dialogs for phrase in [*d.words.agreeing, *d.words.affirm] for w in fold(phrase).split()}
+        self._agreeing_strong = {fold(w) for d in dialogs for w in d.words.agreeing_strong}
         self._articles = {fold(w) for d in dialogs for w in d.words.articles}
         self._qualifiers = {fold(w) for w in content.unit_qualifiers} - {w for u in self._folded_units for w in u.split()}
         self._instead_words = {fold(w) for d in dialogs for w in d.words.instead if " " not in w}
@@ -181,6 +184,8 @@ class FieldReader:
         self._function_words = set(self._generic)   # before the systems and scopes join them below
         self._plain_words = set(self._generic)   # "Hej Anna" is no name; "Kim Ström" is one ...
         self._system_words = {w for aliases in self._system_aliases.values() for a in aliases for w in a.split()}
+        # ("datorerna", answered to the name question, is the site's IT, not a name)
+        self._system_words |= {w for s in content.routine.systems.values() for a in s.alone_aliases for w in fold(a).split()}
         # Never a name, nor a surname after a first name ("I'm Anders Treserva ...", "Omar Ryd").
         self._no_name_words = self._system_words | self._plain_words | self._unit_places | self._unit_kinds
         # How a unit starts when written after a name: its kind, a kind's short form, its own first word.
@@ -234,7 +239,11 @@ class FieldReader:
         words = [w for w in folded.split() if w not in self.polite]
         if len(words) > 1 and all(w in self.affirm for w in words):
             return True   # "yes ja", "ja ja", "ok yes": every word a yes
-        return bool(words) and len(words) < len(folded.split()) and " ".join(words) in self.affirm
+        if bool(words) and len(words) < len(folded.split()) and " ".join(words) in self.affirm:
+            return True
+        # "yes that is right", "yep send it", "det stämmer, skicka": a yes in words of agreeing, nothing else.
+        return bool(words) and all(w in self._agreeing for w in words) and (
+            words[0] in self.affirm or bool(set(words) & self._agreeing_strong))
 
     def after_affirm(self, text: str) -> str | None:
         """'ja skicka. det gällde en brukare på Ryd' -> 'det gällde en brukare på Ryd': a yes said first,
@@ -495,9 +504,16 @@ class FieldReader:
         return _tidy_name(" ".join(words))
 
     def name_answer(self, text: str) -> str | None:
+        text = _SYMBOLS.sub("", text).strip() or text   # "Maria 💜 Svensson": the name without the heart
+        text = " ".join(text.split())
         found = self.name_in_text(text)
         if found:
             return found
+        parts = [p.strip() for p in text.split(",") if p.strip()]
+        if len(parts) == 2 and any(self.unit_in_text(p) or self.unknown_unit_in_text(p) for p in parts):
+            # "hemtjänst sturefors, elin dahl": the unit and the name, in either order
+            other = next(p for p in parts if not (self.unit_in_text(p) or self.unknown_unit_in_text(p)))
+            return self.name_answer(other) if other != text else None
         # "Moa Lindgren 😊", "karin ek." : the name without what stands around it.
         candidate = _NAME_STOP.split(_EDGES.sub("", text.strip()), maxsplit=1)[0].strip()  # "Karin Ek på Ryd"
         folded = fold(candidate)

@@ -147,3 +147,42 @@ def test_a_cancel_after_the_offer_withdraws_it(db):
         assert turn["awaiting"] is None and "felanmälan" not in turn["text"].casefold()
         chat.say("ja")
     assert exported(db) == []
+
+
+@pytest.mark.parametrize("yes", ["yes that is right", "yep send it", "ja det stämmer bra", "looks good"])
+def test_a_yes_said_at_length_files_the_report(db, yes):
+    rows = report(db, "felanmälan tes", answers={**ANSWERS, "confirm": yes})
+    assert len(rows) == 1
+
+
+def test_an_emoji_inside_a_name_is_left_out(db):
+    rows = report(db, "felanmälan tes", answers={**ANSWERS, "reporter_name": "Maria 💜 Svensson"})
+    assert rows[0]["reporter_name"] == "Maria Svensson"
+
+
+def test_no_to_the_summary_and_no_to_what_to_change_sends_nothing(db):
+    with Chat(db, "--at", AT) as chat:
+        turn = chat.say("felanmälan tes")
+        for _ in range(10):
+            if turn["awaiting"] == "confirm":
+                break
+            turn = chat.say(ANSWERS[turn["awaiting"]])
+        chat.say("nej")
+        turn = chat.say("nej")
+        assert turn["awaiting"] is None
+    assert exported(db) == []
+
+
+def test_a_keyboard_smash_opening_starts_no_report(db):
+    with Chat(db, "--at", AT) as chat:
+        turn = chat.say("aaaaaaaaaaaaaa")
+        assert turn["awaiting"] is None and "TES" in turn["text"]
+
+
+def test_yes_with_the_unit_after_the_offer_starts_the_report_with_it(db):
+    with Chat(db, "--at", AT) as chat:
+        chat.say("treserva is not loading for anyone in our group")
+        turn = chat.say("yes, Hemtjänst Nykil")
+        assert turn["awaiting"] is not None and turn["awaiting"] != "confirm" or "Nykil" in turn["text"]
+        fill(chat, turn, {**ANSWERS, "unit": "ja"})
+    assert exported(db)[0]["unit"] == "Hemtjänst Nykil"
