@@ -334,7 +334,9 @@ class Composer:
                                         else self._role_reserves(DEFAULT_RESERVES, situation), lang)
             # "treserva är ju planerat nere men nu funkar inte tes heller!" tells of a new fault: it leads.
             new_fault = unknown and situation.broken_now and not (situation.yes_no or situation.asks_back)
-            lead = block + lead if new_fault else lead + block
+            # "is tes down as well? or just treserva": the system not known of is what the question is about.
+            asked_first = bool(unknown and relevant and asked and asked[0] in unknown)
+            lead = block + lead if new_fault or asked_first else lead + block
         if others:
             # Said as what is known, not as a "yes" that would read as the answer to the question asked.
             lead.append(t.other_systems)
@@ -374,10 +376,16 @@ class Composer:
         # "tes krånglar igen" after the all-clear: the new fault and whom to contact lead, not "it works again".
         lead = self._known_lines([x for x in subjects if not (situation.broken_now and phases[x] == "resolved")],
                                  known, lang, at)
-        if known.render is not None and situation.asks_known:
-            unknown = [x for x, phase in phases.items() if phase is None]
-            if unknown:
-                lead.append(s.status.none_for.format(systems=self._names(unknown, lang), **self.answers.facts()))
+        # (Not a system tied to a known one either way: "låsen går inte upp med appen" is the locks' fault.)
+        routines = self.content.routine.systems
+        tied = {x for x, phase in phases.items() if phase is not None}
+        unknown = [x for x, phase in phases.items() if phase is None and not any(
+            x in routines[k].explained_by or k in routines[x].explained_by for k in tied)]
+        if known.render is not None and unknown and (situation.asks_known or (
+                situation.broken_now and len(unknown) < len(phases))):
+            # "vet att treserva är nere men nu har låsen slutat funka": the new fault leads, the known one after.
+            line = s.status.none_for.format(systems=self._names(unknown, lang), **self.answers.facts())
+            lead = [line] + lead if not situation.asks_known else lead + [line]
         fixed = [x for x, phase in phases.items() if phase == "resolved"]
         after = [line for system in fixed for line in self._after(outages[system], situation, lang)]
         if not situation.broken_now:

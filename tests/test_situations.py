@@ -562,3 +562,19 @@ def test_situations_read_from_how_staff_ask(content, classifier, tmp_path, state
     assert lead_has.casefold() in lead(answer).casefold(), answer
     if lacks:
         assert lacks.casefold() not in answer.casefold(), answer
+
+
+@pytest.mark.parametrize("known, message, lead_has, lead_lacks", [
+    # A new fault beside a known one leads with the new one, not the known outage.
+    ("treserva", "vet att treserva är nere men nu har låsen slutat funka också", "Digitala lås", None),
+    ("tes", "is treserva down as well? or just tes", "Treserva", "Yes"),
+    # The app named as the way the locks open is the locks' fault, not a new one of TES.
+    ("locks", "låsen går inte upp med appen", "Digitala lås", "Inget känt driftstopp i TES"),
+])
+def test_a_new_fault_beside_a_known_one_leads(content, classifier, tmp_path, known, message, lead_has, lead_lacks):
+    world = World(content, classifier, f"sqlite:///{tmp_path}/w.db")
+    world.set_state(known, "open")
+    answer = world.ask(message)
+    assert lead_has in lead(answer), answer
+    if lead_lacks:
+        assert lead_lacks not in lead(answer), answer
