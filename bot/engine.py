@@ -156,10 +156,9 @@ class Engine:
             said = self._in_context(self.situations.read(message.text), state)
             if said.systems or said.role:
                 new_state["context"] = {"systems": list(said.systems), "role": said.role}
-        if new_state is not None and new_state.get("kind") in INTRO_KEPT_IN and self.dialog is not None:
             # "hi its Lina Haddad, Korttidsboende Ekholmen", then the fault: the report has her name and unit.
             intro = state.get("intro") if state.get("kind") in INTRO_KEPT_IN else None
-            if self.dialog.introduces(message.text):
+            if self.dialog is not None and self.dialog.introduces(message.text):
                 intro = "\n".join(filter(None, (intro, message.text)))[-INTRO_CHARS:]
             if intro:
                 new_state["intro"] = intro
@@ -179,7 +178,7 @@ class Engine:
             return self.dialog.handle(message, state, self.clock.now())
         if kind == "offer_report" and self.dialog is not None:
             if message.choice == "report" or fold(text) in self.dialog.read.offer_accepted:
-                return self._start_report(message, lang, seed=state.get("seed"), intro=state.get("intro"))
+                return self._start_report(message, lang, seed=state.get("seed"), state=state)
             read = self.dialog.read
             if read.is_cancel(text) and not read.asks_anything(text):
                 # "äh strunta i det, det var bara mobilen. avbryt": the offer withdrawn, nothing more to say.
@@ -194,7 +193,7 @@ class Engine:
                 # "hemtjänst linghem, Kent Larsson", "sen 18", "Sam Taylor" after the offer: the
                 # report, with both messages.
                 return self._start_report(message, lang, seed=f"{state.get('seed') or ''}\n{text}"[:3000],
-                                          intro=state.get("intro"))
+                                          state=state)
         if kind == "joined" and self.outages is not None:
             if message.choice == "different_fault" or fold(text) in self.dialog.read.different_fault:
                 self.outages.split(state["report_id"], self.clock.now())
@@ -202,7 +201,7 @@ class Engine:
         if kind == "clarify":
             chosen = self._clarify_choice(message, state)
             if chosen == "report_fault" and self.dialog is not None:
-                return self._start_report(message, lang, seed=None, intro=state.get("intro"))
+                return self._start_report(message, lang, seed=None, state=state)
             if chosen:
                 return [self._answer_intent(chosen, lang, state.get("seed") or "")], None
         return None
@@ -238,7 +237,7 @@ class Engine:
                 or "?" in text or intent in ("report_fault", "report_details")) \
                 and self.dialog.introduces(text):
             # "hej, Aylin här på hemtjänst tannefors": a report begins; its first question asks what it is about.
-            return self._start_report(message, lang, seed=None, intro=state.get("intro"))
+            return self._start_report(message, lang, seed=None, state=state)
         runner_up = result.alternatives[0] if result.alternatives else None
         if (runner_up and intent != "out_of_scope" and runner_up.intent != "out_of_scope"
                 and result.confidence < CLARIFY_MAX_CONFIDENCE
@@ -255,7 +254,7 @@ class Engine:
         if self.dialog is not None and self._takes_report(intent, text, situation, composed):
             # Someone at a locked door who asks to report still needs whom to call and what to do meanwhile.
             lead = [rendered.text.split("\n\n", 1)[0]] if situation.broken_now else None
-            return self._start_report(message, lang, seed=None, lead=lead, intro=state.get("intro"))
+            return self._start_report(message, lang, seed=None, lead=lead, state=state)
         reply = _reply(rendered)
         # "ska jag ringa nån?" right after the offer: the offer stands, for the fault said before.
         # (Only for a question: "nej, jag undrade bara" declines it.)
@@ -324,12 +323,13 @@ class Engine:
         systems = situation.systems or tuple(s for s in carried.get("systems") or () if s in self.content.routine.systems)
         return replace(situation, systems=systems, role=situation.role or carried.get("role"))
 
-    def _start_report(self, message: Message, lang: str, seed: str | None,
-                      lead: list[str] | None = None, intro: str | None = None) -> tuple[list[Reply], dict | None]:
-        """`intro`: what earlier messages said of the writer ("hi its Lina Haddad, Korttidsboende Ekholmen")."""
+    def _start_report(self, message: Message, lang: str, seed: str | None, lead: list[str] | None = None,
+                      state: dict | None = None) -> tuple[list[Reply], dict | None]:
+        """`state`: the conversation's, whose `intro` is what earlier messages said of the writer
+        ("hi its Lina Haddad, Korttidsboende Ekholmen")."""
         last_unit = self.store.last_unit(message.source, message.user_id) if message.unit is None else None
         return self.dialog.start(message, self.clock.now(), lang, seed=seed, last_unit=last_unit, lead=lead,
-                                 intro=intro)
+                                 intro=(state or {}).get("intro"))
 
     def _clarify_choice(self, message: Message, state: dict) -> str | None:
         choices: list[str] = state.get("choices", [])

@@ -22,6 +22,18 @@ from bot.outages.service import OutageService
 from bot.storage import Store
 
 
+# A report's answers as one person gives them, for the dialog tests to fill in what is asked.
+ANSWERS = {
+    "reporter_name": "Anna Lind",
+    "unit": "hemtjanst ryd",
+    "system": "TES",
+    "scope": "hela enheten",
+    "description": "Appen loggar ut alla hela tiden",
+    "started_at": "för en halvtimme sen",
+    "confirm": "ja",
+}
+
+
 @lru_cache(maxsize=1)
 def _parts():
     """Content, classifier and the apologies' texts: loaded once per test process."""

@@ -3,20 +3,11 @@
 tests/test_cli.py checks as a process)."""
 import pytest
 
-from conversing import Chat, exported
+from conversing import ANSWERS, Chat, exported
 
 AT = "2026-11-26T15:10"          # a Thursday, office hours
 NIGHT = "2026-11-28T02:10"       # a Saturday night
 
-ANSWERS = {
-    "reporter_name": "Anna Lind",
-    "unit": "hemtjanst ryd",
-    "system": "TES",
-    "scope": "hela enheten",
-    "description": "Appen loggar ut alla hela tiden",
-    "started_at": "för en halvtimme sen",
-    "confirm": "ja",
-}
 
 
 def fill(chat: Chat, first: dict, answers: dict, limit: int = 12) -> dict:

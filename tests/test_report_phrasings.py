@@ -3,19 +3,10 @@ things outside the routine beside a system, corrections mixed into other answers
 that must never be stored ("vet inte" as a name, "xD" as a name). In-process (tests/conversing.py)."""
 import pytest
 
-from conversing import Chat, exported
+from conversing import ANSWERS, Chat, exported
 
 AT = "2026-11-26T15:10"          # a Thursday, office hours
 
-ANSWERS = {
-    "reporter_name": "Anna Lind",
-    "unit": "hemtjanst ryd",
-    "system": "TES",
-    "scope": "hela enheten",
-    "description": "Appen loggar ut alla hela tiden",
-    "started_at": "för en halvtimme sen",
-    "confirm": "ja",
-}
 
 
 @pytest.fixture
@@ -29,6 +20,15 @@ def fill(chat: Chat, turn: dict, answers: dict = ANSWERS, limit: int = 14) -> di
             return turn
         turn = chat.say(answers.get(turn["awaiting"], "vet inte"))
     raise AssertionError(f"the dialog did not finish: {chat.turns}")
+
+
+def until_confirm(chat: Chat, turn: dict, answers: dict) -> dict:
+    """Answer what is asked until the summary is shown."""
+    for _ in range(10):
+        if turn["awaiting"] == "confirm":
+            return turn
+        turn = chat.say(answers[turn["awaiting"]])
+    raise AssertionError(f"no summary: {chat.turns}")
 
 
 def report(db, *messages: str, answers: dict = ANSWERS) -> list[dict]:
@@ -117,11 +117,7 @@ def test_an_answer_then_a_correction_of_another_field(db):
 
 def test_two_corrections_in_one_message_at_the_summary(db):
     with Chat(db, "--at", AT) as chat:
-        turn = chat.say("felanmälan treserva")
-        for _ in range(10):
-            if turn["awaiting"] == "confirm":
-                break
-            turn = chat.say({**ANSWERS, "reporter_name": "Maria Lind", "started_at": "12"}[turn["awaiting"]])
+        until_confirm(chat, chat.say("felanmälan treserva"), {**ANSWERS, "reporter_name": "Maria Lind", "started_at": "12"})
         chat.say("två fel: namnet är Marie Lind och tiden 12.30")
         chat.say("ja")
     row = exported(db)[0]
@@ -130,11 +126,7 @@ def test_two_corrections_in_one_message_at_the_summary(db):
 
 def test_a_system_said_to_work_at_the_summary_leaves_the_report(db):
     with Chat(db, "--at", AT) as chat:
-        turn = chat.say("hej ska felanmäla")
-        for _ in range(10):
-            if turn["awaiting"] == "confirm":
-                break
-            turn = chat.say({**ANSWERS, "system": "tes och treserva"}[turn["awaiting"]])
+        until_confirm(chat, chat.say("hej ska felanmäla"), {**ANSWERS, "system": "tes och treserva"})
         chat.say("treserva funkar nu faktiskt, så bara tes")
         chat.say("ja")
     assert [r["system"] for r in exported(db)] == ["tes"]
@@ -162,11 +154,7 @@ def test_an_emoji_inside_a_name_is_left_out(db):
 
 def test_no_to_the_summary_and_no_to_what_to_change_sends_nothing(db):
     with Chat(db, "--at", AT) as chat:
-        turn = chat.say("felanmälan tes")
-        for _ in range(10):
-            if turn["awaiting"] == "confirm":
-                break
-            turn = chat.say(ANSWERS[turn["awaiting"]])
+        until_confirm(chat, chat.say("felanmälan tes"), ANSWERS)
         chat.say("nej")
         turn = chat.say("nej")
         assert turn["awaiting"] is None
