@@ -39,6 +39,8 @@ DOCS_INTENTS = frozenset({"backup_care_docs", "backup_hsl_docs", "deviation"})
 SHORT_QUESTION = 5
 # Without a system named, a broken-something answer covers both main systems' reserve routines.
 DEFAULT_RESERVES = ("keys", "care_docs")
+# ... except a question about the keys and the handheld, which belong to TES's routine alone.
+INTENT_RESERVES = {"conventional_keys": ("keys",)}
 PRIMARY_SYSTEMS = ("tes", "treserva", "locks")
 
 
@@ -80,7 +82,8 @@ class Composer:
         named = bool(situation.systems)
         if situation.asks_cause and named and known and any(known.of(x) for x in situation.systems):
             return "status"  # "vet nån varför?" while a known outage explains it
-        if situation.asks_cause and not situation.asks_back and intent in ("outage_now", "status", "outage_causes"):
+        if situation.asks_cause and not situation.asks_back and intent in ("outage_now", "status", "outage_causes",
+                                                                          "report_fault"):
             return "outage_causes"
         if situation.reported and not situation.asks_back and (intent in (
                 "report_fault", "report_details", "contact", "help", "out_of_scope")
@@ -100,6 +103,9 @@ class Composer:
             # "tes down 14h since morning, do we post-register as usual?", "tes var nere igår, jag har semester
             # från imorgon, hur gör jag?"
             return "post_registration"
+        if intent in ("outage_now", "help", "out_of_scope") and situation.registration and not situation.problem \
+                and not situation.planned:
+            return "post_registration"  # "where do i post-register, tes app or some web thing?": nothing is broken
         if intent == "post_registration" and situation.broken_now and not (
                 situation.registration or situation.past or situation.day_off or situation.long_outage
                 or situation.planned):
@@ -300,8 +306,11 @@ class Composer:
                 lead.append(self._texts(lang).known.upcoming.format(**values))
                 follow += self._do_lines(self._reserves([outage.facts.system], situation), lang)  # to prepare
                 continue
-            if not (situation.yes_no or situation.asks_back):
-                # "några nyheter om tes?" asks no yes/no: say what is known, without a leading "ja".
+            # ("och efteråt då?" asks what to do then, not whether it is back.)
+            if situation.asks_after or not (situation.yes_no or (situation.asks_back and (
+                    situation.asks_yes_no or situation.question))):
+                # "några nyheter om tes?" asks no yes/no, "tes funkar igen, vad nu" tells: say what is known,
+            # without a leading "ja".
                 lead += self._known_lines([outage.facts.system], Known([outage], known.render), lang, at)
             else:
                 lead.append(getattr(t, _status_key(outage, back=situation.asks_back)).format(**values))
@@ -309,10 +318,13 @@ class Composer:
                 follow += self._after(outage, situation, lang)
             elif outage.phase != "ended":
                 follow += self._do_lines(self._reserves([outage.facts.system], situation), lang)
-        if t.no_call_needed and any(o.phase == "open" for o in relevant):
+                if situation.asks_after and outage.phase in ("open", "planned"):
+                    # "och efteråt då?": what to do once it works, before what to do meanwhile
+                    follow = self._after(outage, situation, lang) + follow
+        if t.no_call_needed and any(o.phase == "open" for o in relevant) and t.no_call_needed not in "\n".join(lead):
             # "tes nere??" while it is known: known, so no need to call again ("is it known? do I need to call?")
             lead.append(t.no_call_needed)
-        if situation.problem and not situation.asks_back and relevant and all(
+        if situation.broken_now and not situation.asks_back and relevant and all(
                 o.phase in ("resolved", "ended") for o in relevant):
             # "is tes down again? it's acting weird": fixed as far as known, so a new fault is theirs to report,
             # and the reserve routine is theirs again meanwhile.
@@ -407,7 +419,7 @@ class Composer:
                                      for x in fixed))
             lead.append(now_line)  # only the contact that applies now: the other one is noise at a locked door
         other = "lkdata" if decision.contact == "anvandarstod" else "anvandarstod"
-        if other in situation.contacts and intent == "contact" and not situation.broken_now:
+        if (other in situation.contacts or situation.all_hours) and intent == "contact" and not situation.broken_now:
             # They asked about the other contact: what it is, and when it applies.
             lead.append(later_line)
             lead += [s.contact_note[other]] if other in s.contact_note else []
@@ -415,7 +427,8 @@ class Composer:
             lead += self._describe_lines(now_line, lang, at)  # "what do they need from me?": the three things
         # Fixed for everyone else but not for this writer: its routine still applies to them.
         down = [x for x, phase in phases.items() if phase != "resolved" or situation.broken_now]
-        reserves = self._reserves(down, situation) if subjects else self._role_reserves(DEFAULT_RESERVES, situation)
+        reserves = self._reserves(down, situation) if subjects else \
+            self._role_reserves(INTENT_RESERVES.get(intent, DEFAULT_RESERVES), situation)
         if intent == "deviation":
             lead.append(self.content.answers_for(lang).intents[intent].now)  # the paper form, before the routine
         lead += self._do_lines(reserves, lang) + after

@@ -219,6 +219,8 @@ class SituationWords(_Strict):
     asks_where: list[str] = []        # first words of "where do I report?"
     wants_report: list[str] = []      # "jag vill felanmäla": take my report
     asks_open: list[str] = []         # "är portalen öppen?": whether a contact is open now
+    asks_after: list[str] = []        # "och efteråt då?", "if it comes back during my shift?": what to do once it works
+    all_hours: list[str] = []         # "är det samma hela dygnet?": whom to contact at every hour
     asks_details: list[str] = []      # "what do they want to know?"
     registration: list[str] = []      # speaking of registering times and visits
     contacts: dict[ContactId, list[str]] = {}  # words that name a contact
@@ -435,6 +437,8 @@ class DialogWords(_Strict):
     joins: list[str] = []             # "och", "and": two systems named side by side, two faults
     means: list[str] = []             # "menar jag", "I mean": a correction, wherever it stands
     slips: list[str] = []             # "skrev fel", "my bad": what else the message says replaces the old
+    write_verbs: list[str] = []       # "skriv Jesper Lind som namn": a value said with the field's word after it
+    spelling_notes: list[str] = []    # "utan", "with": "lind utan h" spells the name, the note is no part of it
     add_verbs: list[str] = []         # "lägg till", "add": another system, at any question
     change_verbs: list[str] = []      # "ändra", "change": before a field's name, asks to change it
     instead: list[str] = []           # "inte", "not": "Ekholmen, inte Berga" names the old value after it
@@ -463,6 +467,8 @@ class DialogTexts(_Strict):
     scopes: dict[ScopeId, str]
     fields: dict[ReportField, str]
     started_unknown: str
+    # Before the summary, when the name or unit was answered with nonsense twice: asked once more.
+    ask_once_more: str = ""
     summary: str
     confirm: str
     confirm_yes: str

@@ -194,6 +194,8 @@ class ReportDialog:
             # "Moa Jakobsson. och nej vänta, enheten är hemtjänst vallastaden": the answer, then a
             # correction of another field; both count.
             text = self._answer_then_change(field, said, text, state, now)
+        if field == "reporter_name":
+            text = self.read.name_put_right(said) or text   # "anna lindh nej lind utan h"
         if field != "description":  # "Karin Lund 19800214-3629": the name is what is left
             text = " ".join(text.replace(texts.redaction_marker, " ").split())
         named = self.read.name_in_text(text, marked_only=True) if field != "reporter_name" else None
@@ -250,7 +252,9 @@ class ReportDialog:
             # fills that field; the question is asked again without counting as a miss.
             before = dict(state.fields)
             # "... så det gäller alla" asked for a time: what it states of another field counts, said again.
-            self._extract(text, state, now, describe=False, overwrite=RESTATED)
+            # (A "vet inte" answers the question asked, not who is affected.)
+            if self.read.scope_answer(text) != UNKNOWN:
+                self._extract(text, state, now, describe=False, overwrite=RESTATED)
             if state.fields != before:
                 return self._next(state)
             misses = state.misses
@@ -305,7 +309,8 @@ class ReportDialog:
         if field == "system":
             if choice.startswith("system:"):
                 return choice.removeprefix("system:")
-            return self.read.system_answer(text)
+            # "trygghetslarmen, inte tes": not the system it says it is not
+            return self.read.system_answer(self.read.without_negated(text, self._systems_of) or text)
         if field == "scope":
             if choice.startswith("scope:"):
                 return choice.removeprefix("scope:")
@@ -316,8 +321,14 @@ class ReportDialog:
                 return None   # "ja" describes nothing
             # "sen 06.45", "alla" asked for a description: another field's answer, read as that one.
             # ("no network on the phone" names only systems, yet it is what they have to say.)
-            if self.read.is_smash(text) or (self.read.says_only_broken(text) and not self.situations.read(text).problem
-                                            and self.says_fields(text, now)):
+            if self.read.is_smash(text) or self.read.only_names_system(text) or (
+                    self.read.says_only_broken(text) and not self.situations.read(text).problem
+                    and self.says_fields(text, now)):
+                return None
+            # "rehab har samma fel också, så det är flera enheter", "my colleague has the same, so it's the
+            # whole unit": who is affected, said again; no fault.
+            if not self.situations.read(text).problem and not self.read.systems_in_text(text) \
+                    and self.read.says_others_share(text, unit):
                 return None
             # "since about 10 past 11": nothing but a time, the answer to the next question.
             if self.read.started_answer(text, now) is not None and not self.situations.read(text).problem \
@@ -367,6 +378,8 @@ class ReportDialog:
         if change and change[1]:  # "enheten är Ryd", whichever question is asked
             # A description says "inte" as it likes ("det sparas inte"); other values name the old one after it.
             value_text, after = (change[1], "") if change[0] == "description" else self.read.split_value(change[1])
+            if change[0] != "description" and self.read.value_before_field(change[1]) and rest:
+                value_text, after = self.read.value_said_before(rest, change[1]), ""
             # "enheten blev fel, vi är Äldreboende Ryd, inte hemtjänsten": a configured unit it names.
             named_unit = (self.read.unit_in_text(self.read.without_negated(change[1], self.read.unit_in_text))
                           or self.read.unit_of_kind(value_text, fields.get("unit"))   # "lambohov inte berga"
@@ -427,7 +440,8 @@ class ReportDialog:
             return after
         head = said[:said.rfind(after)]
         head = self.read.strip_trailing_correction(head)
-        value_text, _ = self.read.split_value(change[1])
+        value_text = self.read.value_said_before(after, change[1]) if self.read.value_before_field(change[1]) \
+            else self.read.split_value(change[1])[0]
         named_unit = self.read.unit_in_text(change[1]) if change[0] == "unit" else None   # "..., it's Ekholmen"
         value = named_unit or self._value(change[0], value_text, "", now)
         if value is None or not head:
@@ -449,7 +463,9 @@ class ReportDialog:
         unnegated = self.read.without_negated(text, self._systems_of)
         if unnegated == text:
             return None
-        named = self.situations.read(unnegated).systems
+        # ("inte tes, det är trygghetslarmen": a thing outside the routine's systems is "other".)
+        named = self.situations.read(unnegated).systems or tuple(filter(None, [
+            self.read.system_in_text(unnegated, include_other=True)]))
         return named[0] if named and fields["system"] not in named else None
 
     def _strip_correction(self, text: str, field: str, now: datetime) -> str | None:
@@ -471,6 +487,7 @@ class ReportDialog:
         # Unless the text joins them as two faults: "TES-appen och låsen funkar inte".
         # ("... and the door locks aren't working either": said to be a second fault.)
         joined = self.read.adds_system(text)
+        named = [s for s in named if self.read.system_meant_instead(text, s) != first]   # (not "trodde det var tes men ...")
         extra = [s for s in named if s != first and (joined or self.read.joins_systems(text, first, s) or (
             first not in systems[s].explained_by and s not in systems[first].explained_by))]
         if first and first != "other" and self.read.names_other_thing(text):
@@ -495,6 +512,11 @@ class ReportDialog:
                 return state.said_broken
             return self.content.dialog_for(state.lang).started_unknown
         letters = any(ch.isalpha() for ch in text)
+        if field in ("reporter_name", "unit") and self.read.is_smash(text):
+            # "asdfghj" twice: nobody's name. Asked once more before the summary, not a third time in a row.
+            if field not in state.asked_again and field not in state.ask_again:
+                state.ask_again.append(field)
+            return self.content.dialog_for(state.lang).started_unknown
         if field == "reporter_name" and (len(text.split()) > 4 or self.situations.read(text).problem
                                          or self.says_fields(text, self.reports.clock.now())):
             # "tes laddar inte för nån av oss", twice at the name question: no name; the desk sees "okänt".
@@ -511,7 +533,7 @@ class ReportDialog:
 
     def _after_set(self, state: ReportDraft) -> Turn:
         self._tidy_description(state)
-        if state.take("back_to_confirm") or self._complete(state):
+        if state.take("back_to_confirm") or (self._complete(state) and not state.ask_again):
             return self._confirm(state)
         return self._next(state)
 
@@ -540,6 +562,8 @@ class ReportDialog:
                 return self._confirm(state)
         if change:
             field, value_text = change
+            if field != "description" and self.read.value_before_field(value_text):
+                value_text = self.read.value_said_before(rest, value_text)
             value_text = self.read.strip_deny(value_text)   # "the unit is wrong, I'm at Ekholmen": not "wrong"
             # "två fel: namnet är Marie Lind och tiden 12.30": a second field named after the first value.
             value_text, second = self.read.split_second_change(value_text)
@@ -550,10 +574,11 @@ class ReportDialog:
                     state.fields[second_change[0]] = self._value(second_change[0], second_change[1], "", now) \
                         or state.fields.get(second_change[0])
             if value_text:
-                value = self._value(field, value_text, "", now)
-                head = self.read.split_value(value_text)[0] or value_text   # "tannefors, jag skrev fel"
+                # "tannefors, jag skrev fel", "Time Care, tes var fel": the value, without the old one after it
+                head = self.read.split_value(value_text)[0] or value_text
+                value = self._value(field, head, "", now)
                 if value is None:
-                    value = self._value(field, head, "", now)
+                    value = self._value(field, value_text, "", now)
                 if value is None and field == "unit":
                     # "lambohov inte berga": of the same kind as before; else the unit as the user wants it
                     value = self.read.unit_of_kind(head, state.fields.get("unit")) or _unit_as_written(head)
@@ -582,6 +607,10 @@ class ReportDialog:
             fields["system"] = swapped[0]
             fields["extra_systems"] = [s for s in _merge_list(fields.get("extra_systems"), swapped[1:])
                                        if s not in negated and s != swapped[0]]
+            return self._confirm(state)
+        meant = self.read.system_meant_instead(rest or "", fields.get("system"))
+        if meant:
+            fields["system"], fields["extra_systems"] = meant, []
             return self._confirm(state)
         added = [s for s in self.read.systems_in_text(rest or "") if s != fields.get("system")]
         if added and self.read.adds_system(rest):
@@ -665,6 +694,13 @@ class ReportDialog:
         for field in REPORT_FIELDS:
             if not state.fields.get(field):
                 return self._ask(state, field, lead)
+        texts = self.content.dialog_for(state.lang)
+        while state.ask_again:
+            field = state.ask_again.pop(0)
+            state.asked_again.append(field)
+            if state.fields.get(field) == texts.started_unknown:
+                state.fields.pop(field)
+                return self._ask(state, field, [*(lead or []), texts.ask_once_more] if texts.ask_once_more else lead)
         return self._confirm(state, lead)
 
     def _ask(self, state: ReportDraft, field: str, lead: list[str] | None = None) -> Turn:
@@ -751,12 +787,17 @@ class ReportDialog:
         name = self.read.name_in_text(text)
         # "Lena Ström" names a person, not a power cut: systems are read from the rest.
         rest = _without(text, name or fields.get("reporter_name"))
+        system = self.read.system_in_text(rest)
+        # "först trodde jag det var tes men det är bara treserva som är nere": the one after the "men"
+        system = self.read.system_meant_instead(rest, system) or system
         found = {
             "reporter_name": name,
             "unit": self.read.unit_in_text(text),
-            "system": self.read.system_in_text(rest),
+            "system": system,
             "scope": self.read.scope_in_text(text, fields.get("unit") or self.read.unit_in_text(text)),
         }
+        if fields.get("unit") and found["scope"] == "multiple_units" and found["unit"] != fields["unit"]:
+            found["unit"] = None   # "rehab har samma fel också": another unit that shares it, not theirs
         started = self.read.started_in_text(text, now) if times else None
         if started is not None:
             found["started_at"] = UNKNOWN if started.kind == "unknown" else started.value.isoformat()

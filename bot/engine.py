@@ -295,6 +295,8 @@ class Engine:
             return False  # "wanted to report tes but it works again now. never mind": no report to take
         if situation.asks_yes_no and situation.named_contacts:
             return False  # "kan jag felanmäla via portalen nu?" asks whether that contact applies
+        if situation.asks_cause or situation.asks_where:
+            return False  # "kan åskan göra att tes slutar funka?", "how do I report an outage?": questions
         if intent == "report_fault" and not composed.known_open and not situation.past:
             return True   # (not "should I still report that it was down this morning?": answered, offered)
         read = self.dialog.read

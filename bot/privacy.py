@@ -25,8 +25,9 @@ A candidate only counts as an identity number when
   19xx/20xx for ``-``, space or no separator, 18xx/19xx for ``+``),
 * the century of a 12-digit form is 18, 19 or 20 (no other century can
   belong to a person who has been given a number), and
-* written as a bare run of digits, the Luhn check digit over the 10-digit
-  form ``YYMMDDNNN`` (weights 2, 1, 2, 1, ...) is correct. Written with a
+* written as a bare run of ten digits starting with 0 (the shape of a Swedish
+  phone number), the Luhn check digit over the 10-digit form ``YYMMDDNNN``
+  (weights 2, 1, 2, 1, ...) is correct. Written with a
   separator (``YYMMDD-NNNN``) the shape is enough: staff mistype check
   digits, and a mistyped number still identifies a person.
 
@@ -163,10 +164,11 @@ def _validate(match: re.Match[str]) -> PersonalIdKind | None:
             return None
     # Written with a separator, or as twelve digits from a real birth date ("194905061111"), the
     # shape alone says "personnummer": a mistyped check digit makes it no less a person's number, so
-    # it is redacted too. A bare run of ten digits needs the Luhn digit, or phone numbers
-    # ("0701234567" is also 23 January 2007) would be hit.
+    # it is redacted too. A bare run of ten digits starting with 0 needs the Luhn digit, or phone
+    # numbers ("0701234567" is also 23 January 2007) would be hit; one that does not start with 0
+    # is no Swedish phone number, so a real date is enough ("4503122381", its check digit mistyped).
     separated = not match.group(0).isdigit()
-    if not separated and century is None and not _luhn_valid(yy + mm + dd + serial + check):
+    if not separated and century is None and yy.startswith("0") and not _luhn_valid(yy + mm + dd + serial + check):
         return None
     return kind
 

@@ -34,6 +34,8 @@ class ReportDraft(BaseModel):
     described: str | None = None           # a description taken from a free message, tidied once known
     system_unsure: bool = False            # "vet inte" asked for the system: the description may tell
     surname_asked: bool = False
+    ask_again: list[str] = []              # the name or unit answered with nonsense twice: asked once more at the end
+    asked_again: list[str] = []
     first_name: str | None = None          # only a first name was written: the surname is asked once
 
     @classmethod

@@ -61,6 +61,8 @@ _COMMA_TIME = re.compile(r"^\s*(\d{1,2}),(\d{2})\s*$")
 # Words beside the fields' own that make an opening message a description when it names no fault.
 DESCRIBES_MIN_WORDS = 3
 _SMASH = re.compile(r"[bcdfghjklmnpqrstvwxz]{6}|^[^aeiouy]{4,}$")
+# A syllable said over and over: "blabla", "lalala" (six letters or more: "Lulu" and "Mimi" are names).
+_STAMMER = re.compile(r"(?=\w{6})(\w{2,3})\1+")
 # Five keys in a row on a keyboard ("asdfgh", "qwerty"): no name has them.
 _KEY_ROWS = ("qwertyuiopå", "asdfghjklöä", "zxcvbnm")
 _KEY_RUN = re.compile("|".join(row[i:i + 5] for row in _KEY_ROWS for i in range(len(row) - 4)))
@@ -106,6 +108,9 @@ class FieldReader:
         self._place_first = {" ".join(u.split()[1:] + u.split()[:1]): unit
                              for unit, u in zip(self.units, self._folded_units)
                              if len(u.split()) == 2 and u.split()[0] in self._unit_kinds}
+        # The place in the genitive: "innerstadens hemtjänst", "ryds äldreboende".
+        self._place_first |= {f"{place}{'' if place.endswith('s') else 's'} {kind}": unit
+                              for words, unit in list(self._place_first.items()) for place, kind in [words.split()]}
         self._system_aliases: dict[str, list[str]] = {}
         for system_id, system in content.routine.systems.items():
             self._system_aliases[system_id] = sorted({fold(a) for a in [system.name, *system.aliases] if fold(a)},
@@ -166,20 +171,27 @@ class FieldReader:
         self.correction_words = {fold(w) for d in dialogs for w in d.words.correction}
         self.also_words = {fold(w) for d in dialogs for w in d.words.also}
         self.same_words = {fold(w) for d in dialogs for w in [*d.words.also, *d.words.same, *d.words.joins]}
+        self.neither_words = {fold(w) for w in content.situations.neither}   # "varken vi eller dom"
+        self._shares = {fold(w) for d in dialogs for w in [*d.words.also, *d.words.same]}
         # A unit's whole name as staff write it ("larmgruppen", "the night patrol"): for the scope.
         self._unit_phrases = [(re.compile(rf"(?<!\S){re.escape(u)}(?!\S)"), unit)
                               for u, unit in zip(self._folded_units, self.units)]
         self.join_words = {fold(w) for d in dialogs for w in d.words.joins}   # (not "med": "öppna lås med TES")
         self.negation_words = set(content.situations.negations) | {fold(w) for d in dialogs for w in d.words.instead}
         self._slips = {fold(w) for d in dialogs for w in d.words.slips}
+        notes = sorted({re.escape(w) for d in dialogs for w in d.words.spelling_notes}, key=len, reverse=True)
+        # "lind utan h", "Lind with an h": a letter said with the name, not part of it
+        self._spelling_note = re.compile(rf"\s+(?:{'|'.join(notes)})\s+(?:\w+\s+)?\w\b\W*$", re.I) if notes else None
         self._means = sorted({fold(w) for d in dialogs for w in d.words.means}, key=len, reverse=True)
         self._add_verbs = sorted({fold(w) for d in dialogs for w in d.words.add_verbs}, key=len, reverse=True)
         self.offer_accepted = {fold(w) for d in dialogs for w in d.offer_accepted_words}
         self.different_fault = {fold(w) for d in dialogs for w in d.different_fault_words}
         self.change_verbs = {fold(w) for d in dialogs for w in d.words.change_verbs}
+        self._write_verbs = {fold(w) for d in dialogs for w in d.words.write_verbs}   # "skriv Jesper Lind som namn"
         self.change_links = {fold(w) for d in dialogs for w in d.words.links}
         joins = sorted({fold(w) for d in dialogs for w in d.words.clause_joins}, key=len, reverse=True)
         self._clause_split = re.compile(r"[,.;!]" + "".join(rf"|\b{re.escape(w)}\b" for w in joins))
+        self._but = re.compile(r"\b(?:" + "|".join(re.escape(w) for w in joins) + r")\b") if joins else None
         self._generic = {fold(w) for d in dialogs for w in d.words.generic}
         self._function_words = set(self._generic)   # before the systems and scopes join them below
         self._plain_words = set(self._generic)   # "Hej Anna" is no name; "Kim Ström" is one ...
@@ -317,6 +329,21 @@ class FieldReader:
                 return self._trim_name(found)
         return None
 
+    def name_put_right(self, said: str) -> str | None:
+        """'anna lindh nej lind utan h', 'Karin Eriksson, nej Ericsson med c': the name before the
+        "nej" with its surname put right."""
+        words = said.split()
+        at = next((i for i in range(len(words) - 2, 1, -1) if fold(words[i]).strip(",.!") in self.deny), None)
+        if at is None:
+            return None
+        head, after = " ".join(words[:at]).strip(" ,."), " ".join(words[at + 1:])
+        surname = self._spelling_note.sub("", after).strip(" ,.") if self._spelling_note else after
+        first = self.name_answer(head)
+        if not first or len(first.split()) < 2 or len(surname.split()) != 1 or not self.name_answer(surname):
+            return None
+        surname = surname[:1].upper() + surname[1:] if first[:1].isupper() else surname
+        return _tidy_name(" ".join([*first.split()[:-1], surname]))
+
     def admits_slip(self, text: str) -> bool:
         """'..., skrev fel', 'my bad': the message corrects what it states, wherever it says so."""
         padded = " " + " ".join(re.findall(r"[^\W_]+", fold(text))) + " "
@@ -410,7 +437,8 @@ class FieldReader:
             if candidate and _NAME_OK.match(candidate) and words[0] not in self._system_words \
                     and not set(words) & self._plain_words and not said_of \
                     and not (words[0] in self._unit_kinds or self.unit_in_text(candidate)   # "från hemtjänst X"
-                             or set(words) & (self._unit_renames_words | self._qualifiers)):  # "från Nattpatrull Öst"
+                             or set(words) & self._unit_renames_words   # "från Nattpatrull Öst"
+                             or words[0] in self._qualifiers):   # (but "Arvid Nord" is a name)
                 return self._fuller(self._trim_name(candidate), text)
         inverted = _INVERTED.search(text)  # "Sofie Karlberg heter jag"
         if inverted:
@@ -554,7 +582,8 @@ class FieldReader:
         words = fold(text).split()
         # ("jjjjjjjjkkkkk": keys held down, which folding would squeeze to "jk")
         held = bool(_HELD_DOWN.search(text.casefold())) or bool(_KEY_RUN.search(text.casefold()))
-        return bool(words) and (held or all(_SMASH.search(w) or len(set(w)) == 1 for w in words))
+        return bool(words) and (held or all(_SMASH.search(w) or len(set(w)) == 1 or _STAMMER.fullmatch(w)
+                                            for w in words))
 
     # -- unit ------------------------------------------------------------------
 
@@ -744,9 +773,15 @@ class FieldReader:
     def says_only_broken(self, text: str, name: str | None = None, unit: str | None = None) -> bool:
         """'TES funkar inte för oss alla', 'I want to report TES being down': nothing the support desk
         could act on beyond which system, so the report asks what happens instead of storing that."""
-        skip = self._generic | set(fold(name or "").split()) | set(fold(unit or "").split())
+        # (A unit's kind too: "treserva is not working at Ryd nursing home" says nothing more.)
+        skip = self._generic | self._kind_words | set(fold(name or "").split()) | set(fold(unit or "").split())
         words = re.findall(r"[^\W\d_]+", fold(text))
         return not [w for w in words if w not in skip and len(w) > 1]
+
+    def only_names_system(self, text: str) -> bool:
+        """'låset', 'TES-appen': a description that only names the system, which its own question has."""
+        words = [w for w in re.findall(r"[^\W\d_]+", fold(text)) if len(w) > 1]
+        return 0 < len(words) <= 2 and all(w in self._system_words for w in words)
 
     def describes(self, text: str, name: str | None = None, unit: str | None = None) -> bool:
         """Words enough of what happens to be a description without any word of a fault: "the door
@@ -764,8 +799,16 @@ class FieldReader:
         bare = lambda c: not [w for w in re.findall(r"[^\W\d_]+", fold(c)) if w not in skip and len(w) > 1]  # noqa: E731
         # A clause of field words goes unless it states the fault ("Felanmäla:", "Hemtjänst Ryd, sen 7,",
         # "Mvh Elin Sjöberg" go; "TES ligger nere!" stays).
-        clauses = [c for c in clauses if not bare(c) or self.situations.read(c).problem]
-        kept = " ".join(c.strip() for c in clauses).strip(" ,:;")
+        kept_clauses = []
+        for i, c in enumerate(clauses):
+            if not bare(c) or self.situations.read(c).problem:
+                kept_clauses.append(c)
+            elif i + 1 < len(clauses) and self.system_in_text(c) and not self.system_in_text(clauses[i + 1]):
+                # "felanmäla wifi, borta i hela huset": what is gone is the wifi, so its name stays
+                named = [w for w in c.split() if fold(w.strip(",.:;!?")) in self._system_words]
+                if named:
+                    kept_clauses.append(" ".join(named).strip(",.:;!?"))
+        kept = " ".join(c.strip() for c in kept_clauses).strip(" ,:;")
         return _capitalised(kept) if text[:1].isupper() else kept
 
     def description_correction(self, text: str, old: str) -> str | None:
@@ -780,7 +823,9 @@ class FieldReader:
             return None
         rest = " ".join(c for i, c in enumerate(clauses) if i != denied)
         kept = _capitalised(self.tidy_description(rest))
-        return kept if kept and not self.says_only_broken(kept) else None
+        # ("actually it was 23:30 not midnight, sorry" puts the time right: "Sorry" describes nothing.)
+        return kept if kept and not self.says_only_broken(kept) and (
+            self.situations.read(kept).problem or self.describes(kept)) else None
 
     def description_in_text(self, text: str) -> str:
         """The part of a message that describes the fault: from the first clause
@@ -818,6 +863,8 @@ class FieldReader:
         words = set(re.findall(r"[^\W\d_]+", fold(text)))
         if own_unit and not others:   # "Innerstaden har också samma problem": another unit by its place
             others = sorted((words & self._unit_places) - set(fold(own_unit).split()) - self._unit_kinds)
+        elif not others and len((words & self._unit_places) - self._unit_kinds) >= 2:
+            others = sorted((words & self._unit_places) - self._unit_kinds)[1:]   # "varken vi i lambohov eller dom i ekholmen"
         if not others:
             return False
         # "hemtjänst lambohov, inte äldreboendet, skrev fel": one unit put right, not two sharing it.
@@ -825,7 +872,8 @@ class FieldReader:
         if self.admits_slip(text) or self.without_negated(text, names_unit) != text:
             return False
         folded = f" {fold(text)} "
-        return bool(words & self.same_words) or any(f" {w} " in folded for w in self.same_words if " " in w)
+        return bool(words & (self.same_words | self.neither_words)) or any(
+            f" {w} " in folded for w in self.same_words if " " in w)
 
     def scope_in_text(self, text: str, own_unit: str | None = None) -> str | None:
         if self._others_share(text, own_unit):
@@ -917,6 +965,46 @@ class FieldReader:
             return None
         return self.change_request(text)
 
+    def system_meant_instead(self, text: str, current: str | None) -> str | None:
+        """'det står treserva men det är tes jag menar': the system named after the "men", when the part
+        before names the one stored; None otherwise."""
+        if not self._but or not current:
+            return None
+        parts = self._but.split(fold(text), maxsplit=1)
+        if len(parts) != 2:
+            return None
+        # (Not one said to work after it: "tes funkar inte men treserva funkar".)
+        before, after = self.systems_in_text(parts[0]), self.situations.read(parts[1]).systems
+        return after[0] if before == (current,) and after and after[0] != current and not self.adds_system(parts[1]) \
+            else None
+
+    def says_others_share(self, text: str, own_unit: str | None) -> bool:
+        """'rehab har samma fel också, så det är flera enheter', 'my colleague has the same, so it's the
+        whole unit': who else has it, and nothing of what happens."""
+        words = set(re.findall(r"[^\W\d_]+", fold(text)))
+        folded = f" {fold(text)} "
+        shares = bool(words & self._shares) or any(f" {w} " in folded for w in self._shares if " " in w)
+        return shares and self.scope_in_text(text, own_unit) in ("unit", "multiple_units")
+
+    def value_said_before(self, rest: str, after_field_word: str) -> str:
+        """'det var nog 14.40 det började, inte 14.50' -> 'det var nog 14.40'; 'skriv Jesper Lind som
+        namn, inte bara Jesper' -> 'Jesper Lind': the new value, before the field's word."""
+        head = rest[:rest.rfind(after_field_word)] if after_field_word and after_field_word in rest else rest
+        head = self.split_value(head)[0]
+        words = head.split()
+        field_words = {w for w, _ in self.change_words if " " not in w} | self.change_links | {"som", "as"}
+        while words and fold(words[-1]).strip(",.:") in field_words:
+            words = words[:-1]
+        while words and fold(words[0]).strip(",.:") in self.change_verbs | self._write_verbs | self.deny | self.correction_words:
+            words = words[1:]
+        return " ".join(words).strip(" ,.:") or head
+
+    def value_before_field(self, after_field_word: str) -> bool:
+        """'det var nog 14.40 det började, inte 14.50': what follows the field's word is the old value,
+        so the new one came before it."""
+        words = fold(after_field_word).split()
+        return bool(words) and words[0] in self.negation_words
+
     def split_value(self, text: str) -> tuple[str, str]:
         """'Hemtjänst Ekholmen, inte Berga. det började 8.15' -> ('Hemtjänst Ekholmen', 'det började 8.15'):
         a corrected value ends at the clause; what follows "inte ..." is the old value, the next sentence more."""
@@ -949,8 +1037,9 @@ class FieldReader:
         to change after "och", "and" or a comma; ('Marie Lind', '') when there is none."""
         for match in self._second_change.finditer(value_text):
             tail = value_text[match.end():]
+            # ("tiden är 15.40 och det är inte bara jag, hela hemsjukvården har samma": who, said without its word.)
             if self.leading_change(tail) or (self.change_request(tail) and any(
-                    fold(tail).startswith(w + " ") for w, _ in self.change_words)):
+                    fold(tail).startswith(w + " ") for w, _ in self.change_words)) or self.scope_in_text(tail):
                 return value_text[:match.start()].strip(" ,."), tail.strip()
         return value_text, ""
 

@@ -60,9 +60,12 @@ class Situation:
     asks_where: bool = False               # "vart anmäler jag?": where or whom, not "take my report"
     wants_report: bool = False             # "jag vill felanmäla": take my report here
     asks_open: bool = False                # "är portalen öppen?": whether a contact is open now
+    asks_after: bool = False               # "och efteråt då?": what to do once it works again
+    all_hours: bool = False                # "är det samma hela dygnet?": both contacts, by the hour
     asks_details: bool = False             # "what do they want to know when I call?"
     registration: bool = False             # speaks of registering times and visits
     asks_yes_no: bool = False              # some clause asks yes or no ("tes ner. måste jag ha med mobilen?")
+    question: bool = False                 # a question mark anywhere ("power back on in the area?")
     claim: str | None = None               # a question the routine answers one way (situations.yaml claims)
     named_contacts: tuple[str, ...] = ()   # contacts named by name, as a question proposes them
     period: str | None = None              # "after_hours" | "office_hours": the moment a contact question is about
@@ -100,6 +103,9 @@ class SituationReader:
         self._every_system = self._systems + [(None, phrases) for *_, phrases in self._alone]
         self._roles = [(role, self._phrases(ws)) for role, ws in words.roles.items()]
         self._back = self._phrases(words.status_back)
+        # A "works" word then a "back" one, right after a system's name: "tes funkar igen", "TES works again now".
+        self._works_back = self._phrases([f"{w} {b}" for w in words.works for b in words.status_back]
+                                         + [b for b in words.status_back if set(b.split()) & set(words.works)])
         self._over = self._phrases(words.status_over)
         self._problem = self._phrases(words.problem)
         self._past = self._phrases(words.past)
@@ -131,6 +137,8 @@ class SituationReader:
         self._asks_where = self._phrases(words.asks_where)
         self._wants_report = self._phrases(words.wants_report)
         self._asks_open = self._phrases(words.asks_open)
+        self._all_hours = self._phrases(words.all_hours)
+        self._asks_after = self._phrases(words.asks_after)
         self._asks_details = self._phrases(words.asks_details)
         self._registration = self._phrases(words.registration)
 
@@ -188,9 +196,10 @@ class SituationReader:
         split = self._social.split(tokens)
         # The question as asked, without the politeness before it (for "does it start with ...").
         opening = tokens[next((i for i, keep in enumerate(split.keep) if keep), len(tokens)):]
-        # "tes nere?" asks as "är tes nere?" does: a few words, a "down" word and a question mark.
+        # "tes nere?" asks as "är tes nere?" does: a few words, a "down" (or "back") word and a question mark.
         yes_no = (_starts(opening, self._yes_no) and not _stated_first(text)) or (
-            len(opening) <= 4 and text.rstrip().endswith("?") and _has(opening, self._status_down))
+            len(opening) <= 4 and text.rstrip().endswith("?") and (_has(opening, self._status_down)
+                                                                   or _has(opening, self._back)))
         # (Sentence ends matter only to a "works" word: the text is tokenised again only then.)
         ends = self._sentence_ends(text, tokens) if self._works & set(tokens) else frozenset()
         systems = self._find_systems(tokens, asking=yes_no, ends=ends)
@@ -229,12 +238,14 @@ class SituationReader:
             asks_known=_has(tokens, self._asks_known) and (yes_no or "?" in text), asks_cause=_has(tokens, self._asks_cause),
             contacts=self._named_contacts(tokens, text),
             asks_where=_has(tokens, self._asks_where),
-            asks_open=_has(tokens, self._asks_open),
+            asks_open=_has(tokens, self._asks_open), all_hours=_has(tokens, self._all_hours),
+            asks_after=_has(tokens, self._asks_after),
             wants_report=(_has(tokens, self._wants_report) and not _has(tokens, self._asks_where)
                           and not _has(tokens, self._asks_details)),
             asks_details=_has(tokens, self._asks_details), registration=_has(tokens, self._registration),
             power=_has(tokens, self._power), reported=_has(tokens, self._reported),
-            asks_call=_has(tokens, self._asks_call), thanks="thanks" in split.kinds, words=tuple(tokens))
+            asks_call=_has(tokens, self._asks_call), thanks="thanks" in split.kinds, question="?" in text,
+            words=tuple(tokens))
         return self._with_questions(situation, text, tokens)
 
     def _with_questions(self, situation: Situation, text: str, tokens: list[str]) -> Situation:
@@ -304,11 +315,16 @@ class SituationReader:
     def _find_systems(self, tokens: list[str], asking: bool = False, ends: frozenset[int] = frozenset()) \
             -> tuple[str, ...]:
         """The systems named, in order; not one said to work ("tes funkar dock"), unless that is asked."""
-        found = {}
+        found, back = {}, {}
         for system_id, pos in self._positions(tokens).items():
             end = min((e for e in ends if e > pos), default=len(tokens))
             if asking or not self._said_to_work(tokens[:end], pos, system_id):
                 found[system_id] = pos
+            elif _has(tokens[pos + 1:min(end, pos + 6)], self._works_back):
+                back[system_id] = pos
+        # "tes funkar igen, vad gör jag nu": the system said to be back is what the message is about,
+        # unless another is ("treserva funkar nu, så bara tes").
+        found = found or back
         return tuple(sorted(found, key=found.get))
 
     def _positions(self, tokens: list[str]) -> dict[str, int]:

@@ -98,6 +98,13 @@ def parse_start_time(text: str, now: datetime) -> StartTime | None:
             hit = _first_hit(core, now, whole=True)
             if hit is not None:
                 return hit
+    # "strax efter midnatt, 00.20": the minutes written out say it more exactly than the words around them
+    # (unless a day is named with them, in words or digits: "i går kväll 21.30", "1.5 10.30").
+    exact = _EXACT_CLOCK.findall(norm)
+    if len(exact) == 1 and not _HAS_DAY.search(norm) and not any(ch.isdigit() for ch in norm.replace(exact[0], "")):
+        hit = _first_hit(exact[0], now, whole=True)
+        if hit is not None:
+            return hit
     hit = _first_hit(norm, now, whole=False)
     if hit is not None:
         return hit
@@ -115,6 +122,7 @@ def parse_start_time(text: str, now: datetime) -> StartTime | None:
     return None
 
 
+_EXACT_CLOCK = re.compile(r"(?<![\d.:/-])\d{1,2}[.:]\d{2}(?![\d:/-]|[.,]\d)")   # (a comma after it ends a clause)
 _LONE_NUMBER = re.compile(r"(?<![\d.:,/-])\d{1,2}(?![\d.:,/a-z-])")
 _LONE_NUMBER_END = re.compile(r" ?(?:o ?'? ?clock|tiden)?[ .!?]*")
 _LONE_NUMBER_ANSWER_MAX = 40

@@ -129,19 +129,26 @@ def test_wrong_check_digit_is_matched_only_when_written_with_a_separator_or_a_ce
     valid = build("811218", "987", century=century, sep=sep)
     invalid = valid[:-1] + wrong_check_digit("811218987")
     assert find_personal_ids(f"nr {valid}")  # sanity: the valid twin matches
-    if sep or century:   # "811218-9875", "198112189877": a mistyped personnummer is still one
-        assert contains_personal_id(invalid)
-        assert redact_personal_ids(invalid, REDACTED) == (REDACTED, 1)
-    else:     # a bare run of ten digits needs the check digit (phone numbers: 0701234567)
-        assert find_personal_ids(f"nr {invalid}") == []
-        assert redact_personal_ids(invalid, REDACTED) == (invalid, 0)
+    # "811218-9875", "198112189877", "8112189875": a mistyped personnummer is still one (only ten bare
+    # digits starting with 0 need the check digit: phone numbers, 0701234567)
+    assert contains_personal_id(invalid)
+    assert redact_personal_ids(invalid, REDACTED) == (REDACTED, 1)
+
+
+def test_ten_bare_digits_starting_with_0_need_the_check_digit() -> None:
+    valid = build("041218", "987", century="", sep="")
+    invalid = valid[:-1] + wrong_check_digit("041218987")
+    assert find_personal_ids(f"nr {valid}")
+    assert find_personal_ids(f"nr {invalid}") == []
+    assert redact_personal_ids(invalid, REDACTED) == (invalid, 0)
 
 
 def test_known_numbers_with_wrong_check_digit() -> None:
     for number in ["811218-9875", "19811218-9877", "701063-2390", "121212-1213",
-                   "198112189877", "194905061111"]:   # mistyped, still ids: a separator, or a century
+                   "198112189877", "194905061111",   # mistyped, still ids: a separator, or a century,
+                   "8112189875", "7010632390", "1212121213", "4503122381"]:   # or no leading 0
         assert len(find_personal_ids(number)) == 1, number
-    for number in ["8112189875", "7010632390", "1212121213", "0701234567"]:   # ten bare digits: not ids
+    for number in ["0701234567", "0731234560"]:   # ten bare digits from 0: phone numbers, not ids
         assert find_personal_ids(number) == [], number
 
 

@@ -174,3 +174,93 @@ def test_yes_with_the_unit_after_the_offer_starts_the_report_with_it(db):
         assert turn["awaiting"] is not None and turn["awaiting"] != "confirm" or "Nykil" in turn["text"]
         fill(chat, turn, {**ANSWERS, "unit": "ja"})
     assert exported(db)[0]["unit"] == "Hemtjänst Nykil"
+
+
+def test_a_surname_put_right_in_the_same_answer(db):
+    assert report(db, "felanmälan", answers={**ANSWERS, "reporter_name": "anna lindh nej lind utan h"}
+                  )[0]["reporter_name"] == "Anna Lind"
+
+
+def test_nonsense_twice_at_the_name_is_asked_once_more_before_the_summary(db):
+    with Chat(db, "--at", AT) as chat:
+        chat.say("felanmälan")
+        chat.say("ja")
+        turn = chat.say("asdfghj")
+        assert turn["awaiting"] != "reporter_name"   # not a third time in a row
+        turn = until_confirm(chat, turn, {**ANSWERS, "reporter_name": "Mira Holm"})
+        chat.say("ja")
+    assert exported(db)[0]["reporter_name"] == "Mira Holm"
+
+
+def test_a_description_that_only_names_the_system_is_asked_again(db):
+    with Chat(db, "--at", AT) as chat:
+        turn = chat.say("felanmälan lås")
+        while turn["awaiting"] != "description":
+            turn = chat.say(ANSWERS[turn["awaiting"]])
+        assert chat.say("låset")["awaiting"] == "description"
+        fill(chat, chat.say("nyckelboxen hos en brukare går inte att öppna"))
+    assert "nyckelboxen" in exported(db)[0]["description"]
+
+
+def test_a_bare_not_working_asks_what_happens(db):
+    rows = report(db, "I want to report that treserva is not working at Ryd nursing home",
+                  answers={**ANSWERS, "description": "treserva shows a blank page after login"})
+    assert "blank page" in rows[0]["description"]
+
+
+def test_a_system_said_not_to_be_it_and_a_thing_outside_the_routine(db):
+    rows = report(db, "hej jag skulle vilja felanmäla", answers={**ANSWERS, "system": "trygghetslarmen, inte tes"})
+    assert rows[0]["system"] == "other"
+
+
+@pytest.mark.parametrize("opening, unit", [
+    ("ingen kommer in i tes, varken vi i lambohov eller dom i ekholmen", "hemtjänst lambohov"),
+    ("hej tove ahl heter jag, innerstadens hemtjänst, tesappen visar gamla scheman för alla hos oss o i vasastaden",
+     None),
+])
+def test_two_units_named_in_the_opening_are_several(db, opening, unit):
+    rows = report(db, opening, "ja", answers={**ANSWERS, **({"unit": unit} if unit else {})})
+    assert rows[0]["scope"] == "multiple_units"
+    if unit is None:
+        assert rows[0]["unit"] == "Hemtjänst Innerstaden"   # the unit in the genitive
+
+
+def test_another_unit_sharing_it_said_at_the_description_changes_the_scope_not_the_unit(db):
+    with Chat(db, "--at", AT) as chat:
+        turn = chat.say("hej felanmäla treserva, hela hemsjukvården")
+        while turn["awaiting"] != "description":
+            turn = chat.say(ANSWERS[turn["awaiting"]])
+        assert chat.say("rehab har samma fel också såg jag nu, så det är flera enheter")["awaiting"] == "description"
+        fill(chat, chat.say("läkemedelslistan syns inte"))
+    rows = exported(db)
+    assert (rows[0]["unit"], rows[0]["scope"]) == ("Hemsjukvården", "multiple_units")
+    assert "läkemedelslistan" in rows[0]["description"]
+
+
+def test_a_time_put_right_before_its_word(db):
+    with Chat(db, "--at", AT) as chat:
+        chat.say("hej felanmälan, treserva kraschar för hela äldreboende berga sen 14.50")
+        fill(chat, chat.say("Tobias Eklöf. förresten det var nog 14.40 det började, inte 14.50"))
+    assert "14:40" in exported(db)[0]["started_at"]
+
+
+def test_the_exact_minutes_win_over_the_words_around_them(db):
+    rows = report(db, "felanmälan", answers={**ANSWERS, "started_at": "strax efter midnatt, 00.20"})
+    assert "00:20" in rows[0]["started_at"]
+
+
+def test_the_system_meant_after_a_but_at_the_summary(db):
+    with Chat(db, "--at", AT) as chat:
+        until_confirm(chat, chat.say("felanmäla"), {**ANSWERS, "system": "treserva",
+                                                     "description": "tes säger att licensen gått ut"})
+        chat.say("det står treserva men det är tes jag menar")
+        chat.say("ja")
+    assert [r["system"] for r in exported(db)] == ["tes"]
+
+
+def test_stop_dont_file_cancels(db):
+    with Chat(db, "--at", AT) as chat:
+        chat.say("hi, want to report that the locks don't work")
+        chat.say("Owen Davies")
+        assert chat.say("actually stop, don't file this. my colleague already reported it")["awaiting"] is None
+    assert exported(db) == []

@@ -578,3 +578,36 @@ def test_a_new_fault_beside_a_known_one_leads(content, classifier, tmp_path, kno
     assert lead_has in lead(answer), answer
     if lead_lacks:
         assert lead_lacks not in lead(answer), answer
+
+
+@pytest.mark.parametrize("state, message, lead_has, lacks", [
+    # Back after a long night: what to do now, not whom to call and the keys.
+    (("tes", "resolved"), "tes back after being down since last night, what now", "working again", "Call LKDATA"),
+    # Said back, not asked: no "Yes:" before it, and the system that is back is the one meant.
+    (("tes", "resolved"), "tes funkar igen, vad gör jag nu", "TES fungerar igen", "Ja:"),
+    # "gick ner nyss" is down now, not over: whom to contact leads.
+    (None, "hej, treserva gick ner nyss, vad gör jag nu", LKDATA_PHONE, None),
+    # "informera de andra" is about colleagues, not a manager told of changed needs.
+    (("treserva", "open"), "ska jag informera de andra på boendet om treserva?", "informera dina kollegor", None),
+    # A printer is no part of the routine, but its fault is still reported to the support desk.
+    (None, "skrivaren är helt död, ingen kan skriva ut personkorten", "Skrivare", "Det kan jag tyvärr inte"),
+    # What conventional keys are, for someone new.
+    (None, "vad menas med konventionella nycklar? ny här", "fysiska nycklar", None),
+    # A question about the keys needs no paper routine of Treserva.
+    (None, "ska jag ta med mobilen fast vi kör med nycklar nu?", "handenheten", "genomförandeplan"),
+    # "samma hela dygnet?": both contacts, by the hour.
+    (None, "vem ska man kontakta vid driftstopp? är det samma hela dygnet?", "LKDATA", None),
+    # While it is down, "och efteråt då?" asks what to do once it works: post-registration.
+    (("tes", "open"), "okej, och efteråt då? när det funkar igen", "efterregistrer", "Nej, inte än"),
+    # A cause asked about is answered, not taken as a report.
+    (None, "kan åskan göra att tes slutar funka?", "avbrott", "Vad heter du"),
+    (None, "how do i report an outage? email?", "LKDATA", "What is your name"),
+])
+def test_what_the_message_says_of_now(content, classifier, tmp_path, state, message, lead_has, lacks):
+    world = World(content, classifier, f"sqlite:///{tmp_path}/w.db")
+    if state:
+        world.set_state(*state)
+    answer = world.ask(message)
+    assert lead_has.casefold() in "\n".join(answer.splitlines()[:3]).casefold(), answer
+    if lacks:
+        assert lacks.casefold() not in answer.casefold(), answer
