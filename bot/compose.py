@@ -134,6 +134,10 @@ class Composer:
             return "report_details" if intent == "report_details" else "outage_now"
         if intent in DOCS_BY_ROLE.values() and situation.role:
             return DOCS_BY_ROLE[situation.role]
+        if intent == DOCS_BY_ROLE["licensed"] and situation.role is None:
+            # "what do i do with the notes then": no sign of licensed staff (no role, no "HSL"), so the care
+            # staff's routine, which ends with the hint for licensed staff.
+            return DOCS_BY_ROLE["care"]
         if intent in ("out_of_scope", "help") and not situation.outside:
             if situation.claim:   # "should I keep trying to log in?": the claim leads, the outage's routine follows
                 return self.content.situations.claims[situation.claim].intent or "outage_now"

@@ -229,6 +229,8 @@ class ReportDialog:
             turn[0][0] = Reply(text=texts.too_long.format(max=limit) + "\n" + turn[0][0].text, awaiting=field,
                                options=turn[0][0].options, lang=state.lang, intent="report_fault")
             return turn
+        if field == "unit" and value is None and fold(text) == fold(state.fields.get("reporter_name") or ""):
+            return self._ask(state, "unit")   # their name again, as if asked for it: not a unit to confirm
         if field == "unit" and value is None and text:
             match = self.read.unit_answer(text)
             if len(match.units) == 1:
@@ -575,8 +577,9 @@ class ReportDialog:
                         or state.fields.get(second_change[0])
             if value_text:
                 # "tannefors, jag skrev fel", "Time Care, tes var fel": the value, without the old one after it
+                # (a description is taken whole: "tes visar fel tider på besöken")
                 head = self.read.split_value(value_text)[0] or value_text
-                value = self._value(field, head, "", now)
+                value = self._value(field, head, "", now) if field != "description" else None
                 if value is None:
                     value = self._value(field, value_text, "", now)
                 if value is None and field == "unit":

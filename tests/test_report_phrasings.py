@@ -264,3 +264,14 @@ def test_stop_dont_file_cancels(db):
         chat.say("Owen Davies")
         assert chat.say("actually stop, don't file this. my colleague already reported it")["awaiting"] is None
     assert exported(db) == []
+
+
+def test_the_name_again_at_the_unit_question_is_no_unit(db):
+    with Chat(db, "--at", AT, "--user", "Lina Holm") as chat:
+        chat.say("låset hos brukaren vill inte öppna")
+        turn = chat.say("ja")
+        assert turn["awaiting"] == "unit"
+        turn = chat.say("Lina Holm")
+        assert turn["awaiting"] == "unit" and "Lina Holm" not in turn["text"]
+        fill(chat, chat.say("hemtjänst skäggetorp"))
+    assert exported(db)[0]["unit"] == "Hemtjänst Skäggetorp"

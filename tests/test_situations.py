@@ -611,3 +611,14 @@ def test_what_the_message_says_of_now(content, classifier, tmp_path, state, mess
     assert lead_has.casefold() in "\n".join(answer.splitlines()[:3]).casefold(), answer
     if lacks:
         assert lacks.casefold() not in answer.casefold(), answer
+
+
+def test_notes_asked_about_with_no_role_get_the_care_staff_routine(world):
+    def say(text: str) -> str:
+        replies = world.engine.handle(Message(text=text, user_id="U-notes", source="test"))
+        return "\n".join(r.text for r in replies).replace("*", "")
+
+    say("hey is treserva dead or is it my phone?? cant open anything")
+    answer = say("ok so what do i do with the notes then")
+    assert "genomförandewebben" in answer and "Backup routine for HSL" not in answer, answer
+    assert "type HSL" in answer   # the licensed staff's routine is one word away
