@@ -266,6 +266,8 @@ class Engine:
                 offered or intent in ("outage_now", "report_fault") or composed.known_open
                 or (situation.broken_now and situation.systems and not situation.outside)
                 or (situation.broken_now and situation.outside in self.content.situations.outside_reportable)
+                # ("how do I report a fault?": whom to report to, and a yes files it here)
+                or (situation.asks_where and not situation.outside and not situation.past)
                 # ("🔒❌ låsen", "treserva problem": whom to contact about a system, so a report to file)
                 or (rendered.contact is not None and situation.systems and not situation.outside
                     and not situation.past)):

@@ -275,3 +275,11 @@ def test_the_name_again_at_the_unit_question_is_no_unit(db):
         assert turn["awaiting"] == "unit" and "Lina Holm" not in turn["text"]
         fill(chat, chat.say("hemtjänst skäggetorp"))
     assert exported(db)[0]["unit"] == "Hemtjänst Skäggetorp"
+
+
+def test_how_do_i_report_says_whom_and_a_yes_files_it_here(db):
+    with Chat(db, "--at", AT) as chat:
+        turn = chat.say("Hi, how do I report a fault?")
+        assert "Självbetjäningsportalen" in turn["text"] and turn["awaiting"] is None
+        fill(chat, chat.say("yes"))
+    assert len(exported(db)) == 1
