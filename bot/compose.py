@@ -397,11 +397,13 @@ class Composer:
         tied = {x for x, phase in phases.items() if phase is not None}
         unknown = [x for x, phase in phases.items() if phase is None and not any(
             x in routines[k].explained_by or k in routines[x].explained_by for k in tied)]
+        new_first = False
         if known.render is not None and unknown and (situation.asks_known or (
                 situation.broken_now and len(unknown) < len(phases))):
             # "vet att treserva är nere men nu har låsen slutat funka": the new fault leads, the known one after.
             line = s.status.none_for.format(systems=self._names(unknown, lang), **self.answers.facts())
-            lead = [line] + lead if not situation.asks_known else lead + [line]
+            new_first = not situation.asks_known
+            lead = [line] + lead if new_first else lead + [line]
         fixed = [x for x, phase in phases.items() if phase == "resolved"]
         after = [line for system in fixed for line in self._after(outages[system], situation, lang)]
         if not situation.broken_now:
@@ -421,7 +423,12 @@ class Composer:
             if fixed:
                 lead.append(" ".join(s.known.resolved_still_broken.format(**known.values(outages[x], lang, at))
                                      for x in fixed))
-            lead.append(now_line)  # only the contact that applies now: the other one is noise at a locked door
+            # Only the contact that applies now: the other one is noise at a locked door. A new fault beside a
+            # known one: whom to tell of it, right after it.
+            if new_first:
+                lead.insert(1, now_line)
+            else:
+                lead.append(now_line)
         other = "lkdata" if decision.contact == "anvandarstod" else "anvandarstod"
         if (other in situation.contacts or situation.all_hours) and intent == "contact" and not situation.broken_now:
             # They asked about the other contact: what it is, and when it applies.

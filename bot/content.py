@@ -220,6 +220,7 @@ class SituationWords(_Strict):
     wants_report: list[str] = []      # "jag vill felanmäla": take my report
     asks_open: list[str] = []         # "är portalen öppen?": whether a contact is open now
     asks_after: list[str] = []        # "och efteråt då?", "if it comes back during my shift?": what to do once it works
+    tag_questions: list[str] = []     # "treserva e igång nu va?": a statement made a yes/no question
     all_hours: list[str] = []         # "är det samma hela dygnet?": whom to contact at every hour
     asks_details: list[str] = []      # "what do they want to know?"
     registration: list[str] = []      # speaking of registering times and visits

@@ -138,6 +138,8 @@ class SituationReader:
         self._wants_report = self._phrases(words.wants_report)
         self._asks_open = self._phrases(words.asks_open)
         self._all_hours = self._phrases(words.all_hours)
+        tags = sorted((re.escape(w) for w in words.tag_questions), key=len, reverse=True)
+        self._tag_question = re.compile(rf"\b(?:{'|'.join(tags)})\s*\?", re.IGNORECASE) if tags else None
         self._asks_after = self._phrases(words.asks_after)
         self._asks_details = self._phrases(words.asks_details)
         self._registration = self._phrases(words.registration)
@@ -197,7 +199,8 @@ class SituationReader:
         # The question as asked, without the politeness before it (for "does it start with ...").
         opening = tokens[next((i for i, keep in enumerate(split.keep) if keep), len(tokens)):]
         # "tes nere?" asks as "är tes nere?" does: a few words, a "down" (or "back") word and a question mark.
-        yes_no = (_starts(opening, self._yes_no) and not _stated_first(text)) or (
+        yes_no = (_starts(opening, self._yes_no) and not _stated_first(text)) or bool(
+            self._tag_question and self._tag_question.search(text)) or (
             len(opening) <= 4 and text.rstrip().endswith("?") and (_has(opening, self._status_down)
                                                                    or _has(opening, self._back)))
         # (Sentence ends matter only to a "works" word: the text is tokenised again only then.)

@@ -622,3 +622,15 @@ def test_notes_asked_about_with_no_role_get_the_care_staff_routine(world):
     answer = say("ok so what do i do with the notes then")
     assert "genomförandewebben" in answer and "Backup routine for HSL" not in answer, answer
     assert "type HSL" in answer   # the licensed staff's routine is one word away
+
+
+def test_a_new_fault_beside_a_known_outage_says_whom_to_tell_in_its_lead(world):
+    world.set_state("treserva", "open")
+    answer = world.ask("hej appen vill inte logga in, får felkod 500. treserva e ju nere sa dom men nu tes oxa??")
+    assert LKDATA_PHONE in lead(answer), answer
+
+
+def test_a_statement_with_a_tag_question_asks(world):
+    world.set_state("treserva", "resolved")
+    answer = world.ask("treserva e igång nu va? vad ska jag göra med mina papperslappar")
+    assert lead(answer).startswith("Ja"), answer
