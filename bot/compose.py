@@ -281,11 +281,12 @@ class Composer:
     def _about_afterwards(situation: Situation, known: Known) -> bool:
         """A registration question about an outage to register afterwards, rather than a fault to act on now
         ("tes e nere, vad gör vi med tiderna sen?" is both: whom to call first)."""
-        if situation.day_off or (situation.long_outage and not situation.ongoing):
+        if situation.long_outage and not situation.ongoing:
             return True
         # A stated length ("nere 4 tim") speaks of an outage that is over, unless it is "still" going on.
         broken_now = situation.broken_now and (situation.hours is None or situation.ongoing)
         unknown = situation.systems and not any(known.of(s) for s in situation.systems)
+        # ("tes e nere o jag e ledig imorn": whom to call now first, then who registers for a day off.)
         return not (broken_now and unknown)
 
     def _status(self, situation: Situation, known: Known, lang: str, at: datetime) -> Composed:
@@ -311,7 +312,8 @@ class Composer:
                 follow += self._do_lines(self._reserves([outage.facts.system], situation), lang)  # to prepare
                 continue
             # ("och efteråt då?" asks what to do then, not whether it is back.)
-            if situation.asks_after or not (situation.yes_no or (situation.asks_back and (
+            # ("I'm calling LKDATA now, right?" asks about calling: what is known answers it, with no "yes".)
+            if situation.asks_after or (situation.asks_call and outage.phase == "open") or not (situation.yes_no or (situation.asks_back and (
                     situation.asks_yes_no or situation.question))):
                 # "några nyheter om tes?" asks no yes/no, "tes funkar igen, vad nu" tells: say what is known,
             # without a leading "ja".
@@ -361,7 +363,9 @@ class Composer:
         detail = [self._intent_detail("status", lang, at)]
         if (unknown or not relevant) and t.report_hint:
             detail[-1] = detail[-1].rstrip("\n") + "\n" + t.report_hint   # only when nothing is known
-        return Composed(self._answer("status", lang, lead + follow, detail, contact))
+        # (A known open outage of what was asked needs no call: no "yes, call" before it.)
+        return Composed(self._answer("status", lang, lead + follow, detail, contact),
+                        known_open=not unknown and any(o.phase == "open" for o in relevant))
 
     def _post_registration(self, situation: Situation, known: Known, lang: str, at: datetime) -> Composed:
         s = self._texts(lang)

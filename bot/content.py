@@ -239,6 +239,7 @@ class SituationWords(_Strict):
     outside: dict[str, list[str]] = {}  # topics outside the routine, by id (answers.*.yaml situation.outside)
     asks_yes_no: list[str] = []       # first words of a yes/no question about what to do, in any clause
     clause_openers: list[str] = []    # "och", "but": skipped before those
+    statement_words: list[str] = []   # "har kört …": a statement, not a question, without "?"
     periods: dict[Literal["after_hours", "office_hours"], list[str]] = {}  # a moment other than now
     now_words: list[str] = []         # "nu", "idag": the question is about now, whatever else it names
     contact_names: dict[ContactId, list[str]] = {}  # a contact by name only, as a question proposes it

@@ -157,6 +157,7 @@ class SituationReader:
 
         self._asks_yes_no = self._phrases(words.asks_yes_no)
         self._clause_openers = {w for p in self._phrases(words.clause_openers) for w in p}
+        self._statement_words = {w for p in self._phrases(words.statement_words) for w in p}
         # After hours first: "Good Friday, but a weekday" is after hours.
         self._periods = [(period, self._phrases(words.periods[period]))
                          for period in ("after_hours", "office_hours") if period in words.periods]
@@ -281,7 +282,7 @@ class SituationReader:
                 continue
             asked = index < len(ends) and "?" in ends[index]
             last = index == len(parts) - 1 or all(not p.strip() for p in parts[index + 1:])
-            if asked or (last and not (len(words) > 1 and words[1] in self._negations)):
+            if asked or (last and not (len(words) > 1 and words[1] in self._negations | self._statement_words)):
                 return True
         return False
 

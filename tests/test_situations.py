@@ -602,6 +602,15 @@ def test_a_new_fault_beside_a_known_one_leads(content, classifier, tmp_path, kno
     # A cause asked about is answered, not taken as a report.
     (None, "kan åskan göra att tes slutar funka?", "avbrott", "Vad heter du"),
     (None, "how do i report an outage? email?", "LKDATA", "What is your name"),
+    # "har kört nycklar sen i natt" tells, it does not ask whether to use keys.
+    (("tes", "resolved"), "tes funkar igen! hur gör vi med efterregistreringen, har kört nycklar sen i natt",
+     "fungerar igen", "så länge TES eller låsen inte fungerar"),
+    # Down now and off tomorrow: what to do now first, then who registers for them.
+    (None, "tes e nere o jag e ledig imorn. hur ska mina tider registreras?", "nycklar", None),
+    # "can't register anything" is what the fault does, not a day off.
+    (None, "tes keeps logging me out every 2 min, cant register anything", "keys", "day off"),
+    # "I'm calling LKDATA now, right?" while it is known: no need, with no "yes" first.
+    (("tes", "open"), "app is frozen, I'm calling LKDATA now right?", "already has a known outage", "Yes, it is known"),
 ])
 def test_what_the_message_says_of_now(content, classifier, tmp_path, state, message, lead_has, lacks):
     world = World(content, classifier, f"sqlite:///{tmp_path}/w.db")
