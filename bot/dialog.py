@@ -229,7 +229,7 @@ class ReportDialog:
             turn[0][0] = Reply(text=texts.too_long.format(max=limit) + "\n" + turn[0][0].text, awaiting=field,
                                options=turn[0][0].options, lang=state.lang, intent="report_fault")
             return turn
-        if field == "unit" and value is None and fold(text) == fold(state.fields.get("reporter_name") or ""):
+        if field == "unit" and value is None and self._name_again(text, state):
             return self._ask(state, "unit")   # their name again, as if asked for it: not a unit to confirm
         if field == "unit" and value is None and text:
             match = self.read.unit_answer(text)
@@ -257,6 +257,8 @@ class ReportDialog:
             # (A "vet inte" answers the question asked, not who is affected.)
             if self.read.scope_answer(text) != UNKNOWN:
                 self._extract(text, state, now, describe=False, overwrite=RESTATED)
+            if field != "description" and self._describe_more(text, state):
+                pass   # "dörrarna öppnas inte med telefonen", asked for the time: more of what fails
             if state.fields != before:
                 return self._next(state)
             misses = state.misses
@@ -498,6 +500,35 @@ class ReportDialog:
         # Only a message naming two systems adds one: "appen loggar ut" describing a Treserva fault does not.
         if len(named) >= 2 and extra:
             state.fields["extra_systems"] = _merge_list(state.fields.get("extra_systems"), extra)
+
+    def _name_again(self, text: str, state: ReportDraft) -> bool:
+        """Their name again, or in full after the first name alone ("Jenny", then "Jenny Park"): the
+        name, kept in full; the unit is still to be asked."""
+        name = state.fields.get("reporter_name") or ""
+        words = text.split()
+        if not name or fold(text) == fold(name):
+            return bool(name)
+        if len(words) in (2, 3) and fold(words[0]) == fold(name) and " " not in name \
+                and self.read.name_answer(text) and not (self.read.unit_in_text(text) or self.read.unknown_unit_in_text(text)):
+            state.fields["reporter_name"] = self.read.name_answer(text)
+            return True
+        return False
+
+    def _describe_more(self, text: str, state: ReportDraft) -> bool:
+        """What fails, told when another field is asked: added to the description (or it becomes the
+        description), so the next question is the one that was asked, not a refusal. Not a question."""
+        situation = self.situations.read(text)
+        if not situation.problem or situation.yes_no or situation.asks_known or len(text) < MIN_DESCRIPTION:
+            return False
+        said = self.read.description_in_text(text).strip(" .")
+        known = (state.fields.get("description") or "").rstrip(" .")
+        if not said or fold(said) in fold(known):
+            return False
+        joined = f"{known}. {said[:1].upper()}{said[1:]}" if known else said
+        if form.check_value("description", joined) == "too_long":
+            return False
+        state.fields["description"] = joined
+        return True
 
     def _fallback(self, field: str, text: str, state: ReportDraft):
         """What a second answer that does not fit is taken as, so that the form moves on."""

@@ -38,6 +38,10 @@ _NW = r"[A-ZÅÄÖ][^\W\d_]+(?:-[A-ZÅÄÖ][^\W\d_]+)?"
 _SIGNATURE = re.compile(rf"(?:^|\s)(?:/|//|-|mvh|hälsningar|/mvh)\s*({_NW}(?: {_NW}){{0,3}})[\s.!]*$",
                         re.IGNORECASE)
 _INTRO = re.compile(rf"\b(?:[Dd]et är|[Dd]et e|[Hh]är är|[Tt]his is|[Ii]t's|[Ii]t is)\s+({_NW} {_NW})")
+# The same written in lower case, as most staff type: two words, then where they work ("det är lisa berg på
+# hemtjänst ekholmen"); the rest must name a unit, so "det är stort strul på ryd" names nobody.
+_INTRO_LOWER = re.compile(r"\b(?:det är|det e|här är|this is|it's|it is)\s+([^\W\d_]{2,}(?:-[^\W\d_]+)? [^\W\d_]{2,}(?:-[^\W\d_]+)?)"
+                          r",? (?:på|från|from|at|in|i)\s+(.*)", re.IGNORECASE)
 _HERE = re.compile(rf"(?:^|[,.!:;]\s*)(?:\W*(?i:hej|hejsan|hallå|hi|hello|hey)\W+)?({_NW}(?: {_NW}){{1,2}}) (?:här|here)\b")
 # A first name alone, with where they are right after it: "Malin här på Hemtjänst X", "det är Amir på Nattpatrullen".
 _FIRST_NAME_AT = re.compile(r"(?:(?:^|[,.!:;]\s*)(?:\W*(?i:hej|hejsan|hallå|hi|hello|hey)\W+)?([A-ZÅÄÖ][^\W\d_]+) (?:här|here)"
@@ -449,6 +453,10 @@ class FieldReader:
         intro = _INTRO.search(text)  # "Hej det är Beatrice Holm på ...": capitalised, so not "det är treserva"
         if intro and not self.unit_in_text(intro.group(1)):   # nor "det är Korttidsboende Ekholmen"
             return self._trim_name(intro.group(1))
+        lower = _INTRO_LOWER.search(text)
+        if lower and not set(fold(lower.group(1)).split()) & (self._no_name_words | self._qualifiers) \
+                and (self.unit_in_text(lower.group(2)) or self.unknown_unit_in_text(lower.group(2))):
+            return self._trim_name(lower.group(1).title())
         here = _HERE.search(text)  # "Hej, Selma Öst här, Hemtjänst Ekholmen"; not "Hemtjänst Ryd här"
         if here and _NAME_OK.match(here.group(1)) and not self.unit_in_text(here.group(1)):
             return self._trim_name(here.group(1))

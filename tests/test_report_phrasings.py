@@ -283,3 +283,47 @@ def test_how_do_i_report_says_whom_and_a_yes_files_it_here(db):
         assert "Självbetjäningsportalen" in turn["text"] and turn["awaiting"] is None
         fill(chat, chat.say("yes"))
     assert len(exported(db)) == 1
+
+
+@pytest.mark.parametrize("opening, name", [
+    ("hej det är lisa berg på hemtjänst ekholmen, tes har strulat sen halv sju för alla oss", "Lisa Berg"),
+    ("this is omar khalil from nattpatrullen, the app freezes on every visit for all of us since 10", "Omar Khalil"),
+])
+def test_a_self_introduction_in_lower_case_names_the_reporter(db, opening, name):
+    with Chat(db, "--at", AT) as chat:
+        turn = chat.say(opening)
+        assert turn["awaiting"] == "confirm"      # everything was in the message: only the summary is left
+        chat.say("ja")
+    assert exported(db)[0]["reporter_name"] == name
+
+
+def test_det_ar_before_a_problem_and_a_unit_names_nobody(db):
+    with Chat(db, "--at", AT) as chat:
+        chat.say("det är stort strul på hemtjänst ryd, tes funkar inte för någon")
+        turn = chat.say("ja")
+    assert turn["awaiting"] == "reporter_name"
+
+
+def test_more_of_what_fails_told_at_the_time_question_joins_the_description(db):
+    with Chat(db, "--at", AT) as chat:
+        turn = chat.say("hallå!! låsen funkar inte hos brukarna på berga")
+        turn = chat.say("ja")
+        while turn["awaiting"] != "started_at":
+            turn = chat.say({"reporter_name": "Ahmed Yusuf", "unit": "hemtjänst berga",
+                             "scope": "alla i kvällsgruppen"}.get(turn["awaiting"], "vet inte"))
+        turn = chat.say("dörrarna öppnas inte med telefonen")
+        assert turn["awaiting"] == "started_at" and "förstod" not in turn["text"]   # asked again, not refused
+        fill(chat, chat.say("sen 14"))
+    row = exported(db)[0]
+    assert "med telefonen" in row["description"] and "brukarna" in row["description"]
+    assert row["started_at"].startswith("2026-11-26T14:00")
+
+
+def test_the_full_name_after_the_first_name_alone_is_the_name_not_a_unit(db):
+    with Chat(db, "--at", AT) as chat:
+        chat.say("felanmäla tes")
+        assert chat.say("Jenny")["awaiting"] == "unit"
+        turn = chat.say("Jenny Park")
+        assert turn["awaiting"] == "unit" and "Jenny Park" not in turn["text"]   # not confirmed as a unit
+        fill(chat, chat.say("nattpatrullen"))
+    assert (exported(db)[0]["reporter_name"], exported(db)[0]["unit"]) == ("Jenny Park", "Nattpatrullen")
