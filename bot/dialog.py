@@ -209,7 +209,16 @@ class ReportDialog:
         if (state.asked or [None, 0]) == [field, MAX_ASKS] and not self.read.is_affirm(text):
             # Asked twice already: never a third time. The answer as given (or "don't know");
             # the summary lets them fix it.
-            value = self._value(field, text, choice, now, state.fields.get("unit")) or self._fallback(field, text, state)
+            value = self._value(field, text, choice, now, state.fields.get("unit"))
+            if value is None and field in ("reporter_name", "unit") and self.read.scope_answer(text) != UNKNOWN:
+                # "hela gruppen", asked which unit a second time: the answer to another question counts
+                before = dict(state.fields)
+                self._extract(text, state, now, describe=False, overwrite=RESTATED)
+                if state.fields != before:
+                    state.take("unit_check"), state.take("unit_choices")
+                    state.fields[field] = self._later(field, state)
+                    return self._next(state)
+            value = value if value is not None else self._fallback(field, text, state)
             if value is not None:
                 state.take("unit_check"), state.take("unit_choices")
                 state.fields[field] = value
@@ -236,12 +245,8 @@ class ReportDialog:
             if len(match.units) == 1:
                 value = match.units[0]
             elif len(match.units) > 1:
-                state.unit_choices = list(match.units)
                 state.unit_typed = fold(text)
-                options = tuple(Option(label=u, value=f"unit:{u}") for u in match.units)
-                self._count_ask(state, "unit")
-                return [Reply(text=texts.unit_choose, awaiting="unit", options=options, lang=state.lang,
-                              intent="report_fault")], state
+                return self._offer_units(state, list(match.units))
             elif len(text) >= 2 and any(ch.isalpha() for ch in text) and not self.read.is_smash(text) \
                     and self.read.scope_answer(text) != UNKNOWN and self._could_be_unit(text, now):
                 # "nej, Hemtjänst Kärna": the unit, not the no before it
@@ -546,19 +551,22 @@ class ReportDialog:
             return self.content.dialog_for(state.lang).started_unknown
         letters = any(ch.isalpha() for ch in text)
         if field in ("reporter_name", "unit") and self.read.is_smash(text):
-            # "asdfghj" twice: nobody's name. Asked once more before the summary, not a third time in a row.
-            if field not in state.asked_again and field not in state.ask_again:
-                state.ask_again.append(field)
-            return self.content.dialog_for(state.lang).started_unknown
+            return self._later(field, state)   # "asdfghj" twice: nobody's name
         if field == "reporter_name" and (len(text.split()) > 4 or self.situations.read(text).problem
                                          or self.says_fields(text, self.reports.clock.now())):
-            # "tes laddar inte för nån av oss", twice at the name question: no name; the desk sees "okänt".
-            return self.content.dialog_for(state.lang).started_unknown
+            return self._later(field, state)   # "tes laddar inte för nån av oss", twice at the name question
         if field == "unit" and not self._could_be_unit(text, self.reports.clock.now()):
-            return self.content.dialog_for(state.lang).started_unknown   # not "sen två" as a unit
+            return self._later(field, state)   # not "sen två" or "hela gruppen" as a unit
         if field in ("description", "unit", "reporter_name") and letters and not self.read.is_affirm(text):
             return _cut(text, field)
         return None
+
+    def _later(self, field: str, state: ReportDraft) -> str:
+        """A name or unit still not given after two answers: marked unknown for now and asked once
+        more before the summary, not a third time in a row (if that also fails, the desk sees "okänt")."""
+        if field not in state.asked_again and field not in state.ask_again:
+            state.ask_again.append(field)
+        return self.content.dialog_for(state.lang).started_unknown
 
     def _is_command_word(self, text: str) -> bool:
         result = self.classify(text)
@@ -751,12 +759,24 @@ class ReportDialog:
         question = texts.ask[field]
         if field == "reporter_name" and state.first_name:
             question = texts.ask_surname.format(first=state.first_name)
+        if field == "unit" and state.unit_offered and field in state.asked_again:
+            return self._offer_units(state, state.unit_offered, lead)   # "ryd", then something else: which Ryd?
         if field == "unit" and state.unit_guess and not state.fields.get("unit"):
             # The unit they wrote is not in the list: ask whether it is right, rather than which it is.
             state.unit_check = _cut(state.take("unit_guess"), "unit")
             question = texts.unit_unknown.format(unit=state.unit_check)
         body = "\n".join([*(lead or []), question])
         return [Reply(text=body, awaiting=field, options=options, lang=state.lang, intent="report_fault")], state
+
+    def _offer_units(self, state: ReportDraft, units: list[str], lead: list[str] | None = None) -> Turn:
+        """Which of the units that matched: as buttons, or numbers in the terminal."""
+        state.unit_choices = state.unit_offered = list(units)
+        state.unit_typed = state.unit_typed or fold(units[0])
+        state.awaiting = "unit"
+        self._count_ask(state, "unit")
+        options = tuple(Option(label=u, value=f"unit:{u}") for u in units)
+        body = "\n".join([*(lead or []), self.content.dialog_for(state.lang).unit_choose])
+        return [Reply(text=body, awaiting="unit", options=options, lang=state.lang, intent="report_fault")], state
 
     @staticmethod
     def _count_ask(state: ReportDraft, field: str) -> None:

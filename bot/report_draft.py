@@ -29,6 +29,7 @@ class ReportDraft(BaseModel):
     unit_check: str | None = None
     unit_choices: list[str] = []
     unit_typed: str | None = None
+    unit_offered: list[str] = []           # the units last offered to pick from, offered again if asked once more
     unit_guess: str | None = None
     said_broken: str | None = None         # what the opening said of the fault, for a "vet inte"
     described: str | None = None           # a description taken from a free message, tidied once known

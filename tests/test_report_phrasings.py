@@ -327,3 +327,19 @@ def test_the_full_name_after_the_first_name_alone_is_the_name_not_a_unit(db):
         assert turn["awaiting"] == "unit" and "Jenny Park" not in turn["text"]   # not confirmed as a unit
         fill(chat, chat.say("nattpatrullen"))
     assert (exported(db)[0]["reporter_name"], exported(db)[0]["unit"]) == ("Jenny Park", "Nattpatrullen")
+
+
+def test_another_answer_at_the_second_unit_question_is_taken_and_the_unit_asked_once_more_at_the_end(db):
+    with Chat(db, "--at", AT) as chat:
+        chat.say("felanmäla tes")
+        chat.say("Kalle Nyström")
+        assert chat.say("ryd")["options"] == ["Hemtjänst Ryd", "Äldreboende Ryd"]
+        turn = chat.say("hela gruppen")          # the scope, answered to "which Ryd?"
+        assert turn["awaiting"] == "description"
+        chat.say("appen hänger sig")
+        turn = chat.say("sen 14")
+        assert turn["awaiting"] == "unit" and turn["options"] == ["Hemtjänst Ryd", "Äldreboende Ryd"]
+        assert chat.say("1")["awaiting"] == "confirm"
+        chat.say("ja")
+    row = exported(db)[0]
+    assert (row["unit"], row["scope"]) == ("Hemtjänst Ryd", "unit")
