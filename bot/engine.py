@@ -57,7 +57,9 @@ class Engine:
     # -- stateless: one question, one answer --------------------------------
 
     def classify(self, text: str) -> Classification:
-        return self.classifier.classify(text)
+        # ("Per Blixt här, treserva nere": the surname is no lightning strike.)
+        result = self.classifier.classify(self.situations.without_people(text))
+        return result if result.text == text else replace(result, text=text)
 
     def answer(self, text: str, lang: str | None = None) -> Reply:
         """Answer one question with no conversation state (driftbot ask)."""

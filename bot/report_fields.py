@@ -502,6 +502,8 @@ class FieldReader:
                 words = words[1:]
             clause = " ".join(words)
             kind_at = next((j for j, w in enumerate(words) if fold(w) in self._unit_kinds), None)
+            while kind_at and kind_at > 1 and fold(words[kind_at - 1]) in self._unit_places:
+                kind_at -= 1   # "Nils Ek lambohov hemtjänst": the place written before the kind
             if kind_at is None:   # "Jonas Wikström hemsjukvården": a unit's whole name after the name
                 # (the shortest such end: "Sam Taylor from home care Berga" is Sam Taylor, not Sam)
                 kind_at = next((j for j in range(len(words) - 1, 0, -1) if self.unit_in_text(" ".join(words[j:]))

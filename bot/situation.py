@@ -34,6 +34,11 @@ _FIRST_STOP = re.compile(r"[.?!]+(?=\s|$)")  # the end of the first sentence
 _CLAUSE_BREAK = re.compile(r"[.,!?;:]+(?:\s|$)|\s[-–]\s|\n")
 # A sentence ends here: "can't log in Treserva. Others are fine" says nothing of Treserva working.
 _SENTENCE_END = re.compile(r"[.!?]+(?:\s+|$)|\n+")
+# A capitalised first name and surname ("/Elin Ström", "Per Blixt här"): a person, whose surname may be a
+# system's word ("ström" is power), read out before the systems are looked for.
+_PERSON = re.compile(r"\b([A-ZÅÄÖ][a-zåäöéü]+(?:-[A-ZÅÄÖ][a-zåäöéü]+)?) ([A-ZÅÄÖ][a-zåäöéü]+)\b(\s+(?i:här|here)\b)?")
+_PERSON_BEFORE = re.compile(r"(?:/|\bmvh|\bhälsningar|\bheter|\bär|\bis|\bi'?m|\bfrån|\bfrom)\s*$", re.IGNORECASE)
+_PERSON_AFTER = re.compile(r"[,.!]?\s*$")
 _CONTRACTION = re.compile(r"\b(won|can|don|doesn|isn|wasn|didn|aren|couldn|wouldn|shouldn|haven|hasn) t\b")
 
 
@@ -101,6 +106,7 @@ class SituationReader:
                        for system_id, s in content.routine.systems.items() if s.alone_aliases]
         # (The alone words are another thing than the system's own name: "strömmen gick, inga datorer funkar".)
         self._every_system = self._systems + [(None, phrases) for *_, phrases in self._alone]
+        self._system_words = {w for _, phrases in self._every_system for phrase in phrases for w in phrase}
         self._roles = [(role, self._phrases(ws)) for role, ws in words.roles.items()]
         self._back = self._phrases(words.status_back)
         # A "works" word then a "back" one, right after a system's name: "tes funkar igen", "TES works again now".
@@ -192,7 +198,12 @@ class SituationReader:
         and a Situation is frozen)."""
         return self._cached_read(text)
 
+    def without_people(self, text: str) -> str:
+        """The text with a signed or introduced person left out where a surname is a system's word."""
+        return _PERSON.sub(self._person_out, text) if _PERSON.search(text) else text
+
     def _read(self, text: str) -> Situation:
+        text = self.without_people(text)
         tokens = self.tokens(text)
         if not tokens:
             return Situation()
@@ -251,6 +262,17 @@ class SituationReader:
             asks_call=_has(tokens, self._asks_call), thanks="thanks" in split.kinds, question="?" in text,
             words=tuple(tokens))
         return self._with_questions(situation, text, tokens)
+
+    def _person_out(self, match: re.Match) -> str:
+        """'Elin Ström' as a person: left out when the surname is a system's word and the first name is none."""
+        first, last = fold(match.group(1)), fold(match.group(2))
+        before, after = match.string[:match.start()], match.string[match.end():]
+        # Only where a name stands: signed ("/Elin Ström", "mvh ..."), introduced ("jag heter ...",
+        # "det är ..."), before "här", or last; "Ingen Ström i Ryd" is no one.
+        placed = match.group(3) or _PERSON_BEFORE.search(before) or _PERSON_AFTER.match(after)
+        if placed and last in self._system_words and first not in self._system_words:
+            return " "
+        return match.group(0)
 
     def _with_questions(self, situation: Situation, text: str, tokens: list[str]) -> Situation:
         """What a yes/no question proposes: a claim of the routine, a contact at some moment."""

@@ -343,3 +343,11 @@ def test_another_answer_at_the_second_unit_question_is_taken_and_the_unit_asked_
         chat.say("ja")
     row = exported(db)[0]
     assert (row["unit"], row["scope"]) == ("Hemtjänst Ryd", "unit")
+
+
+def test_a_name_before_a_unit_written_place_first_is_the_reporter(db):
+    with Chat(db, "--at", AT) as chat:
+        turn = chat.say("Tes webb och tes appen nere för hela lambohov sen kvart i tre, Nils Ek lambohov hemtjänst")
+        assert turn["awaiting"] == "confirm"
+        chat.say("ja")
+    assert (exported(db)[0]["reporter_name"], exported(db)[0]["unit"]) == ("Nils Ek", "Hemtjänst Lambohov")

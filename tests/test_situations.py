@@ -611,6 +611,11 @@ def test_a_new_fault_beside_a_known_one_leads(content, classifier, tmp_path, kno
     (None, "tes keeps logging me out every 2 min, cant register anything", "keys", "day off"),
     # "I'm calling LKDATA now, right?" while it is known: no need, with no "yes" first.
     (("tes", "open"), "app is frozen, I'm calling LKDATA now right?", "already has a known outage", "Yes, it is known"),
+    # A signed surname that is a system's word is a person, not a power cut: no TES key advice.
+    (None, "ingen av oss kommer in i treserva. /Elin Ström", "LKDATA", "konventionella nycklar"),
+    (None, "hej Per Blixt här, treserva nere", "LKDATA", "Inget känt driftstopp"),
+    # ... but "Ingen Ström" written with capitals is still the power.
+    (None, "Ingen Ström i ryd, vad gör vi", "LKDATA", "Det kan jag tyvärr inte"),
 ])
 def test_what_the_message_says_of_now(content, classifier, tmp_path, state, message, lead_has, lacks):
     world = World(content, classifier, f"sqlite:///{tmp_path}/w.db")
